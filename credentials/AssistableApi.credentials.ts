@@ -1,0 +1,86 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** A contact ID that cannot exist: the credential test reads it to prove the key is accepted. */
+export const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
+
+export class AssistableApi implements ICredentialType {
+	name = 'assistableApi';
+
+	displayName = 'Assistable API';
+
+	icon: Icon = { light: 'file:../icons/assistable.svg', dark: 'file:../icons/assistable.dark.svg' };
+
+	documentationUrl = 'https://help.assistable.ai/api';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'A v2 API key from Assistable (Settings → API). Sent as a Bearer token.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.assistable.ai/v2',
+			placeholder: 'e.g. https://api.assistable.ai/v2',
+			description:
+				'Leave as is for Assistable. Change it only for a proxy or the local Assistable sandbox. Must use https, except on localhost.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// The v2 API has no "who am I" endpoint. Reading a contact that cannot exist is free of side effects:
+	// a valid key gets 404 (accepted), a bad key 401, a key without access 403.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: `/contacts/${CREDENTIAL_PROBE_CONTACT_ID}`,
+			method: 'GET',
+			ignoreHttpStatusErrors: { ignore: true, except: [401, 403, 500, 502, 503, 504] },
+		},
+		// n8n checks both rule kinds in one list; its type only allows one kind per list.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Assistable rejected the API key (401). Copy a v2 API key from Assistable again.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Assistable accepted the key but refused access (403). Check the key belongs to the right sub-account.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'ok',
+					value: false,
+					message: 'Assistable refused the request. Check the API key and the Base URL.',
+				},
+			},
+		] as unknown as ICredentialTestRequest['rules'],
+	};
+}

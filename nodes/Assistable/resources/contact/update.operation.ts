@@ -1,0 +1,192 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ContactChanges, MergeOptions } from '../../shared/merge';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
+import type { ExecutionServices, ItemPlan } from '../../shared/operation';
+import { contactOutput } from '../../shared/output';
+import { requestOptionFields } from '../../shared/request-options';
+import type { Contact } from '../../shared/types';
+import { InputError, parseContactId } from '../../shared/validation';
+import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+
+const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
+
+/** How many times Re-Check Tags re-applies tags a concurrent writer removed. */
+export const MAX_TAG_REAPPLY = 3;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
+		description: "The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
+		displayOptions: showOnlyForUpdate,
+	},
+	{
+		displayName: 'Append Tags',
+		name: 'appendTags',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
+		displayOptions: showOnlyForUpdate,
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: showOnlyForUpdate,
+		options: contactFieldOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showOnlyForUpdate,
+		options: [
+			{
+				displayName: 'Keep Existing Custom Fields',
+				name: 'keepCustomFields',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
+			},
+			{
+				displayName: 'Re-Check Tags After Write',
+				name: 'recheckTags',
+				type: 'boolean',
+				default: false,
+				description: `Whether to read the contact again after the update and re-apply tags another writer removed meanwhile (up to ${MAX_TAG_REAPPLY} times)`,
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return a simplified version of the response instead of the raw data',
+			},
+			{
+				displayName: 'Verify Update',
+				name: 'verifyUpdate',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to fail the item when the returned contact does not show every field sent',
+			},
+			...requestOptionFields,
+		],
+	},
+];
+
+export interface UpdateSettings extends MergeOptions {
+	verify: boolean;
+	recheckTags: boolean;
+	simplify: boolean;
+}
+
+export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, appendTags: boolean): UpdateSettings {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		appendTags,
+		keepCustomFields: options.keepCustomFields !== false,
+		verify: options.verifyUpdate !== false,
+		recheckTags: options.recheckTags === true,
+		simplify: options.simplify === true,
+	};
+}
+
+export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+	const contactId = parseContactId(this.getNodeParameter('contactId', itemIndex));
+	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
+	const changes = parseContactChanges(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
+	if (!hasChanges(changes)) {
+		throw new InputError(
+			'Update Fields',
+			'Nothing to update',
+			'Add at least one field under Update Fields, or check that the mapped values are not empty.',
+		);
+	}
+	const settings = readUpdateSettings(this, itemIndex, appendTags);
+	return {
+		key: contactId,
+		run: async (services) => {
+			const contact = await applyUpdate(this, services, contactId, changes, settings, itemIndex);
+			return contactOutput(contact, settings.simplify);
+		},
+	};
+}
+
+/** Read (only when the merge needs it), merge, PATCH, verify. A failed read sends no PATCH. */
+export async function applyUpdate(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	contactId: string,
+	changes: ContactChanges,
+	settings: UpdateSettings,
+	itemIndex: number,
+	knownContact?: Contact,
+): Promise<Contact> {
+	const { transport, contacts } = services;
+	let succeeded = false;
+	try {
+		let current: Contact | undefined = knownContact ?? contacts.get(contactId);
+		if (!current && needsCurrentContact(changes, settings)) {
+			current = await transport.getContact(contactId, itemIndex);
+			contacts.set(current);
+		}
+		const write = buildContactWrite(changes, settings, current);
+		let updated = await transport.updateContact(contactId, write, itemIndex);
+		contacts.set(updated);
+		if (settings.verify) {
+			const missing = unappliedFields(write, updated);
+			if (missing.length) {
+				throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
+					itemIndex,
+					description:
+						'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
+				});
+			}
+		}
+		if (settings.recheckTags && write.tags) {
+			updated = await reapplyRemovedTags(ctx, services, contactId, changes, itemIndex);
+		}
+		succeeded = true;
+		return updated;
+	} finally {
+		// After a failure the contact's state is unknown: later items read it afresh.
+		if (!succeeded) contacts.forget(contactId);
+	}
+}
+
+/** Re-reads the contact and re-applies this item's tags if a concurrent writer dropped them. */
+async function reapplyRemovedTags(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	contactId: string,
+	changes: ContactChanges,
+	itemIndex: number,
+): Promise<Contact> {
+	const { transport, contacts } = services;
+	for (let round = 0; ; round++) {
+		const latest = await transport.getContact(contactId, itemIndex);
+		contacts.set(latest);
+		const have = latest.tags ?? [];
+		const tags = mergeTags(have, changes.tags, changes.removeTags, true);
+		if (tags.length === have.length && tags.every((tag, i) => tag === have[i])) return latest;
+		if (round === MAX_TAG_REAPPLY) {
+			throw new NodeOperationError(ctx.getNode(), `Another writer kept changing the contact's tags`, {
+				itemIndex,
+				description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and they were removed again each time. Run the item again later.`,
+			});
+		}
+		await transport.updateContact(contactId, { tags }, itemIndex);
+	}
+}

@@ -1,0 +1,92 @@
+import type { Contact, ContactWrite, CustomFieldValue } from './types';
+import { uniqueTags } from './validation';
+
+/** What the user asked to change, validated, before any request. */
+export interface ContactChanges {
+	fields: Omit<ContactWrite, 'tags' | 'custom_fields'>;
+	tags?: string[];
+	removeTags?: string[];
+	customFields?: Record<string, CustomFieldValue>;
+}
+
+export interface MergeOptions {
+	appendTags: boolean;
+	keepCustomFields: boolean;
+}
+
+/** Whether the body can only be built from the contact's current state. */
+export function needsCurrentContact(changes: ContactChanges, options: MergeOptions): boolean {
+	const tagsNeedState =
+		(changes.tags !== undefined || changes.removeTags !== undefined) &&
+		(options.appendTags || changes.tags === undefined);
+	return tagsNeedState || (changes.customFields !== undefined && options.keepCustomFields);
+}
+
+/**
+ * Existing tags first (in their order), then new ones in the order given, without duplicates,
+ * without the removed ones. With `append` off the given tags replace the list.
+ */
+export function mergeTags(
+	existing: string[],
+	add: string[] | undefined,
+	remove: string[] | undefined,
+	append: boolean,
+): string[] {
+	const base = append || add === undefined ? existing : [];
+	const removed = new Set(remove ?? []);
+	return uniqueTags([...base, ...(add ?? [])]).filter((tag) => !removed.has(tag));
+}
+
+/** The PATCH body: only what the user set, merged onto `current` where the options ask for it. */
+export function buildContactWrite(
+	changes: ContactChanges,
+	options: MergeOptions,
+	current: Contact | undefined,
+): ContactWrite {
+	const body: ContactWrite = { ...changes.fields };
+	if (changes.tags !== undefined || changes.removeTags !== undefined) {
+		body.tags = mergeTags(current?.tags ?? [], changes.tags, changes.removeTags, options.appendTags);
+	}
+	if (changes.customFields !== undefined) {
+		body.custom_fields =
+			options.keepCustomFields && current
+				? { ...(current.custom_fields as Record<string, CustomFieldValue>), ...changes.customFields }
+				: { ...changes.customFields };
+	}
+	return body;
+}
+
+const FIELD_LABELS: Record<keyof ContactWrite, string> = {
+	first_name: 'First Name',
+	last_name: 'Last Name',
+	phone_number: 'Phone Number',
+	email: 'Email',
+	tags: 'Tags',
+	custom_fields: 'Custom Fields',
+};
+
+/** Labels of the fields sent that the returned contact does not show. */
+export function unappliedFields(sent: ContactWrite, contact: Contact): string[] {
+	const missing: string[] = [];
+	for (const key of Object.keys(sent) as Array<keyof ContactWrite>) {
+		const value = sent[key];
+		const actual = contact[key];
+		let applied: boolean;
+		if (key === 'tags') {
+			const got = new Set(Array.isArray(actual) ? (actual as string[]) : []);
+			const want = value as string[];
+			applied = want.every((tag) => got.has(tag)) && got.size === new Set(want).size;
+		} else if (key === 'custom_fields') {
+			const got = (actual ?? {}) as Record<string, unknown>;
+			applied = Object.entries(value as Record<string, unknown>).every(
+				([name, v]) => JSON.stringify(got[name]) === JSON.stringify(v),
+			);
+		} else if (key === 'email') {
+			applied = typeof actual === 'string' && actual.toLowerCase() === String(value).toLowerCase();
+		} else {
+			applied = actual === value;
+		}
+		if (!applied) missing.push(FIELD_LABELS[key]);
+	}
+	return missing;
+}

@@ -1,0 +1,40 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { AssistableTransport } from './transport';
+import type { Contact } from './types';
+
+/** Contacts as last seen in this execution, so later items for a contact merge onto the latest state. */
+export class ContactStates {
+	private readonly known = new Map<string, Contact>();
+
+	get(id: string): Contact | undefined {
+		return this.known.get(id);
+	}
+
+	set(contact: Contact): void {
+		this.known.set(contact.id, contact);
+	}
+
+	forget(id: string): void {
+		this.known.delete(id);
+	}
+}
+
+/** What one execution shares between its items. */
+export interface ExecutionServices {
+	transport: AssistableTransport;
+	contacts: ContactStates;
+}
+
+/** One item's validated work: built without I/O, run later. */
+export interface ItemPlan {
+	/** Items with the same key run one after another, in input order. */
+	key: string;
+	run(services: ExecutionServices): Promise<IDataObject>;
+}
+
+export interface OperationModule {
+	description: INodeProperties[];
+	/** Reads and validates the item's parameters; throws InputError on bad input. */
+	plan(this: IExecuteFunctions, itemIndex: number): ItemPlan;
+}

@@ -1,0 +1,65 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { TransportOptions } from './transport';
+import { DEFAULT_TRANSPORT_OPTIONS } from './transport';
+
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
+
+/** Options every operation offers for how requests are made; read once per execution. */
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+		default: 5,
+		description: 'How many items to process at once. Items for the same contact always run one after another, in order.',
+	},
+	{
+		displayName: 'Max Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 10 },
+		default: 4,
+		description: 'Tries per request when Assistable is busy or unreachable (429, 5xx, timeouts), the first included',
+	},
+	{
+		displayName: 'Requests per Second',
+		name: 'requestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
+	},
+	{
+		displayName: 'Timeout (Ms)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30000,
+		description: 'How long to wait for each request before trying again',
+	},
+];
+
+export interface ExecutionSettings {
+	concurrency: number;
+	transport: TransportOptions;
+}
+
+function bounded(value: unknown, fallback: number, min: number, max: number): number {
+	const n = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : fallback;
+	return Math.min(max, Math.max(min, n));
+}
+
+export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		concurrency: bounded(options.concurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+		transport: {
+			maxAttempts: bounded(options.maxAttempts, DEFAULT_TRANSPORT_OPTIONS.maxAttempts, 1, 10),
+			timeoutMs: bounded(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs, 1, 600_000),
+			requestsPerSecond: typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0 ? options.requestsPerSecond : 0,
+		},
+	};
+}

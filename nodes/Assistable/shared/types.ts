@@ -1,0 +1,31 @@
+/** The contact object every v2 contact endpoint returns. */
+export interface Contact {
+	id: string;
+	workspace_id?: string;
+	location_id?: string;
+	first_name?: string | null;
+	last_name?: string | null;
+	phone_number?: string | null;
+	email?: string | null;
+	tags?: string[];
+	custom_fields?: Record<string, unknown>;
+	meta?: Record<string, unknown>;
+	attribution?: Record<string, unknown>;
+	integration?: Record<string, unknown>;
+	dnd?: Record<string, unknown>;
+	created_at?: string;
+	updated_at?: string;
+	[key: string]: unknown;
+}
+
+/** The writable fields, as the API names them. */
+export interface ContactWrite {
+	first_name?: string;
+	last_name?: string;
+	phone_number?: string;
+	email?: string;
+	tags?: string[];
+	custom_fields?: Record<string, CustomFieldValue>;
+}
+
+export type CustomFieldValue = string | number | boolean | null;

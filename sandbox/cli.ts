@@ -1,0 +1,89 @@
+/**
+ * Start the Assistable sandbox with the demo contacts:
+ *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
+ *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--quiet]
+ */
+import {
+	DEMO_API_KEY, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID, DEMO_RESTRICTED_API_KEY,
+	Sandbox, SandboxBehaviour, demoSeed, startSandbox,
+} from './server';
+
+const USAGE = 'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] '
+	+ '[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--quiet]';
+
+function die(message: string, code: number): never {
+	process.stderr.write(`${message}\n`);
+	process.exit(code);
+}
+
+function parseArgs(argv: string[]) {
+	let port = 8787, host = '127.0.0.1', quiet = false;
+	const behaviour: Partial<SandboxBehaviour> = {};
+	const oneOf = <T extends string>(flag: string, v: string, allowed: readonly T[]): T =>
+		(allowed as readonly string[]).includes(v) ? (v as T) : die(`${flag} must be one of ${allowed.join(', ')}`, 2);
+	const int = (flag: string, v: string, max: number): number =>
+		/^\d+$/.test(v) && Number(v) <= max ? Number(v) : die(`${flag} must be an integer from 0 to ${max}`, 2);
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === '--help' || arg === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
+		if (arg === '--quiet') { quiet = true; continue; }
+		const [flag, inline] = arg.split(/=(.*)/s, 2);
+		const value = inline ?? argv[++i];
+		if (value === undefined) die(`${flag} needs a value\n${USAGE}`, 2);
+		switch (flag) {
+			case '--port': port = int(flag, value, 65535); break;
+			case '--host': host = value; break;
+			case '--custom-fields': behaviour.customFields = oneOf(flag, value, ['merge', 'replace'] as const); break;
+			case '--create-status': behaviour.createStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201; break;
+			case '--error-style': behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const); break;
+			case '--latency': behaviour.latencyMs = int(flag, value, 600_000); break;
+			default: die(`unknown option ${flag}\n${USAGE}`, 2);
+		}
+	}
+	return { port, host, quiet, behaviour };
+}
+
+async function main() {
+	const { port, host, quiet, behaviour } = parseArgs(process.argv.slice(2));
+	// Handlers first, so a signal that arrives right after the banner is never missed.
+	// eslint-disable-next-line prefer-const -- assigned once below, read by the signal handler before that
+	let sandbox: Sandbox | undefined;
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write(`\n${signal} received, stopping the sandbox.\n`);
+		if (!sandbox) process.exit(0);
+		sandbox.close().then(() => process.exit(0), () => process.exit(1));
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+
+	const seed = demoSeed();
+	sandbox = await startSandbox({
+		port, host, seed, behaviour,
+		keys: [{ key: DEMO_API_KEY, locations: '*' }, { key: DEMO_RESTRICTED_API_KEY, locations: [DEMO_LOCATION_ID] }],
+		onRequest: quiet ? undefined : (r) => process.stdout.write(
+			`${new Date().toISOString()} ${r.method} ${r.rawPath} -> ${r.status || 'dropped'}\n`),
+	}).catch((err: NodeJS.ErrnoException) => {
+		if (err.code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use; pick another with --port.`, 1);
+		if (err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') die(`Cannot listen on ${host}:${port} (${err.code}).`, 1);
+		throw err;
+	});
+
+	const lines = [
+		'Assistable sandbox is running.',
+		`  Base URL:        ${sandbox.url}`,
+		`  API key:         ${DEMO_API_KEY}  (all locations)`,
+		`  Restricted key:  ${DEMO_RESTRICTED_API_KEY}  (only ${DEMO_LOCATION_ID})`,
+		`  Location id:     ${DEMO_LOCATION_ID}`,
+		`  Other location:  ${DEMO_OTHER_LOCATION_ID}`,
+		'  Demo contacts:',
+		...seed.map((c) => `    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`),
+		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
+		'Press Ctrl+C to stop.',
+	];
+	process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: Error) => die(`Sandbox failed to start: ${err.message}`, 1));

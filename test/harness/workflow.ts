@@ -1,0 +1,251 @@
+/**
+ * Runs real n8n workflows in-process with n8n-core's WorkflowExecute: the app's engine, expression
+ * resolver, credential application and HTTP stack. Used by the workflow tests and the benchmark.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IConnections,
+	INodeParameters,
+	IVersionedNodeType,
+} from 'n8n-workflow';
+import { createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { AssistableApi } from '../../credentials/AssistableApi.credentials';
+import { Assistable } from '../../nodes/Assistable/Assistable.node';
+
+/** The first node of every test workflow: passes on the items it is given, like a webhook would. */
+class ItemsSource implements INodeType {
+	description = {
+		displayName: 'Items Source',
+		name: 'itemsSource',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits the test items',
+		defaults: { name: 'Webhook' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const credentialTypes: Record<string, ICredentialType> = { assistableApi: new AssistableApi() };
+
+export function nodeTypesOf(extra: Record<string, INodeType | IVersionedNodeType> = {}): INodeTypes {
+	const types: Record<string, INodeType | IVersionedNodeType> = {
+		'test.itemsSource': new ItemsSource(),
+		'n8n-nodes-assistable.assistable': new Assistable(),
+		...extra,
+	};
+	return {
+		getByName: (name) => types[name],
+		getByNameAndVersion: (name) => {
+			const type = types[name];
+			if (!type) throw new Error(`Unknown node type ${name}`);
+			return 'nodeVersions' in type ? type.getNodeType() : type;
+		},
+		getKnownTypes: () => ({}),
+	};
+}
+
+/** Hands the test credential to nodes and applies the credential type's generic `authenticate`. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const auth = credentialTypes[typeName]?.authenticate;
+		if (!auth || typeof auth === 'function' || !workflow || !node) return requestOptions;
+		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
+		for (const [name, value] of Object.entries(auth.properties.headers ?? {})) {
+			headers[name] = workflow.expression.getSimpleParameterValue(
+				node,
+				value as string,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			) as string;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(_data: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const found = this.credentials[type];
+		if (!found) throw new Error(`No test credential of type ${type}`);
+		return { ...found };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	status: IRun['status'];
+	/** Output items of each node, by node name (first run, first output). */
+	outputs: Record<string, INodeExecutionData[]>;
+	/** The workflow error as n8n stores it (a plain object), if the run failed. */
+	error?: IDataObject & { message?: string; description?: string; httpCode?: string; context?: IDataObject };
+	/** The whole run as n8n would store it, for scanning for secrets. */
+	serialized: string;
+}
+
+export interface WorkflowSpec {
+	nodes: INode[];
+	connections: IConnections;
+	/** Items the start node (the first one) emits. */
+	items: IDataObject[];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	nodeTypes?: INodeTypes;
+}
+
+let executionCount = 0;
+
+export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
+	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
+	const workflowData: IWorkflowBase = {
+		id: 'wf-test',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes: spec.nodes,
+		connections: spec.connections,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		nodes: spec.nodes,
+		connections: spec.connections,
+		nodeTypes,
+		active: false,
+		settings: { executionOrder: 'v1' },
+	});
+	const executionId = `exec-${++executionCount}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const url = 'http://127.0.0.1:5678/';
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(spec.credentials ?? {}),
+		hooks,
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		executionId,
+		restApiUrl: `${url}rest`,
+		instanceBaseUrl: url,
+		formWaitingBaseUrl: `${url}form-waiting`,
+		webhookBaseUrl: `${url}webhook`,
+		webhookWaitingBaseUrl: `${url}webhook-waiting`,
+		webhookTestBaseUrl: `${url}webhook-test`,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const start = spec.nodes[0];
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: start, data: { main: [spec.items.map((json) => ({ json }))] }, source: null }],
+		},
+	});
+	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const run = await finished;
+	const outputs: Record<string, INodeExecutionData[]> = {};
+	for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+		outputs[name] = tasks[0]?.data?.main?.[0] ?? [];
+	}
+	const error = run.data.resultData.error as unknown as WorkflowRun['error'];
+	return { run, status: run.status, outputs, error, serialized: JSON.stringify(run) };
+}
+
+export interface AssistableRunSpec {
+	items: IDataObject[];
+	parameters: INodeParameters;
+	credentials: { apiKey: string; baseUrl: string };
+	/** 'continueRegularOutput' is n8n's "Continue On Fail". */
+	onError?: INode['onError'];
+}
+
+export interface AssistableRun extends WorkflowRun {
+	/** The Assistable node's output items. */
+	items: INodeExecutionData[];
+}
+
+export const ASSISTABLE_NODE = 'Assistable';
+
+/** Webhook-like source -> Assistable node, run in-process. */
+export async function runAssistable(spec: AssistableRunSpec): Promise<AssistableRun> {
+	const nodes: INode[] = [
+		{ id: '1', name: 'Webhook', type: 'test.itemsSource', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: '2',
+			name: ASSISTABLE_NODE,
+			type: 'n8n-nodes-assistable.assistable',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: spec.parameters,
+			credentials: { assistableApi: { id: 'cred-1', name: 'Assistable (sandbox)' } },
+			...(spec.onError ? { onError: spec.onError } : {}),
+		},
+	];
+	const connections: IConnections = {
+		Webhook: { main: [[{ node: ASSISTABLE_NODE, type: NodeConnectionTypes.Main, index: 0 }]] },
+	};
+	const result = await runWorkflow({
+		nodes,
+		connections,
+		items: spec.items,
+		credentials: { assistableApi: spec.credentials },
+	});
+	return { ...result, items: result.outputs[ASSISTABLE_NODE] ?? [] };
+}

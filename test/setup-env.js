@@ -1,0 +1,2 @@
+// Quiet n8n-core's logger before anything imports it.
+process.env.N8N_LOG_LEVEL = 'silent';
