@@ -2,9 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { contactOperations } from './resources/contact';
+import { LocationDirectory } from './shared/directory';
 import type { ExecutionServices, ItemPlan, OperationModule } from './shared/operation';
 import { ContactStates } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
+import type { KeyedTask } from './shared/scheduler';
 import { runKeyed } from './shared/scheduler';
 import { AssistableTransport } from './shared/transport';
 import { InputError } from './shared/validation';
@@ -23,13 +25,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail();
-	const outputs: INodeExecutionData[] = new Array(items.length);
+	// Each input item's output items, assembled in input order at the end.
+	const outputs: INodeExecutionData[][] = new Array(items.length);
 	const fail = (itemIndex: number, error: unknown): NodeError => {
 		const nodeError = asNodeError(this, error, itemIndex);
-		outputs[itemIndex] = {
-			json: { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) },
-			pairedItem: { item: itemIndex },
-		};
+		const json = { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) };
+		outputs[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 		return nodeError;
 	};
 
@@ -45,27 +46,46 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	if (plans.length) {
 		const settings = readExecutionSettings(this);
+		const transport = await AssistableTransport.create(this, settings.transport);
 		const services: ExecutionServices = {
-			transport: await AssistableTransport.create(this, settings.transport),
+			transport,
 			contacts: new ContactStates(),
+			directory: new LocationDirectory(transport),
 		};
+		await services.directory.preload(
+			plans.flatMap(({ itemIndex, plan }) => (plan.locations ?? []).map((locationId) => ({ locationId, itemIndex }))),
+		);
+
 		let firstError: { itemIndex: number; error: NodeError } | undefined;
-		const tasks = plans.map(({ itemIndex, plan }) => ({
-			key: plan.key,
-			run: async () => {
-				try {
-					const json = await plan.run(services);
-					outputs[itemIndex] = { json, pairedItem: { item: itemIndex } };
-				} catch (error) {
-					const nodeError = fail(itemIndex, error);
-					if (!firstError || itemIndex < firstError.itemIndex) firstError = { itemIndex, error: nodeError };
-				}
-			},
-		}));
+		const failed = (itemIndex: number, error: unknown) => {
+			const nodeError = fail(itemIndex, error);
+			if (!firstError || itemIndex < firstError.itemIndex) firstError = { itemIndex, error: nodeError };
+		};
+		const tasks: KeyedTask[] = [];
+		for (const { itemIndex, plan } of plans) {
+			try {
+				const key = await plan.key(services);
+				tasks.push({
+					key,
+					run: async () => {
+						try {
+							const results = await plan.run(services);
+							outputs[itemIndex] = results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+						} catch (error) {
+							failed(itemIndex, error);
+						}
+					},
+				});
+			} catch (error) {
+				// A failed lookup: nothing of this item was written.
+				failed(itemIndex, error);
+				if (!continueOnFail) throw firstError!.error;
+			}
+		}
 		await runKeyed(tasks, settings.concurrency, () => !continueOnFail && firstError !== undefined);
 		if (!continueOnFail && firstError) throw firstError.error;
 	}
-	return [outputs];
+	return [outputs.flatMap((itemOutputs) => itemOutputs ?? [])];
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {

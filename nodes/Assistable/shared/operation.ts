@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { LocationDirectory } from './directory';
 import type { AssistableTransport } from './transport';
 import type { Contact } from './types';
 
@@ -24,13 +25,17 @@ export class ContactStates {
 export interface ExecutionServices {
 	transport: AssistableTransport;
 	contacts: ContactStates;
+	directory: LocationDirectory;
 }
 
 /** One item's validated work: built without I/O, run later. */
 export interface ItemPlan {
-	/** Items with the same key run one after another, in input order. */
-	key: string;
-	run(services: ExecutionServices): Promise<IDataObject>;
+	/** Locations whose contact list this item needs; each is requested once, before any item runs. */
+	locations?: string[];
+	/** Items with the same key run one after another, in input order. Called once the lists are loaded. */
+	key(services: ExecutionServices): Promise<string>;
+	/** The output items' JSON (none when the item is skipped). */
+	run(services: ExecutionServices): Promise<IDataObject[]>;
 }
 
 export interface OperationModule {

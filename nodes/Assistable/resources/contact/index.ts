@@ -1,9 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../shared/operation';
+import * as create from './create.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 import * as update from './update.operation';
+import * as upsert from './upsert.operation';
 
-export const contactOperations: Record<string, OperationModule> = { update };
+export const contactOperations: Record<string, OperationModule> = { create, upsert, get, getAll, update };
 
 export const contactDescription: INodeProperties[] = [
 	{
@@ -14,13 +18,42 @@ export const contactDescription: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contact'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a new contact in a location',
+				action: 'Create a contact',
+			},
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a contact',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get one contact by ID, or by email or phone in a location',
+				action: 'Get a contact',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: "List a location's contacts, optionally filtered by tag, email, phone or update time",
+				action: 'Get many contacts',
+			},
+			{
 				name: 'Update',
 				value: 'update',
-				description: 'Update a contact by ID; tags are added to the existing ones unless Append Tags is off',
+				description:
+					"Update a contact found by ID, email or phone; new tags are added to the contact's existing tags unless Append Tags is off",
 				action: 'Update a contact',
 			},
 		],
 		default: 'update',
 	},
+	...create.description,
+	...upsert.description,
+	...get.description,
+	...getAll.description,
 	...update.description,
 ];

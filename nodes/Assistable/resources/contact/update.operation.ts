@@ -7,25 +7,60 @@ import type { ExecutionServices, ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
-import { InputError, parseContactId } from '../../shared/validation';
+import { InputError } from '../../shared/validation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { matchByOptions, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
 
 /** How many times Re-Check Tags re-applies tags a concurrent writer removed. */
 export const MAX_TAG_REAPPLY = 3;
 
+/** Options of operations that update a contact (Update, Create or Update). */
+export const updateOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Keep Existing Custom Fields',
+		name: 'keepCustomFields',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
+	},
+	{
+		displayName: 'Re-Check Tags After Write',
+		name: 'recheckTags',
+		type: 'boolean',
+		default: false,
+		description: `Whether to read the contact again after the update and re-apply tags another writer removed meanwhile (up to ${MAX_TAG_REAPPLY} times)`,
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+	{
+		displayName: 'Verify Update',
+		name: 'verifyUpdate',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to fail the item when the returned contact does not show every field sent',
+	},
+	...requestOptionFields,
+];
+
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
-		description: "The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
-		displayOptions: showOnlyForUpdate,
+		displayName: 'Match By',
+		name: 'matchBy',
+		type: 'options',
+		options: matchByOptions(['id', 'email', 'phone']),
+		default: 'id',
+		description: 'How to find the contact',
+		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
 	},
+	...matchFields('update', ['id', 'email', 'phone'], true),
 	{
 		displayName: 'Append Tags',
 		name: 'appendTags',
@@ -51,38 +86,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForUpdate,
-		options: [
-			{
-				displayName: 'Keep Existing Custom Fields',
-				name: 'keepCustomFields',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
-			},
-			{
-				displayName: 'Re-Check Tags After Write',
-				name: 'recheckTags',
-				type: 'boolean',
-				default: false,
-				description: `Whether to read the contact again after the update and re-apply tags another writer removed meanwhile (up to ${MAX_TAG_REAPPLY} times)`,
-			},
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
-			},
-			{
-				displayName: 'Verify Update',
-				name: 'verifyUpdate',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to fail the item when the returned contact does not show every field sent',
-			},
-			...requestOptionFields,
-		],
+		options: updateOptionFields,
 	},
 ];
 
@@ -104,7 +108,7 @@ export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, ap
 }
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
-	const contactId = parseContactId(this.getNodeParameter('contactId', itemIndex));
+	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
 	const changes = parseContactChanges(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
 	if (!hasChanges(changes)) {
@@ -115,11 +119,18 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		);
 	}
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
+	let contactId: string | undefined;
 	return {
-		key: contactId,
+		locations: matchLocations(match),
+		key: async (services) => {
+			contactId = await resolveMatch(this, services, match, itemIndex);
+			return matchKey(match, contactId) + (contactId ? '' : `#${itemIndex}`);
+		},
 		run: async (services) => {
+			if (!contactId) return [];
 			const contact = await applyUpdate(this, services, contactId, changes, settings, itemIndex);
-			return contactOutput(contact, settings.simplify);
+			if (match.by !== 'id') await services.directory.record(match.locationId, contact);
+			return [contactOutput(contact, settings.simplify)];
 		},
 	};
 }
@@ -132,12 +143,11 @@ export async function applyUpdate(
 	changes: ContactChanges,
 	settings: UpdateSettings,
 	itemIndex: number,
-	knownContact?: Contact,
 ): Promise<Contact> {
 	const { transport, contacts } = services;
 	let succeeded = false;
 	try {
-		let current: Contact | undefined = knownContact ?? contacts.get(contactId);
+		let current = contacts.get(contactId);
 		if (!current && needsCurrentContact(changes, settings)) {
 			current = await transport.getContact(contactId, itemIndex);
 			contacts.set(current);
