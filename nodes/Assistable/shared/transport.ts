@@ -36,6 +36,13 @@ const NOT_SENT_NETWORK = new Set(['ECONNREFUSED']);
 
 type Route = 'get' | 'patch' | 'create' | 'list';
 
+const UNSAFE_TO_RETRY =
+	'Not retried, because the request may have reached Assistable: the contact may or may not have been created. Check Assistable before running this item again.';
+
+function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 interface ApiCall {
 	route: Route;
 	method: IHttpRequestMethods;
@@ -57,6 +64,7 @@ interface RawResponse {
 
 interface Failure {
 	retryable: boolean;
+	rateLimited?: boolean;
 	/** Seconds or HTTP date from Retry-After, in ms. */
 	retryAfterMs?: number;
 	error: NodeApiError;
@@ -138,7 +146,14 @@ export class AssistableTransport {
 	}
 
 	private async call(call: ApiCall): Promise<unknown> {
-		const url = `${this.baseUrl}/${call.segments.map((s) => encodeURIComponent(s)).join('/')}`;
+		const segments = call.segments.map(pathSegment);
+		if (segments.some((segment) => segment === undefined)) {
+			throw new NodeOperationError(this.ctx.getNode(), `Refused to send a request for ${JSON.stringify(call.subject)}`, {
+				itemIndex: call.itemIndex,
+				description: 'That value cannot be used as an ID in a URL.',
+			});
+		}
+		const url = `${this.baseUrl}/${segments.join('/')}`;
 		for (let attempt = 1; ; attempt++) {
 			await this.waitForSlot();
 			let failure: Failure;
@@ -152,8 +167,12 @@ export class AssistableTransport {
 			}
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
 			const wait = failure.retryAfterMs ?? backoff(attempt);
-			if (wait > MAX_RETRY_AFTER_MS) throw failure.error;
-			if (failure.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
+			if (wait > MAX_RETRY_AFTER_MS) {
+				failure.error.description = `${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
+				throw failure.error;
+			}
+			// A rate limit slows the whole node down, not just this request.
+			if (failure.rateLimited) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
 			await sleep(wait);
 		}
 	}
@@ -219,12 +238,15 @@ export class AssistableTransport {
 		}
 		const reason = messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined);
 		const retryable = RETRYABLE_STATUS.has(status) && (call.idempotent || status === 429);
-		const gaveUp = retryable && attempt >= this.options.maxAttempts ? ` (gave up after ${attempt} attempts)` : '';
+		const gaveUp = retryable && attempt >= this.options.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
 		const message = `${statusMessage(call, status)}${gaveUp}`;
-		const description = [reason ? `Assistable said: ${this.redact(reason)}.` : '', this.hintFor(call, status, reason ?? '')].filter(Boolean).join(' ');
+		const unsafe = !call.idempotent && RETRYABLE_STATUS.has(status) && !retryable ? UNSAFE_TO_RETRY : '';
+		const description = [reason ? `Assistable said: ${this.redact(reason)}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
+			.filter(Boolean)
+			.join(' ');
 		const failure: Failure = { retryable, error: this.apiError(call.itemIndex, message, description, status) };
-		const retryAfter = retryAfterMs(header(response.headers, 'retry-after'));
-		if (status === 429 || status === 503) failure.retryAfterMs = retryAfter;
+		if (status === 429 || status === 503) failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
+		failure.rateLimited = status === 429;
 		return failure;
 	}
 
@@ -232,8 +254,8 @@ export class AssistableTransport {
 		const code = networkCode(error);
 		const retryable = (call.idempotent && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
 		const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `did not answer within ${this.options.timeoutMs} ms` : 'could not be reached';
-		const attempts = attempt > 1 || retryable ? ` after ${attempt} attempt${attempt > 1 ? 's' : ''}` : '';
-		const unsafe = !call.idempotent && !retryable ? ' The contact may or may not have been created: check Assistable before running this item again.' : '';
+		const attempts = attempt > 1 || retryable ? ` after ${plural(attempt, 'attempt')}` : '';
+		const unsafe = !call.idempotent && !retryable ? ` ${UNSAFE_TO_RETRY}` : '';
 		return {
 			retryable,
 			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(this.baseUrl)}.${unsafe}`),
@@ -256,6 +278,15 @@ export class AssistableTransport {
 		const error = new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, { message, description, httpCode, itemIndex });
 		return error;
 	}
+}
+
+/**
+ * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values that URL
+ * parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which are never sent.
+ */
+export function pathSegment(value: string): string | undefined {
+	const encoded = encodeURIComponent(value);
+	return /^(\.|%2e){0,2}$/i.test(encoded) ? undefined : encoded;
 }
 
 function statusMessage(call: ApiCall, status: number): string {

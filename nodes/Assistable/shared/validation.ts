@@ -47,15 +47,25 @@ export function parseContactId(value: unknown, parameter = 'Contact ID'): string
 	return id.toLowerCase();
 }
 
+const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export function parseLocationId(value: unknown, parameter = 'Location ID'): string {
-	if (isBlank(value) || typeof value !== 'string') {
+	if (isBlank(value)) {
 		throw new InputError(
 			parameter,
 			`${parameter} is empty`,
 			'Enter the Assistable location (sub-account) ID the contacts belong to.',
 		);
 	}
-	return value.trim();
+	const id = typeof value === 'string' ? value.trim() : value;
+	if (typeof id !== 'string' || !LOCATION_ID.test(id)) {
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is not a location ID`,
+			'Location (sub-account) IDs are letters and digits, such as Qm7vTzR2kLp9XwN4bHs8. A contact ID or a URL does not belong here.',
+		);
+	}
+	return id;
 }
 
 /** Trims a text field; undefined when not set. */
