@@ -2,20 +2,26 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
 import { runAssistable } from '../harness/workflow';
 
-// The README's importable example, with its webhook replaced by the item such a webhook emits.
+function assistableNode(file: string) {
+	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples', file), 'utf8'));
+	return workflow.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-assistable.assistable');
+}
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startSandbox({ seed: demoSeed() });
+});
+afterAll(async () => sandbox.close());
+beforeEach(() => sandbox.reset(demoSeed()));
+
+// The README's importable examples, with their webhook replaced by the item such a webhook emits.
 describe('examples/webhook-update-contact.workflow.json', () => {
-	let sandbox: Sandbox;
-	beforeAll(async () => {
-		sandbox = await startSandbox({ seed: demoSeed() });
-	});
-	afterAll(async () => sandbox.close());
 
 	it('adds the form tags to the existing ones and sets email, phone and a custom field', async () => {
-		const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples/webhook-update-contact.workflow.json'), 'utf8'));
-		const node = workflow.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-assistable.assistable');
+		const node = assistableNode('webhook-update-contact.workflow.json');
 		const body = {
 			contact_id: DEMO_CONTACT_IDS.ada,
 			email: 'ada@analytical.example',
@@ -38,5 +44,24 @@ describe('examples/webhook-update-contact.workflow.json', () => {
 			custom_fields: { plan: 'pro', score: 42, last_form: 'Demo request' },
 		});
 		expect(result.items[0].json).toEqual(contact);
+	});
+});
+
+describe('examples/webhook-upsert-contact.workflow.json', () => {
+	it('creates a new sign-up, and updates an existing contact found by email without losing its tags', async () => {
+		const node = assistableNode('webhook-upsert-contact.workflow.json');
+		const parameters = { ...node.parameters, locationId: DEMO_LOCATION_ID };
+		const body = (email: string) => ({ email, first_name: 'Ada', last_name: 'Lovelace', phone: '+44 20 7946 0018', plan: 'pro', source: 'landing-page' });
+		const result = await runAssistable({
+			items: [{ body: body('new.signup@example.com') }, { body: body('ADA@example.com') }],
+			parameters,
+			credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
+		});
+
+		expect(result.status).toBe('success');
+		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
+		const created = sandbox.listContacts(DEMO_LOCATION_ID).find((c) => c.email === 'new.signup@example.com')!;
+		expect(created).toMatchObject({ phone_number: '+442079460018', tags: ['signup', 'pro'], custom_fields: { signup_source: 'landing-page' } });
+		expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)!.tags).toEqual(['lead', 'newsletter', 'signup', 'pro']);
 	});
 });
