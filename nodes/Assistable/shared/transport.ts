@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { Contact, ContactWrite } from './types';
@@ -84,6 +90,8 @@ export class AssistableTransport {
 		private readonly baseUrl: string,
 		private readonly redact: (text: string) => string,
 		private readonly options: TransportOptions,
+		/** The credential read once per execution, so requests do not fetch and decrypt it again. */
+		private readonly credential: IAdditionalCredentialOptions,
 	) {}
 
 	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<AssistableTransport> {
@@ -104,7 +112,11 @@ export class AssistableTransport {
 		}
 		const secret = String(credentials.apiKey ?? '');
 		const redact = (text: string) => (secret.length >= 4 ? text.split(secret).join('***') : text);
-		return new AssistableTransport(ctx, raw, redact, options);
+		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const credential: IAdditionalCredentialOptions = {
+			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
+		};
+		return new AssistableTransport(ctx, raw, redact, options, credential);
 	}
 
 	async getContact(contactId: string, itemIndex: number): Promise<Contact> {
@@ -206,7 +218,7 @@ export class AssistableTransport {
 			request.body = call.body as IHttpRequestOptions['body'];
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
-		return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request)) as RawResponse;
+		return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request, this.credential)) as RawResponse;
 	}
 
 	private interpret(call: ApiCall, response: RawResponse, attempt: number): { body: unknown } | Failure {
