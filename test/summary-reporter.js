@@ -1,9 +1,9 @@
-// Prints one plain closing line (on stderr, after the default summary), "N passed, N failed[, N skipped]", after jest's own summary.
+// Prints one plain closing line, "tests: N passed, N failed[, N skipped]", as the very last output.
 class SummaryReporter {
 	onRunComplete(_contexts, results) {
 		const skipped = results.numPendingTests + results.numTodoTests;
 		const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
-		process.stderr.write(`${line}\n`);
+		process.once('exit', () => process.stderr.write(`${line}\n`));
 	}
 }
 module.exports = SummaryReporter;
