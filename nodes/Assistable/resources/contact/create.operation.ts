@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ContactChanges } from '../../shared/merge';
 import { buildContactWrite } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
+import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError, parseLocationId } from '../../shared/validation';
@@ -30,16 +30,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForCreate,
-		options: [
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
-			},
-			...requestOptionFields,
-		],
+		options: [simplifyOption, ...requestOptionFields],
 	},
 ];
 

@@ -1,20 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
+import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
-import { matchByOptions, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
+import { matchByIdEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		options: matchByOptions(['id', 'email', 'phone']),
-		default: 'id',
-		description: 'How to find the contact',
-		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-	},
+	matchByIdEmailOrPhone('get'),
 	...matchFields('get', ['id', 'email', 'phone'], true),
 	{
 		displayName: 'Options',
@@ -23,16 +15,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-		options: [
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
-			},
-			...requestOptionFields,
-		],
+		options: [simplifyOption, ...requestOptionFields],
 	},
 ];
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { emailKey, phoneKey } from '../../shared/directory';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
+import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError, parseEmail, parseLocationId, parsePhone, parseTags, quote } from '../../shared/validation';
@@ -77,16 +77,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForGetAll,
-		options: [
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return a simplified version of the response instead of the raw data',
-			},
-			...requestOptionFields,
-		],
+		options: [simplifyOption, ...requestOptionFields],
 	},
 ];
 

@@ -26,9 +26,30 @@ export const LOCATION_ID_FIELD: Omit<INodeProperties, 'displayOptions'> = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-/** The choices of a Match By parameter. */
-export function matchByOptions(by: Array<'id' | MatchBy>): INodePropertyOptions[] {
-	return by.map((b) => BY_OPTIONS[b]);
+/** Match By for operations that take an ID, an email or a phone; shown for `operation`. */
+export function matchByIdEmailOrPhone(operation: string): INodeProperties {
+	return {
+		displayName: 'Match By',
+		name: 'matchBy',
+		type: 'options',
+		description: 'How to find the contact',
+		options: [BY_OPTIONS.id, BY_OPTIONS.email, BY_OPTIONS.phone],
+		default: 'id',
+		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
+	};
+}
+
+/** Match By for operations that look the contact up in a location. */
+export function matchByEmailOrPhone(operation: string): INodeProperties {
+	return {
+		displayName: 'Match By',
+		name: 'matchBy',
+		type: 'options',
+		description: 'How to find the contact',
+		options: [BY_OPTIONS.email, BY_OPTIONS.phone],
+		default: 'email',
+		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
+	};
 }
 
 /** The parameters that find the contact once Match By is chosen. */

@@ -4,12 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ContactChanges, MergeOptions } from '../../shared/merge';
 import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
+import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError } from '../../shared/validation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
-import { matchByOptions, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
+import { matchByIdEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
 
@@ -33,13 +33,7 @@ export const updateOptionFields: INodeProperties[] = [
 		default: false,
 		description: `Whether to read the contact again after the update and re-apply tags another writer removed meanwhile (up to ${MAX_TAG_REAPPLY} times)`,
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
+	simplifyOption,
 	{
 		displayName: 'Verify Update',
 		name: 'verifyUpdate',
@@ -51,15 +45,7 @@ export const updateOptionFields: INodeProperties[] = [
 ];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		options: matchByOptions(['id', 'email', 'phone']),
-		default: 'id',
-		description: 'How to find the contact',
-		displayOptions: { show: { resource: ['contact'], operation: ['update'] } },
-	},
+	matchByIdEmailOrPhone('update'),
 	...matchFields('update', ['id', 'email', 'phone'], true),
 	{
 		displayName: 'Append Tags',

@@ -5,21 +5,13 @@ import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
 import { createContact } from './create.operation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
-import { matchByOptions, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
+import { matchByEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 import { applyUpdate, readUpdateSettings, updateOptionFields } from './update.operation';
 
 const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		options: matchByOptions(['email', 'phone']),
-		default: 'email',
-		description: 'How to find the contact',
-		displayOptions: { show: { resource: ['contact'], operation: ['upsert'] } },
-	},
+	matchByEmailOrPhone('upsert'),
 	...matchFields('upsert', ['email', 'phone'], false),
 	{
 		displayName: 'Append Tags',
