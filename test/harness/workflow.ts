@@ -134,8 +134,8 @@ export interface WorkflowRun {
 	outputs: Record<string, INodeExecutionData[]>;
 	/** The workflow error as n8n stores it (a plain object), if the run failed. */
 	error?: IDataObject & { message?: string; description?: string; httpCode?: string; context?: IDataObject };
-	/** The whole run as n8n would store it, for scanning for secrets. */
-	serialized: string;
+	/** The whole run as n8n would store it, for scanning for secrets (serialized on first read). */
+	readonly serialized: string;
 }
 
 export interface WorkflowSpec {
@@ -145,6 +145,8 @@ export interface WorkflowSpec {
 	items: IDataObject[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	nodeTypes?: INodeTypes;
+	/** Merged into the additional data n8n hands every node (e.g. the app's `startRunnerTask`). */
+	additionalData?: Partial<IWorkflowExecuteAdditionalData>;
 }
 
 let executionCount = 0;
@@ -190,6 +192,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 			throw new Error('not used');
 		},
 		userId: 'test-user',
+		...spec.additionalData,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const start = spec.nodes[0];
@@ -205,7 +208,17 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 		outputs[name] = tasks[0]?.data?.main?.[0] ?? [];
 	}
 	const error = run.data.resultData.error as unknown as WorkflowRun['error'];
-	return { run, status: run.status, outputs, error, serialized: JSON.stringify(run) };
+	let serialized: string | undefined;
+	return {
+		run,
+		status: run.status,
+		outputs,
+		error,
+		get serialized() {
+			serialized ??= JSON.stringify(run);
+			return serialized;
+		},
+	};
 }
 
 export interface AssistableRunSpec {
@@ -247,5 +260,5 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 		items: spec.items,
 		credentials: { assistableApi: spec.credentials },
 	});
-	return { ...result, items: result.outputs[ASSISTABLE_NODE] ?? [] };
+	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }
