@@ -309,8 +309,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		else if (f && !after && f.kind !== 'delay') out = faultReply(f, rec.route);
 		else {
 			out = respond(req, rec);
-			if (f?.kind === 'delay') await sleep(f.ms);
-			else if (f) out = faultReply(f, rec.route);
+			if (f?.kind === 'delay') {
+				if (after) await sleep(f.ms);
+			} else if (f) out = faultReply(f, rec.route);
 		}
 
 		if (gone()) return; // client left; status stays 0

@@ -50,7 +50,7 @@ export function buildContactWrite(
 	if (changes.customFields !== undefined) {
 		body.custom_fields =
 			options.keepCustomFields && current
-				? { ...(current.custom_fields as Record<string, CustomFieldValue>), ...changes.customFields }
+				? { ...(current.custom_fields as Record<string, CustomFieldValue> | undefined), ...changes.customFields }
 				: { ...changes.customFields };
 	}
 	return body;

@@ -31,8 +31,9 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 export const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
-const MAX_CONTACT_BYTES = 5 * 1024 * 1024;
-const MAX_LIST_BYTES = 200 * 1024 * 1024;
+/** Largest answer accepted for one contact, and for a location's list (about 50 000 contacts). */
+export const MAX_CONTACT_BYTES = 5 * 1024 * 1024;
+export const MAX_LIST_BYTES = 50 * 1024 * 1024;
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Network failures after which the request may or may not have reached the server. */
@@ -123,14 +124,14 @@ export class AssistableTransport {
 		const body = await this.call({
 			route: 'get', method: 'GET', segments: ['contacts', contactId], itemIndex, idempotent: true, subject: contactId,
 		});
-		return this.asContact(body, itemIndex);
+		return this.asContact(body, itemIndex, contactId);
 	}
 
 	async updateContact(contactId: string, write: ContactWrite, itemIndex: number): Promise<Contact> {
 		const body = await this.call({
 			route: 'patch', method: 'PATCH', segments: ['contacts', contactId], body: write, itemIndex, idempotent: true, subject: contactId,
 		});
-		return this.asContact(body, itemIndex);
+		return this.asContact(body, itemIndex, contactId);
 	}
 
 	async createContact(locationId: string, write: ContactWrite, itemIndex: number): Promise<Contact> {
@@ -150,9 +151,13 @@ export class AssistableTransport {
 		return body;
 	}
 
-	private asContact(body: unknown, itemIndex: number): Contact {
+	/** The answer as a contact; with `expectedId`, it must be that contact. */
+	private asContact(body: unknown, itemIndex: number, expectedId?: string): Contact {
 		if (!isContact(body)) {
-			throw this.apiError(itemIndex, 'Assistable answered with an unexpected shape instead of a contact', 'Expected a JSON contact object with an id. Check the Base URL points at the v2 API.');
+			throw this.apiError(itemIndex, 'Assistable answered with an unexpected shape instead of a contact', 'Expected a JSON contact object with an id, text tags and an object of custom fields. Check the Base URL points at the v2 API.');
+		}
+		if (expectedId !== undefined && body.id.toLowerCase() !== expectedId.toLowerCase()) {
+			throw this.apiError(itemIndex, `Assistable answered with another contact (${JSON.stringify(body.id)}) than the one asked for`, 'Nothing was merged from that answer. Check the Base URL points at the v2 API.');
 		}
 		return body;
 	}
@@ -223,12 +228,14 @@ export class AssistableTransport {
 
 	private interpret(call: ApiCall, response: RawResponse, attempt: number): { body: unknown } | Failure {
 		const status = response.statusCode;
-		const text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
+		let text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
 		const limit = call.route === 'list' ? MAX_LIST_BYTES : MAX_CONTACT_BYTES;
 		if (text !== undefined && text.length > limit) {
 			return { retryable: false, error: this.apiError(call.itemIndex, `Assistable's answer is too large (${text.length} bytes, limit ${limit})`, 'This is not what the API documents; check the Base URL.', status) };
 		}
-		let parsed: unknown = response.body;
+		// Redact before anything is parsed or cut short: a truncated key would no longer match.
+		if (text !== undefined) text = this.redact(text);
+		let parsed: unknown = text === undefined ? response.body : undefined;
 		let isJson = text === undefined;
 		if (text !== undefined) {
 			try {
@@ -315,8 +322,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A contact whose tags and custom fields can safely be merged into a write. */
 function isContact(value: unknown): value is Contact {
-	return isObject(value) && typeof value.id === 'string' && value.id !== '';
+	if (!isObject(value) || typeof value.id !== 'string' || value.id === '') return false;
+	const { tags, custom_fields: customFields } = value;
+	const tagsOk = tags === undefined || tags === null || (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'));
+	const fieldsOk = customFields === undefined || customFields === null || isObject(customFields);
+	return tagsOk && fieldsOk;
 }
 
 function messageOf(body: unknown): string | undefined {

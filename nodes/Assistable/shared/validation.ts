@@ -214,5 +214,14 @@ function addField(
 			`Fill in the Key of custom field ${label}, or remove that field.`,
 		);
 	}
-	target[name] = customFieldValue(value);
+	const typed = customFieldValue(value);
+	if (typeof typed === 'number' && !Number.isFinite(typed)) {
+		throw new InputError(
+			parameter,
+			`Custom field ${quote(name)} is ${typed}, which cannot be sent`,
+			'Map a finite number, or text.',
+		);
+	}
+	// defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype.
+	Object.defineProperty(target, name, { value: typed, enumerable: true, writable: true, configurable: true });
 }
