@@ -233,7 +233,7 @@ export class AssistableTransport {
 		if (text !== undefined && text.length > limit) {
 			return { retryable: false, error: this.apiError(call.itemIndex, `Assistable's answer is too large (${text.length} bytes, limit ${limit})`, 'This is not what the API documents; check the Base URL.', status) };
 		}
-		// Redact before anything is parsed or cut short: a truncated key would no longer match.
+		// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
 		if (text !== undefined) text = this.redact(text);
 		let parsed: unknown = text === undefined ? response.body : undefined;
 		let isJson = text === undefined;
@@ -247,11 +247,11 @@ export class AssistableTransport {
 		}
 		if (status >= 200 && status < 300) {
 			if (!isJson) {
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable answered ${status} with a body that is not JSON`, `Got: ${this.redact(snippet(text ?? ''))}. Check the Base URL points at the v2 API.`, status) };
+				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable answered ${status} with a body that is not JSON`, `Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`, status) };
 			}
 			if (isObject(parsed) && parsed.ok === false) {
 				const reason = messageOf(parsed) ?? 'no reason given';
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable reported an error: ${this.redact(reason)}`, this.hintFor(call, 200, reason), status) };
+				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable reported an error: ${reason}`, this.hintFor(call, 200, reason), status) };
 			}
 			return { body: parsed };
 		}
@@ -260,7 +260,7 @@ export class AssistableTransport {
 		const gaveUp = retryable && attempt >= this.options.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
 		const message = `${statusMessage(call, status)}${gaveUp}`;
 		const unsafe = !call.idempotent && RETRYABLE_STATUS.has(status) && !retryable ? UNSAFE_TO_RETRY : '';
-		const description = [reason ? `Assistable said: ${this.redact(reason)}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
+		const description = [reason ? `Assistable said: ${reason}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
 			.filter(Boolean)
 			.join(' ');
 		const failure: Failure = { retryable, error: this.apiError(call.itemIndex, message, description, status) };
@@ -294,8 +294,7 @@ export class AssistableTransport {
 
 	private apiError(itemIndex: number, message: string, description: string, status?: number): NodeApiError {
 		const httpCode = status ? String(status) : undefined;
-		const error = new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, { message, description, httpCode, itemIndex });
-		return error;
+		return new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, { message, description, httpCode, itemIndex });
 	}
 }
 
