@@ -89,8 +89,7 @@ export function parseContactChanges(fields: IDataObject): ContactChanges {
 	if (phone !== undefined) changes.fields.phone_number = phone;
 	changes.tags = parseTags(fields.tags, 'Tags');
 	changes.removeTags = parseTags(fields.removeTags, 'Remove Tags');
-	const json = fields.customFieldsJson === '{}' ? undefined : fields.customFieldsJson;
-	changes.customFields = parseCustomFields(fields.customFields, json);
+	changes.customFields = parseCustomFields(fields.customFields, fields.customFieldsJson);
 	return changes;
 }
 
@@ -99,6 +98,6 @@ export function hasChanges(changes: ContactChanges): boolean {
 		Object.keys(changes.fields).length > 0 ||
 		changes.tags !== undefined ||
 		changes.removeTags !== undefined ||
-		(changes.customFields !== undefined && Object.keys(changes.customFields).length > 0)
+		changes.customFields !== undefined
 	);
 }
