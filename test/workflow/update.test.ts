@@ -193,6 +193,22 @@ describe('API failures', () => {
 		expect(sandbox.getContact(ada)).toEqual(before);
 	});
 
+	it('Verify Update fails the item, naming the fields, when the returned contact does not show them', async () => {
+		// An API that answers 200 with the contact as it was, ignoring the name and the tags sent.
+		const unchanged = sandbox.getContact(ada)!;
+		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 200, body: unchanged }, times: 2 });
+		const parameters = { contactId: ada, updateFields: { firstName: 'Augusta', tags: 'vip', email: 'ADA@example.com' } };
+
+		const verified = await run(parameters);
+		expect(verified.status).toBe('error');
+		expect(verified.error?.message).toBe('Assistable did not apply: First Name, Tags');
+		expect(verified.error?.description).toMatch(/Verify Update/);
+
+		const unverified = await run({ ...parameters, options: { verifyUpdate: false } });
+		expect(unverified.status).toBe('success');
+		expect(unverified.items[0].json).toEqual(unchanged);
+	});
+
 	it('a 200 with ok:false is a failure with the API reason', async () => {
 		sandbox.setBehaviour({ errorStyle: 'ok-false' });
 		const result = await run({ contactId: '11111111-2222-4333-8444-555555555555', appendTags: false, updateFields: { tags: 'x' } });
