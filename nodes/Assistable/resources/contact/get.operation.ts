@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
-import { matchByIdEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
+import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
 
 export const description: INodeProperties[] = [
 	matchByIdEmailOrPhone('get'),
@@ -22,14 +22,12 @@ export const description: INodeProperties[] = [
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
-	let contactId: string | undefined;
+	const target = contactTarget(this, match, itemIndex);
 	return {
-		locations: matchLocations(match),
-		key: async (services) => {
-			contactId = await resolveMatch(this, services, match, itemIndex);
-			return matchKey(match, contactId) + (contactId ? '' : `#${itemIndex}`);
-		},
+		locations: target.locations,
+		key: target.key,
 		run: async ({ transport, contacts }) => {
+			const contactId = target.contactId();
 			if (!contactId) return [];
 			const contact = contacts.get(contactId) ?? (await transport.getContact(contactId, itemIndex));
 			return [contactOutput(contact, simplify)];

@@ -162,8 +162,23 @@ export async function resolveMatch(
 	return ids[0];
 }
 
-/** The scheduling key of a match: the contact it resolves to, or the value it would create. */
+/** The scheduling key of a lookup: the contact it resolves to, or the value a create would use. */
 export function matchKey(match: Match, contactId: string | undefined): string {
 	if (contactId) return contactId;
 	return match.by === 'id' ? match.contactId : `new:${match.locationId}:${match.by}:${match.value.toLowerCase()}`;
+}
+
+/** An item's contact, resolved once the location lists are loaded (for Update and Get). */
+export function contactTarget(ctx: IExecuteFunctions, match: Match, itemIndex: number) {
+	let contactId: string | undefined;
+	return {
+		locations: matchLocations(match),
+		/** The scheduling key: the contact, or a key of its own for an item that matched none. */
+		key: async (services: ExecutionServices) => {
+			contactId = await resolveMatch(ctx, services, match, itemIndex);
+			return contactId ?? `unmatched#${itemIndex}`;
+		},
+		/** Undefined when no contact matched and the item is skipped. */
+		contactId: () => contactId,
+	};
 }

@@ -9,7 +9,7 @@ import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError } from '../../shared/validation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
-import { matchByIdEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
+import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
 
@@ -105,14 +105,12 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		);
 	}
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
-	let contactId: string | undefined;
+	const target = contactTarget(this, match, itemIndex);
 	return {
-		locations: matchLocations(match),
-		key: async (services) => {
-			contactId = await resolveMatch(this, services, match, itemIndex);
-			return matchKey(match, contactId) + (contactId ? '' : `#${itemIndex}`);
-		},
+		locations: target.locations,
+		key: target.key,
 		run: async (services) => {
+			const contactId = target.contactId();
 			if (!contactId) return [];
 			const contact = await applyUpdate(this, services, contactId, changes, settings, itemIndex);
 			if (match.by !== 'id') await services.directory.record(match.locationId, contact);
