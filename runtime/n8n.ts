@@ -11,12 +11,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot, runtimeDir, SUPPORTED_N8N_VERSIONS, type N8nRuntime } from './install-n8n';
+import { killTree, run, tail, track, type Log, type ProcResult } from './process';
+
+export type { Log, ProcResult };
 
 export const PACKAGE_NAME = 'n8n-nodes-assistable';
 export const NODE_TYPE = 'n8n-nodes-assistable.assistable';
 export const CREDENTIAL_TYPE = 'assistableApi';
-
-export type Log = (line: string) => void;
 
 export const silentLog: Log = () => undefined;
 
@@ -60,109 +61,12 @@ export function freePort(): Promise<number> {
 	});
 }
 
-export interface ProcResult {
-	code: number | null;
-	signal: NodeJS.Signals | null;
-	stdout: string;
-	stderr: string;
-	ms: number;
-}
-
-/** Runs a command to completion, capturing its output (and optionally streaming it line by line). */
-export function run(
-	cmd: string,
-	args: string[],
-	opts: { cwd?: string; env?: NodeJS.ProcessEnv; log?: Log; timeoutMs?: number } = {},
-): Promise<ProcResult> {
-	return new Promise((resolve, reject) => {
-		const started = Date.now();
-		const child = spawn(cmd, args, {
-			cwd: opts.cwd,
-			env: opts.env ?? process.env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		track(child);
-		let stdout = '';
-		let stderr = '';
-		const stream = (sink: (s: string) => void) => {
-			let partial = '';
-			return (chunk: Buffer) => {
-				const text = chunk.toString('utf8');
-				sink(text);
-				if (!opts.log) return;
-				const lines = (partial + text).split(/\r?\n/);
-				partial = lines.pop() ?? '';
-				for (const line of lines) if (line.trim()) opts.log(line);
-			};
-		};
-		child.stdout!.on('data', stream((s) => (stdout += s)));
-		child.stderr!.on('data', stream((s) => (stderr += s)));
-		let timedOut = false;
-		const timer = opts.timeoutMs
-			? setTimeout(() => {
-					timedOut = true;
-					killTree(child, 'SIGKILL');
-				}, opts.timeoutMs)
-			: undefined;
-		child.on('error', (err) => {
-			if (timer) clearTimeout(timer);
-			reject(new Error(`Cannot run ${cmd}: ${err.message}`));
-		});
-		child.on('close', (code, signal) => {
-			if (timer) clearTimeout(timer);
-			if (timedOut) {
-				reject(
-					new Error(
-						`${path.basename(cmd)} ${args.join(' ')} did not finish within ${opts.timeoutMs} ms\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`,
-					),
-				);
-				return;
-			}
-			resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-		});
-	});
-}
-
-function tail(text: string, lines = 40): string {
-	return text.split(/\r?\n/).slice(-lines).join('\n');
-}
-
-/** Children we started in their own process groups; killed if this process exits while they run. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-export function track(child: ChildProcess): void {
-	liveChildren.add(child);
-	child.once('exit', () => liveChildren.delete(child));
-	if (!exitHookInstalled) {
-		exitHookInstalled = true;
-		process.once('exit', () => {
-			for (const c of liveChildren) killTree(c, 'SIGKILL');
-		});
-	}
-}
-
 /** Servers started by startN8n that are still running. */
 const liveServers = new Set<N8nServer>();
 
 /** Stops every n8n server this process started (graceful first). */
 export async function stopAllN8n(): Promise<void> {
 	await Promise.all([...liveServers].map((s) => s.stop().catch(() => undefined)));
-}
-
-/** Sends a signal to a child we started and to its process group (n8n starts task-runner children). */
-export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		try {
-			child.kill(signal);
-		} catch {
-			// already gone
-		}
-	}
 }
 
 // ---------------------------------------------------------------------------------------------------------
