@@ -133,6 +133,17 @@ describe('create is retried only when the request certainly did not reach the se
 	});
 });
 
+/** Another writer, who read Ada before us, writes its own tag list right after our first update. */
+function clobberTagsAfterOurFirstPatch() {
+	let clobbered = false;
+	onRequest = (r) => {
+		if (r.route === 'patch' && !clobbered) {
+			clobbered = true;
+			sandbox.updateContactDirect(ada, { tags: ['lead', 'newsletter', 'from-crm'] });
+		}
+	};
+}
+
 describe('ordering and state', () => {
 	it('N items appending different tags to one contact end with all N tags, in input order, at concurrency 5', async () => {
 		sandbox.setBehaviour({ latencyMs: 5 });
@@ -161,14 +172,7 @@ describe('ordering and state', () => {
 	});
 
 	it('Re-Check Tags re-applies tags a concurrent writer removed', async () => {
-		let clobbered = false;
-		onRequest = (r) => {
-			// Another writer, who read the contact before us, writes its own tag list right after our update.
-			if (r.route === 'patch' && !clobbered) {
-				clobbered = true;
-				sandbox.updateContactDirect(ada, { tags: ['lead', 'newsletter', 'from-crm'] });
-			}
-		};
+		clobberTagsAfterOurFirstPatch();
 		const result = await run('update', { contactId: ada, updateFields: { tags: 'webinar' }, options: { recheckTags: true } });
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'from-crm', 'webinar']);
 		expect(result.items[0].json.tags).toEqual(['lead', 'newsletter', 'from-crm', 'webinar']);
@@ -176,13 +180,7 @@ describe('ordering and state', () => {
 	});
 
 	it('without Re-Check Tags the same race loses the tag (what the option is for)', async () => {
-		let clobbered = false;
-		onRequest = (r) => {
-			if (r.route === 'patch' && !clobbered) {
-				clobbered = true;
-				sandbox.updateContactDirect(ada, { tags: ['lead', 'newsletter', 'from-crm'] });
-			}
-		};
+		clobberTagsAfterOurFirstPatch();
 		await run('update', { contactId: ada, updateFields: { tags: 'webinar' } });
 		expect(sandbox.getContact(ada)!.tags).not.toContain('webinar');
 	});

@@ -1,5 +1,6 @@
 import type { AssistableTransport } from './transport';
 import type { Contact } from './types';
+import { compactPhone } from './validation';
 
 /** A location's contact IDs by lower-cased email and by E.164 phone; built from one list request. */
 interface LocationIndex {
@@ -17,8 +18,7 @@ export function emailKey(email: unknown): string | undefined {
 
 export function phoneKey(phone: unknown): string | undefined {
 	if (typeof phone !== 'string') return undefined;
-	const compact = phone.replace(/[\s\-.()\u00a0]/g, '');
-	return compact ? compact : undefined;
+	return compactPhone(phone) || undefined;
 }
 
 function add(map: Map<string, Set<string>>, key: string | undefined, id: string): void {

@@ -80,7 +80,7 @@ export function parseText(value: unknown, parameter: string): string | undefined
 export function parsePhone(value: unknown, parameter = 'Phone Number'): string | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
-	const compact = text.replace(PHONE_PUNCTUATION, '');
+	const compact = compactPhone(text);
 	if (!E164.test(compact)) {
 		throw new InputError(
 			parameter,
@@ -89,6 +89,11 @@ export function parsePhone(value: unknown, parameter = 'Phone Number'): string |
 		);
 	}
 	return compact;
+}
+
+/** A phone number without the separators people write inside it. */
+export function compactPhone(phone: string): string {
+	return phone.replace(PHONE_PUNCTUATION, '');
 }
 
 export function parseEmail(value: unknown, parameter = 'Email'): string | undefined {

@@ -3,6 +3,19 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { ContactChanges } from '../../shared/merge';
 import { parseCustomFields, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
 
+/** Append Tags, for the operations that update a contact (Update, Create or Update). */
+export function appendTagsField(operation: string): INodeProperties {
+	return {
+		displayName: 'Append Tags',
+		name: 'appendTags',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
+		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
+	};
+}
+
 /** The contact fields a user can set; shared by Update, Create and Create or Update. */
 export const contactFieldOptions: INodeProperties[] = [
 	{

@@ -8,7 +8,7 @@ import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError } from '../../shared/validation';
-import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
 import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
@@ -47,15 +47,7 @@ export const updateOptionFields: INodeProperties[] = [
 export const description: INodeProperties[] = [
 	matchByIdEmailOrPhone('update'),
 	...matchFields('update', ['id', 'email', 'phone'], true),
-	{
-		displayName: 'Append Tags',
-		name: 'appendTags',
-		type: 'boolean',
-		default: true,
-		description:
-			"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
-		displayOptions: showOnlyForUpdate,
-	},
+	appendTagsField('update'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',

@@ -4,7 +4,7 @@ import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
 import { createContact } from './create.operation';
-import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
 import { matchByEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 import { applyUpdate, readUpdateSettings, updateOptionFields } from './update.operation';
 
@@ -13,15 +13,7 @@ const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert']
 export const description: INodeProperties[] = [
 	matchByEmailOrPhone('upsert'),
 	...matchFields('upsert', ['email', 'phone'], false),
-	{
-		displayName: 'Append Tags',
-		name: 'appendTags',
-		type: 'boolean',
-		default: true,
-		description:
-			"Whether to keep an existing contact's tags and add these to them (reads the contact first). Off replaces the whole tag list.",
-		displayOptions: showOnlyForUpsert,
-	},
+	appendTagsField('upsert'),
 	{
 		displayName: 'Contact Fields',
 		name: 'contactFields',
