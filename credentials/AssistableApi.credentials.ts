@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 /** A contact ID that cannot exist: the credential test reads it to prove the key is accepted. */
-export const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
+const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
 
 export class AssistableApi implements ICredentialType {
 	name = 'assistableApi';

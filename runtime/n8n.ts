@@ -19,8 +19,6 @@ export const PACKAGE_NAME = 'n8n-nodes-assistable';
 export const NODE_TYPE = 'n8n-nodes-assistable.assistable';
 export const CREDENTIAL_TYPE = 'assistableApi';
 
-export const silentLog: Log = () => undefined;
-
 export function prefixedLog(prefix: string): Log {
 	return (line) => process.stdout.write(`${prefix} ${line}\n`);
 }

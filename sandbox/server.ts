@@ -73,8 +73,6 @@ export interface Sandbox {
 	close(): Promise<void>;
 }
 
-export const E164 = /^\+[1-9]\d{0,14}$/;
-
 const JSON_CT = 'application/json; charset=utf-8';
 const MAX_BODY = 10 * 1024 * 1024;
 const STRING_FIELDS = ['first_name', 'last_name', 'phone_number', 'email'];

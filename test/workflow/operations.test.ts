@@ -149,6 +149,12 @@ describe('Create or Update', () => {
 		expect(matches[0].tags).toEqual(['first', 'second']);
 	});
 
+	it('a match with nothing to change is returned as found, without a write', async () => {
+		const result = await run('upsert', { locationId: LOC, matchEmail: 'grace@example.org', contactFields: {} });
+		expect(result.items[0].json).toEqual({ action: 'found', contact: sandbox.getContact(grace) });
+		expect(sandbox.requests.map((r) => r.route)).toEqual(['list', 'get']);
+	});
+
 	it('matches by phone and sets the phone when creating', async () => {
 		const result = await run('upsert', { locationId: LOC, matchBy: 'phone', matchPhone: '+1 (555) 010-9999', contactFields: { firstName: 'Phoebe' } });
 		expect(result.items[0].json.action).toBe('created');
