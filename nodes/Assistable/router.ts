@@ -1,13 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { contactOperations } from './resources/contact';
+import type { ContactLease } from './shared/operation';
+import { coordinator } from './shared/coordinator';
 import { LocationDirectory } from './shared/directory';
 import type { ExecutionServices, ItemPlan, OperationModule } from './shared/operation';
-import { ContactStates } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
-import type { KeyedTask } from './shared/scheduler';
-import { runKeyed } from './shared/scheduler';
+import { Semaphore } from './shared/scheduler';
 import { AssistableTransport } from './shared/transport';
 import { InputError } from './shared/validation';
 
@@ -15,7 +15,11 @@ const resources: Record<string, Record<string, OperationModule>> = { contact: co
 
 type NodeError = NodeApiError | NodeOperationError;
 
-/** Plans every item (no I/O), then runs the plans: bounded concurrency, in order per contact. */
+/**
+ * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of any
+ * execution in this process) sharing its emails / phones, resolves its contact, queues for that contact,
+ * then runs within the concurrency limit. Checks that follow a write run after its locks are released.
+ */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -27,10 +31,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const continueOnFail = this.continueOnFail();
 	// Each input item's output items, assembled in input order at the end.
 	const outputs: INodeExecutionData[][] = new Array(items.length);
+	let firstError: { itemIndex: number; error: NodeError } | undefined;
 	const fail = (itemIndex: number, error: unknown): NodeError => {
 		const nodeError = asNodeError(this, error, itemIndex);
-		const json = { error: nodeError.message, ...(nodeError.description ? { description: nodeError.description } : {}) };
+		const json: IDataObject = { error: nodeError.message };
+		if (nodeError.description) json.description = nodeError.description;
+		// Details a user may route on (e.g. the IDs of duplicate contacts).
+		Object.assign(json, nodeError.context.output as IDataObject | undefined);
 		outputs[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
+		if (!firstError || itemIndex < firstError.itemIndex) firstError = { itemIndex, error: nodeError };
 		return nodeError;
 	};
 
@@ -43,49 +52,91 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			if (!continueOnFail) throw nodeError;
 		}
 	}
+	if (!plans.length) return [outputs.flatMap((itemOutputs) => itemOutputs ?? [])];
 
-	if (plans.length) {
-		const settings = readExecutionSettings(this);
-		const transport = await AssistableTransport.create(this, settings.transport);
-		const services: ExecutionServices = {
-			transport,
-			contacts: new ContactStates(),
-			directory: new LocationDirectory(transport),
-		};
+	const settings = readExecutionSettings(this);
+	const transport = await AssistableTransport.create(this, settings.transport);
+	const signal = this.getExecutionCancelSignal?.();
+	const slots = new Semaphore(settings.concurrency);
+	const contactKey = (contactId: string) => `${transport.scope}|${contactId.toLowerCase()}`;
+	const services: ExecutionServices = {
+		transport,
+		directory: new LocationDirectory(transport),
+		signal,
+		withContact: async (contactId, work) => {
+			const lease = (await coordinator.contacts.acquire(contactKey(contactId), signal)) as ContactLease;
+			try {
+				return await slots.run(() => work(lease));
+			} finally {
+				lease.release();
+			}
+		},
+	};
+	const stopped = () => !continueOnFail && firstError !== undefined;
+
+	const running: Array<Promise<void>> = [];
+	try {
 		await services.directory.preload(
 			plans.flatMap(({ itemIndex, plan }) => (plan.locations ?? []).map((locationId) => ({ locationId, itemIndex }))),
 		);
-
-		let firstError: { itemIndex: number; error: NodeError } | undefined;
-		const failed = (itemIndex: number, error: unknown) => {
-			const nodeError = fail(itemIndex, error);
-			if (!firstError || itemIndex < firstError.itemIndex) firstError = { itemIndex, error: nodeError };
-		};
-		const tasks: KeyedTask[] = [];
 		for (const { itemIndex, plan } of plans) {
+			if (stopped()) break;
+			let releaseIdentities: ((keep?: (key: string) => boolean) => void) | undefined;
+			let contact: Promise<ContactLease> | undefined;
 			try {
-				const key = await plan.key(services);
-				tasks.push({
-					key,
-					run: async () => {
-						try {
-							const results = await plan.run(services);
-							outputs[itemIndex] = results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
-						} catch (error) {
-							failed(itemIndex, error);
-						}
-					},
-				});
+				const scoped = (identity: string) => `${transport.scope}|${identity}`;
+				releaseIdentities = await coordinator.identities.acquireAll((plan.identities ?? []).map(scoped), signal);
+				const contactId = plan.target ? await plan.target(services) : undefined;
+				// Queued now, in input order: the contact's writes keep arrival order across executions.
+				if (contactId) contact = coordinator.contacts.acquire(contactKey(contactId), signal) as Promise<ContactLease>;
+				const held = new Set((plan.heldIdentities?.() ?? []).map(scoped));
+				releaseIdentities((key) => held.has(key));
 			} catch (error) {
-				// A failed lookup: nothing of this item was written.
-				failed(itemIndex, error);
-				if (!continueOnFail) throw firstError!.error;
+				releaseIdentities?.();
+				fail(itemIndex, error);
+				continue;
 			}
+			running.push(runItem(itemIndex, plan, contact, releaseIdentities));
 		}
-		await runKeyed(tasks, settings.concurrency, () => !continueOnFail && firstError !== undefined);
-		if (!continueOnFail && firstError) throw firstError.error;
+	} finally {
+		await Promise.all(running);
+		services.directory.release();
 	}
+	if (!continueOnFail && firstError) throw firstError.error;
 	return [outputs.flatMap((itemOutputs) => itemOutputs ?? [])];
+
+	async function runItem(
+		itemIndex: number,
+		plan: ItemPlan,
+		contact: Promise<ContactLease> | undefined,
+		releaseIdentities: () => void,
+	): Promise<void> {
+		let lease: ContactLease | undefined;
+		let verify: (() => Promise<IDataObject[] | void>) | undefined;
+		try {
+			lease = await contact;
+			verify = await slots.run(async () => {
+				if (stopped()) return undefined;
+				const outcome = await plan.run(services, lease);
+				outputs[itemIndex] = outcome.json.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+				return outcome.verify;
+			});
+		} catch (error) {
+			fail(itemIndex, error);
+		} finally {
+			lease?.release();
+			releaseIdentities();
+			// A lease granted after an early failure (e.g. cancellation) is handed on at once.
+			if (!lease) contact?.then((granted) => granted.release(), () => undefined);
+		}
+		if (!verify) return;
+		try {
+			const replaced = await verify();
+			if (replaced) outputs[itemIndex] = replaced.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {

@@ -147,6 +147,8 @@ export interface WorkflowSpec {
 	nodeTypes?: INodeTypes;
 	/** Merged into the additional data n8n hands every node (e.g. the app's `startRunnerTask`). */
 	additionalData?: Partial<IWorkflowExecuteAdditionalData>;
+	/** Cancels the execution, as n8n's "Stop" does. */
+	signal?: AbortSignal;
 }
 
 let executionCount = 0;
@@ -201,7 +203,9 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 			nodeExecutionStack: [{ node: start, data: { main: [spec.items.map((json) => ({ json }))] }, source: null }],
 		},
 	});
-	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	spec.signal?.addEventListener('abort', () => execution.cancel(), { once: true });
+	await execution.catch(() => undefined);
 	const run = await finished;
 	const outputs: Record<string, INodeExecutionData[]> = {};
 	for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
@@ -227,6 +231,7 @@ export interface AssistableRunSpec {
 	credentials: { apiKey: string; baseUrl: string };
 	/** 'continueRegularOutput' is n8n's "Continue On Fail". */
 	onError?: INode['onError'];
+	signal?: AbortSignal;
 }
 
 export interface AssistableRun extends WorkflowRun {
@@ -259,6 +264,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 		connections,
 		items: spec.items,
 		credentials: { assistableApi: spec.credentials },
+		signal: spec.signal,
 	});
 	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }

@@ -1,41 +1,51 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { Lease } from './coordinator';
 import type { LocationDirectory } from './directory';
 import type { AssistableTransport } from './transport';
 import type { Contact } from './types';
 
-/** Contacts as last seen in this execution, so later items for a contact merge onto the latest state. */
-export class ContactStates {
-	private readonly known = new Map<string, Contact>();
-
-	get(id: string): Contact | undefined {
-		return this.known.get(id);
-	}
-
-	set(contact: Contact): void {
-		this.known.set(contact.id, contact);
-	}
-
-	forget(id: string): void {
-		this.known.delete(id);
-	}
+/** A contact as last read or written in this process, and when (ms since epoch). */
+export interface KnownContact {
+	contact: Contact;
+	at: number;
 }
+
+/** A contact's process-wide lease; `data` is the state the previous writer left. */
+export type ContactLease = Lease<KnownContact>;
 
 /** What one execution shares between its items. */
 export interface ExecutionServices {
 	transport: AssistableTransport;
-	contacts: ContactStates;
 	directory: LocationDirectory;
+	/** Fires when the execution is cancelled. */
+	signal?: AbortSignal;
+	/** Runs `work` holding the contact's process-wide lease and one of this execution's concurrency slots. */
+	withContact<T>(contactId: string, work: (lease: ContactLease) => Promise<T>): Promise<T>;
+}
+
+/** An item's outcome: its output items, and a check to run once its locks are released. */
+export interface ItemOutcome {
+	json: IDataObject[];
+	/** Runs after the item's locks are released; a throw fails the item, a result replaces its output. */
+	verify?: () => Promise<IDataObject[] | void>;
 }
 
 /** One item's validated work: built without I/O, run later. */
 export interface ItemPlan {
-	/** Locations whose contact list this item needs; each is requested once, before any item runs. */
+	/** Locations whose lookup index this item needs; each is loaded once, before any item runs. */
 	locations?: string[];
-	/** Items with the same key run one after another, in input order. Called once the lists are loaded. */
-	key(services: ExecutionServices): Promise<string>;
-	/** The output items' JSON (none when the item is skipped). */
-	run(services: ExecutionServices): Promise<IDataObject[]>;
+	/**
+	 * Emails / phones (as `email:value`, `phone:value`) this item looks up, creates or sets. The item waits
+	 * for earlier items (of any execution of this process) holding one of them, then resolves its target.
+	 */
+	identities?: string[];
+	/** Of `identities`, those the item keeps until it is done (what it may create or set); default none. */
+	heldIdentities?(): string[];
+	/** The contact the item reads or writes, resolved when its turn comes; undefined when it has none. */
+	target?(services: ExecutionServices): Promise<string | undefined>;
+	/** Runs holding the target contact's lease (when there is a target). */
+	run(services: ExecutionServices, lease: ContactLease | undefined): Promise<ItemOutcome>;
 }
 
 export interface OperationModule {

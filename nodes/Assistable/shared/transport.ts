@@ -5,7 +5,10 @@ import type {
 	IHttpRequestOptions,
 	JsonObject,
 } from 'n8n-workflow';
+import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { coordinator } from './coordinator';
 
 import type { Contact, ContactWrite } from './types';
 
@@ -61,6 +64,13 @@ interface ApiCall {
 	idempotent: boolean;
 	/** Shown in messages, e.g. the contact ID. */
 	subject: string;
+	/** Called when an attempt of a write failed in a way that may still be applied by the server. */
+	onUnknownOutcome?: () => void;
+}
+
+/** Hooks a caller may attach to a write. */
+export interface WriteHooks {
+	onUnknownOutcome?: () => void;
 }
 
 interface RawResponse {
@@ -74,8 +84,13 @@ interface Failure {
 	rateLimited?: boolean;
 	/** Seconds or HTTP date from Retry-After, in ms. */
 	retryAfterMs?: number;
+	/** The request may have been applied by the server (it reached it, and no definite answer came back). */
+	unknownOutcome?: boolean;
 	error: NodeApiError;
 }
+
+/** Answers after which a write may still have been applied (a gateway or the server gave up mid-way). */
+const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
 
 function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -83,17 +98,36 @@ function isLoopback(hostname: string): boolean {
 
 /** The one place that talks HTTP to Assistable: auth, retries, rate limiting, error mapping. */
 export class AssistableTransport {
-	private pausedUntil = 0;
-	private nextSlot = 0;
+	/** The API key's pacing scope: base URL + a hash of the key (the key itself is never kept as a name). */
+	readonly keyScope: string;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly baseUrl: string,
+		/** The base URL: names the API whose contacts this transport reaches. */
+		readonly scope: string,
 		private readonly redact: (text: string) => string,
 		private readonly options: TransportOptions,
 		/** The credential read once per execution, so requests do not fetch and decrypt it again. */
 		private readonly credential: IAdditionalCredentialOptions,
-	) {}
+		apiKey: string,
+	) {
+		this.keyScope = `${scope}#${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+	}
+
+	/** Options a request layer caller uses for waits: the execution's cancel signal. */
+	get signal(): AbortSignal | undefined {
+		return this.ctx.getExecutionCancelSignal?.();
+	}
+
+	/** The request timeout, in ms. */
+	get timeoutMs(): number {
+		return this.options.timeoutMs;
+	}
+
+	/** A typical round trip to this API, as measured in this process (0 before the first). */
+	typicalLatencyMs(): number {
+		return coordinator.latency.typical(this.scope);
+	}
 
 	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<AssistableTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -117,7 +151,7 @@ export class AssistableTransport {
 		const credential: IAdditionalCredentialOptions = {
 			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
 		};
-		return new AssistableTransport(ctx, raw, redact, options, credential);
+		return new AssistableTransport(ctx, raw, redact, options, credential, secret);
 	}
 
 	async getContact(contactId: string, itemIndex: number): Promise<Contact> {
@@ -127,16 +161,16 @@ export class AssistableTransport {
 		return this.asContact(body, itemIndex, contactId);
 	}
 
-	async updateContact(contactId: string, write: ContactWrite, itemIndex: number): Promise<Contact> {
+	async updateContact(contactId: string, write: ContactWrite, itemIndex: number, hooks: WriteHooks = {}): Promise<Contact> {
 		const body = await this.call({
-			route: 'patch', method: 'PATCH', segments: ['contacts', contactId], body: write, itemIndex, idempotent: true, subject: contactId,
+			route: 'patch', method: 'PATCH', segments: ['contacts', contactId], body: write, itemIndex, idempotent: true, subject: contactId, ...hooks,
 		});
 		return this.asContact(body, itemIndex, contactId);
 	}
 
-	async createContact(locationId: string, write: ContactWrite, itemIndex: number): Promise<Contact> {
+	async createContact(locationId: string, write: ContactWrite, itemIndex: number, hooks: WriteHooks = {}): Promise<Contact> {
 		const body = await this.call({
-			route: 'create', method: 'POST', segments: ['contacts', 'create-contact', locationId], body: write, itemIndex, idempotent: false, subject: locationId,
+			route: 'create', method: 'POST', segments: ['contacts', 'create-contact', locationId], body: write, itemIndex, idempotent: false, subject: locationId, ...hooks,
 		});
 		return this.asContact(body, itemIndex);
 	}
@@ -170,7 +204,7 @@ export class AssistableTransport {
 				description: 'That value cannot be used as an ID in a URL.',
 			});
 		}
-		const url = `${this.baseUrl}/${segments.join('/')}`;
+		const url = `${this.scope}/${segments.join('/')}`;
 		for (let attempt = 1; ; attempt++) {
 			await this.waitForSlot();
 			let failure: Failure;
@@ -182,30 +216,23 @@ export class AssistableTransport {
 			} catch (error) {
 				failure = this.networkFailure(call, error, attempt);
 			}
+			if (failure.unknownOutcome && call.method !== 'GET') call.onUnknownOutcome?.();
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
 			const wait = failure.retryAfterMs ?? backoff(attempt);
 			if (wait > MAX_RETRY_AFTER_MS) {
 				failure.error.description = `${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
 				throw failure.error;
 			}
-			// A rate limit slows the whole node down, not just this request.
-			if (failure.rateLimited) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
-			await sleep(wait);
+			// A rate limit slows every request made with this key in this process, not just this one.
+			if (failure.rateLimited) coordinator.gates.pause(this.keyScope, Date.now() + wait);
+			await sleep(wait, this.signal);
 		}
 	}
 
-	/** Waits out a shared 429 pause and the client-side rate limit. */
+	/** Waits out this key's 429 pause and the client-side rate limit, shared by all executions. */
 	private async waitForSlot(): Promise<void> {
-		for (;;) {
-			const now = Date.now();
-			const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
-			const at = Math.max(now, this.pausedUntil, this.nextSlot);
-			if (at <= now) {
-				this.nextSlot = now + interval;
-				return;
-			}
-			await sleep(at - now);
-		}
+		const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
+		await coordinator.gates.pass(this.keyScope, interval, this.signal);
 	}
 
 	private async send(call: ApiCall, url: string): Promise<RawResponse> {
@@ -223,7 +250,10 @@ export class AssistableTransport {
 			request.body = call.body as IHttpRequestOptions['body'];
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
-		return (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request, this.credential)) as RawResponse;
+		const started = Date.now();
+		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request, this.credential)) as RawResponse;
+		coordinator.latency.observe(this.scope, Date.now() - started);
+		return response;
 	}
 
 	private interpret(call: ApiCall, response: RawResponse, attempt: number): { body: unknown } | Failure {
@@ -263,7 +293,11 @@ export class AssistableTransport {
 		const description = [reason ? `Assistable said: ${reason}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
 			.filter(Boolean)
 			.join(' ');
-		const failure: Failure = { retryable, error: this.apiError(call.itemIndex, message, description, status) };
+		const failure: Failure = {
+			retryable,
+			unknownOutcome: UNKNOWN_OUTCOME_STATUS.has(status),
+			error: this.apiError(call.itemIndex, message, description, status),
+		};
 		if (status === 429 || status === 503) failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
 		failure.rateLimited = status === 429;
 		return failure;
@@ -277,7 +311,8 @@ export class AssistableTransport {
 		const unsafe = !call.idempotent && !retryable ? ` ${UNSAFE_TO_RETRY}` : '';
 		return {
 			retryable,
-			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(this.baseUrl)}.${unsafe}`),
+			unknownOutcome: !NOT_SENT_NETWORK.has(code),
+			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(this.scope)}.${unsafe}`),
 		};
 	}
 

@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ContactChanges } from '../../shared/merge';
-import { buildContactWrite } from '../../shared/merge';
-import type { ExecutionServices, ItemPlan } from '../../shared/operation';
+import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
-import type { Contact } from '../../shared/types';
 import { InputError, parseLocationId } from '../../shared/validation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
 import { LOCATION_ID_FIELD } from './match';
+import { changeIdentities, createContact } from './write';
 
 const showOnlyForCreate = { show: { resource: ['contact'], operation: ['create'] } };
 
@@ -34,20 +32,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** POST create-contact; the new contact is added to this execution's lookups of its location. */
-export async function createContact(
-	services: ExecutionServices,
-	locationId: string,
-	changes: ContactChanges,
-	itemIndex: number,
-): Promise<Contact> {
-	const write = buildContactWrite({ ...changes, removeTags: undefined }, { appendTags: false, keepCustomFields: false }, undefined);
-	const contact = await services.transport.createContact(locationId, write, itemIndex);
-	services.contacts.set(contact);
-	await services.directory.record(locationId, contact);
-	return contact;
-}
-
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const changes = parseContactChanges(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject);
@@ -56,7 +40,9 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	}
 	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	return {
-		key: async () => `create#${itemIndex}`,
-		run: async (services) => [contactOutput(await createContact(services, locationId, changes, itemIndex), simplify)],
+		// Later lookups of this email / phone (in any execution of this process) wait for this create.
+		identities: changeIdentities(changes),
+		heldIdentities: () => changeIdentities(changes),
+		run: async (services) => ({ json: [contactOutput(await createContact(services, locationId, changes, itemIndex), simplify)] }),
 	};
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
-import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
+import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
+import { readContact } from './write';
 
 export const description: INodeProperties[] = [
 	matchByIdEmailOrPhone('get'),
@@ -22,15 +23,15 @@ export const description: INodeProperties[] = [
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
-	const target = contactTarget(this, match, itemIndex);
+	let contactId: string | undefined;
 	return {
-		locations: target.locations,
-		key: target.key,
-		run: async ({ transport, contacts }) => {
-			const contactId = target.contactId();
-			if (!contactId) return [];
-			const contact = contacts.get(contactId) ?? (await transport.getContact(contactId, itemIndex));
-			return [contactOutput(contact, simplify)];
+		locations: matchLocations(match),
+		identities: matchIdentities(match),
+		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
+		run: async (services, lease) => {
+			if (!contactId || !lease) return { json: [] };
+			const contact = structuredClone(await readContact(services, contactId, lease, itemIndex));
+			return { json: [contactOutput(contact, simplify)] };
 		},
 	};
 }

@@ -107,8 +107,6 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const matches = buildFilter(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
 	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	return {
-		locations: [locationId],
-		key: async () => `list#${itemIndex}`,
 		run: async ({ directory }) => {
 			const result: IDataObject[] = [];
 			for (const contact of await directory.contacts(locationId, itemIndex)) {
@@ -116,7 +114,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 				// A copy per output item: items of one list must not share objects.
 				if (matches(contact)) result.push(contactOutput(structuredClone(contact), simplify));
 			}
-			return result;
+			return { json: result };
 		},
 	};
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { MatchBy } from '../../shared/directory';
+import { identityOf } from '../../shared/directory';
 import type { ExecutionServices } from '../../shared/operation';
 import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
 
@@ -141,18 +142,11 @@ export async function resolveMatch(
 	services: ExecutionServices,
 	match: Match,
 	itemIndex: number,
-	noneIsError = true,
 ): Promise<string | undefined> {
 	if (match.by === 'id') return match.contactId;
 	const ids = await services.directory.find(match.locationId, match.by, match.value, itemIndex);
-	if (ids.length > 1) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`${ids.length} contacts in location ${quote(match.locationId)} have the ${match.by} ${quote(match.value)}: ${ids.join(', ')}`,
-			{ itemIndex, description: 'No contact was changed. Match by ID instead, or by a value only one contact has.' },
-		);
-	}
-	if (ids.length === 0 && noneIsError && match.onNoMatch === 'error') {
+	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
+	if (ids.length === 0 && match.onNoMatch === 'error') {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}`,
@@ -162,23 +156,22 @@ export async function resolveMatch(
 	return ids[0];
 }
 
-/** The scheduling key of a lookup: the contact it resolves to, or the value a create would use. */
-export function matchKey(match: Match, contactId: string | undefined): string {
-	if (contactId) return contactId;
-	return match.by === 'id' ? match.contactId : `new:${match.locationId}:${match.by}:${match.value.toLowerCase()}`;
+/** Several contacts share the value: an error listing them all (the node never picks one at random). */
+export function severalMatches(
+	ctx: IExecuteFunctions,
+	match: Extract<Match, { by: MatchBy }>,
+	ids: string[],
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`${ids.length} contacts in location ${quote(match.locationId)} have the ${match.by} ${quote(match.value)}: ${ids.join(', ')}`,
+		{ itemIndex, description: 'No contact was changed. Match by ID instead, or by a value only one contact has.' },
+	);
 }
 
-/** An item's contact, resolved once the location lists are loaded (for Update and Get). */
-export function contactTarget(ctx: IExecuteFunctions, match: Match, itemIndex: number) {
-	let contactId: string | undefined;
-	return {
-		locations: matchLocations(match),
-		/** The scheduling key: the contact, or a key of its own for an item that matched none. */
-		key: async (services: ExecutionServices) => {
-			contactId = await resolveMatch(ctx, services, match, itemIndex);
-			return contactId ?? `unmatched#${itemIndex}`;
-		},
-		/** Undefined when no contact matched and the item is skipped. */
-		contactId: () => contactId,
-	};
+/** The identities an item locks: the email / phone it matches on (none for a match by ID). */
+export function matchIdentities(match: Match): string[] {
+	const identity = match.by === 'id' ? undefined : identityOf(match.by, match.value);
+	return identity ? [identity] : [];
 }

@@ -3,10 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
-import { createContact } from './create.operation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
-import { matchByEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
-import { applyUpdate, readUpdateSettings, updateOptionFields } from './update.operation';
+import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches } from './match';
+import { readUpdateSettings, updateOptionFields } from './update-options';
+import { changeIdentities, createContact, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
 
 const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
 
@@ -50,25 +50,41 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
-		key: async (services) => {
-			contactId = await resolveMatch(this, services, match, itemIndex, false);
-			return matchKey(match, contactId);
+		identities: [...matchIdentities(match), ...changeIdentities(changes)],
+		// A create holds its email / phone until it is in; an update holds only what it changes.
+		heldIdentities: () => [...(contactId ? [] : matchIdentities(match)), ...changeIdentities(changes)],
+		// Earlier items (of any execution of this process) with this email / phone are done: their creates show.
+		target: async (services) => {
+			const ids = await idsBeforeCreate(services, match.locationId, match.by, match.value, itemIndex);
+			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
+			return (contactId = ids[0]);
 		},
-		run: async (services) => {
-			// An earlier item of this execution may have created the contact since the key was computed.
-			const id = contactId ?? (await resolveMatch(this, services, match, itemIndex, false));
-			if (!id) {
+		run: async (services, lease) => {
+			if (!contactId || !lease) {
 				const matchField = match.by === 'email' ? { email: match.value } : { phone_number: match.value };
-				const created = await createContact(services, match.locationId, { ...changes, fields: { ...matchField, ...changes.fields } }, itemIndex);
-				return [{ action: 'created', contact: contactOutput(created, settings.simplify) }];
+				const fields = { ...changes, fields: { ...matchField, ...changes.fields } };
+				const created = await createContact(services, match.locationId, fields, itemIndex);
+				return {
+					json: [{ action: 'created', contact: contactOutput(created, settings.simplify) }],
+					verify: duplicateCheckAfter(this, services, created, match.locationId, match.by, match.value, itemIndex),
+				};
 			}
 			if (!hasChanges(changes)) {
-				const found = services.contacts.get(id) ?? (await services.transport.getContact(id, itemIndex));
-				return [{ action: 'found', contact: contactOutput(found, settings.simplify) }];
+				const found = structuredClone(await readContact(services, contactId, lease, itemIndex, true));
+				return { json: [{ action: 'found', contact: contactOutput(found, settings.simplify) }] };
 			}
-			const updated = await applyUpdate(this, services, id, changes, settings, itemIndex);
-			await services.directory.record(match.locationId, updated);
-			return [{ action: 'updated', contact: contactOutput(updated, settings.simplify) }];
+			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
+			services.directory.record(match.locationId, contact);
+			const json = (latest: typeof contact) => [{ action: 'updated', contact: contactOutput(latest, settings.simplify) }];
+			if (!settings.recheckTags || write.tags === undefined) return { json: json(contact) };
+			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
+			return {
+				json: json(contact),
+				verify: async () => {
+					const reapplied = await check();
+					return reapplied && json(reapplied);
+				},
+			};
 		},
 	};
 }

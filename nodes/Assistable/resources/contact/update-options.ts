@@ -1,0 +1,49 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { simplifyOption } from '../../shared/output';
+import { requestOptionFields } from '../../shared/request-options';
+import type { WriteSettings } from './write';
+import { MAX_TAG_REAPPLY } from './write';
+
+/** Options of the operations that update a contact (Update, Create or Update). */
+export const updateOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Keep Existing Custom Fields',
+		name: 'keepCustomFields',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
+	},
+	{
+		displayName: 'Re-Check Tags After Write',
+		name: 'recheckTags',
+		type: 'boolean',
+		default: true,
+		description: `Whether to read the contact again shortly after the update and re-apply tags another writer (e.g. another n8n process) removed meanwhile (up to ${MAX_TAG_REAPPLY} times); a tag still missing fails the item`,
+	},
+	simplifyOption,
+	{
+		displayName: 'Verify Update',
+		name: 'verifyUpdate',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to fail the item when the returned contact does not show every field sent',
+	},
+	...requestOptionFields,
+];
+
+export interface UpdateSettings extends WriteSettings {
+	simplify: boolean;
+}
+
+export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, appendTags: boolean): UpdateSettings {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		appendTags,
+		keepCustomFields: options.keepCustomFields !== false,
+		verify: options.verifyUpdate !== false,
+		recheckTags: options.recheckTags !== false,
+		simplify: options.simplify === true,
+	};
+}

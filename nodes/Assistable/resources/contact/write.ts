@@ -1,0 +1,332 @@
+/**
+ * Writing a contact safely while other executions write it too: read-merge-write under the contact's
+ * process-wide lease, waits after writes whose outcome is unknown, and the checks that run after a write
+ * (tags still there; no duplicate created by another process).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { coordinator } from '../../shared/coordinator';
+import type { MatchBy } from '../../shared/directory';
+import { identityOf } from '../../shared/directory';
+import type { ContactChanges, MergeOptions } from '../../shared/merge';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
+import type { ContactLease, ExecutionServices } from '../../shared/operation';
+import type { Contact, ContactWrite } from '../../shared/types';
+import { quote } from '../../shared/validation';
+
+/** How many times a tag check re-applies tags another writer removed before failing the item. */
+export const MAX_TAG_REAPPLY = 3;
+
+export interface WriteSettings extends MergeOptions {
+	verify: boolean;
+	recheckTags: boolean;
+}
+
+const ms = {
+	/** A merge builds on a state at most this old (or 2 round trips); older states are read again. */
+	stateAgeFloor: 250,
+	/** Checks re-read at least this long (or 4 round trips) after the write, jittered by up to half. */
+	checkDelayFloor: 100,
+	checkDelayCap: 5_000,
+	/** After a write whose outcome is unknown, the next write waits 2 request timeouts, within these bounds. */
+	doubtFloor: 1_000,
+	doubtCap: 5_000,
+};
+
+function latency(services: ExecutionServices): number {
+	return services.transport.typicalLatencyMs();
+}
+
+function checkDelayBase(services: ExecutionServices): number {
+	return Math.min(ms.checkDelayCap, Math.max(ms.checkDelayFloor, 4 * latency(services)));
+}
+
+/** Jittered, so the checks of writers that collided do not collide again. */
+function checkDelay(services: ExecutionServices): number {
+	return Math.round(checkDelayBase(services) * (1 + Math.random() / 2));
+}
+
+function doubtWindow(services: ExecutionServices): number {
+	return Math.min(ms.doubtCap, Math.max(ms.doubtFloor, 2 * services.transport.timeoutMs));
+}
+
+export function contactKey(services: ExecutionServices, contactId: string): string {
+	return `${services.transport.scope}|${contactId.toLowerCase()}`;
+}
+
+function createKey(services: ExecutionServices, locationId: string, identity: string): string {
+	return `${services.transport.scope}|${locationId}|${identity}`;
+}
+
+/** The identities of the email / phone a write sets. */
+export function changeIdentities(changes: ContactChanges): string[] {
+	const set = [identityOf('email', changes.fields.email), identityOf('phone', changes.fields.phone_number)];
+	return set.filter((identity): identity is string => identity !== undefined);
+}
+
+/** The contact as the lease holds it, if it is recent enough to merge onto. */
+function recentState(services: ExecutionServices, lease: ContactLease): Contact | undefined {
+	const known = lease.data;
+	const maxAge = Math.max(ms.stateAgeFloor, 2 * latency(services));
+	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
+}
+
+/** The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left). */
+export async function readContact(
+	services: ExecutionServices,
+	contactId: string,
+	lease: ContactLease,
+	itemIndex: number,
+	reuseRecent = false,
+): Promise<Contact> {
+	const recent = reuseRecent ? recentState(services, lease) : undefined;
+	if (recent) return recent;
+	const contact = await services.transport.getContact(contactId, itemIndex);
+	lease.data = { contact, at: Date.now() };
+	return contact;
+}
+
+/**
+ * Read (only when the merge needs it and no recent state is at hand), merge, PATCH, verify the fields.
+ * A failed read sends no PATCH. Holds the contact's lease, so writes of this process never interleave.
+ */
+export async function writeContact(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	contactId: string,
+	lease: ContactLease,
+	changes: ContactChanges,
+	settings: WriteSettings,
+	itemIndex: number,
+): Promise<{ contact: Contact; write: ContactWrite }> {
+	const key = contactKey(services, contactId);
+	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
+	const doubtEnds = coordinator.doubtfulContacts.get(key);
+	if (doubtEnds !== undefined) {
+		await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
+		lease.data = undefined;
+	}
+	let current = recentState(services, lease);
+	if (!current && needsCurrentContact(changes, settings)) {
+		current = await services.transport.getContact(contactId, itemIndex);
+		lease.data = { contact: current, at: Date.now() };
+	}
+	const write = buildContactWrite(changes, settings, current);
+	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
+	lease.data = undefined;
+	const contact = await services.transport.updateContact(contactId, write, itemIndex, {
+		onUnknownOutcome: () => coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
+	});
+	lease.data = { contact, at: Date.now() };
+	if (settings.verify) {
+		const missing = unappliedFields(write, contact);
+		if (missing.length) {
+			throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
+				itemIndex,
+				description:
+					'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
+			});
+		}
+	}
+	return { contact, write };
+}
+
+/** A request after a successful write failed: say that the write is in, and what was not checked. */
+function afterWriteFailure(ctx: IExecuteFunctions, error: unknown, what: string, remedy: string, itemIndex: number): unknown {
+	if (error instanceof NodeOperationError && error.context.checked) return error;
+	const cause = error as { message?: string; description?: string | null };
+	const failure = new NodeOperationError(ctx.getNode(), `${what}: ${cause.message ?? String(error)}`, {
+		itemIndex,
+		description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
+	});
+	return failure;
+}
+
+/** Tags this process's writes of a contact must leave on it (and off it), until their checks are done. */
+interface TagExpectation {
+	present: Set<string>;
+	absent: Set<string>;
+	/** Writes not yet checked, with their sequence number and time. */
+	writes: Map<number, number>;
+	/** Writes up to this sequence number were seen in place by a check made late enough after them. */
+	checkedThrough: number;
+}
+
+const expectations = new Map<string, TagExpectation>();
+let writeSequence = 0;
+
+/** How many contacts have tag checks pending in this process (tests check it drops to 0). */
+export function pendingTagChecks(): number {
+	return expectations.size;
+}
+
+/**
+ * Registers what a write meant for the tags; returns the check to run once the lease is released.
+ * Later writes of this process supersede earlier ones: a replaced list or a removal is not re-added.
+ */
+export function tagCheckAfter(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	contactId: string,
+	changes: ContactChanges,
+	write: ContactWrite,
+	appendTags: boolean,
+	itemIndex: number,
+): () => Promise<Contact | undefined> {
+	const key = contactKey(services, contactId);
+	const expectation =
+		expectations.get(key) ?? { present: new Set(), absent: new Set(), writes: new Map(), checkedThrough: 0 };
+	expectations.set(key, expectation);
+	if (!appendTags && changes.tags !== undefined) {
+		expectation.present = new Set(write.tags);
+		expectation.absent = new Set(changes.removeTags);
+	} else {
+		for (const tag of changes.tags ?? []) {
+			expectation.present.add(tag);
+			expectation.absent.delete(tag);
+		}
+		for (const tag of changes.removeTags ?? []) {
+			expectation.absent.add(tag);
+			expectation.present.delete(tag);
+		}
+	}
+	const sequence = ++writeSequence;
+	expectation.writes.set(sequence, Date.now());
+
+	return async () => {
+		try {
+			return await checkTags(ctx, services, contactId, expectation, sequence, itemIndex).catch((error: unknown) => {
+				throw afterWriteFailure(ctx, error, 'The update was applied, but re-checking its tags failed', 'turn off Re-Check Tags After Write', itemIndex);
+			});
+		} finally {
+			expectation.writes.delete(sequence);
+			if (expectation.writes.size === 0 && expectations.get(key) === expectation) expectations.delete(key);
+		}
+	};
+}
+
+async function checkTags(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	contactId: string,
+	expectation: TagExpectation,
+	sequence: number,
+	itemIndex: number,
+): Promise<Contact | undefined> {
+	/** The contact as this check's last re-apply left it. */
+	let reapplied: Contact | undefined;
+	for (let round = 0; ; round++) {
+		await sleep(checkDelay(services), services.signal);
+		const result = await services.withContact(contactId, async (lease) => {
+			if (expectation.checkedThrough >= sequence) return 'kept';
+			const readAt = Date.now();
+			const latest = await services.transport.getContact(contactId, itemIndex);
+			lease.data = { contact: latest, at: Date.now() };
+			const have = latest.tags ?? [];
+			const missing = [...expectation.present].filter((tag) => !have.includes(tag));
+			const back = [...expectation.absent].filter((tag) => have.includes(tag));
+			if (!missing.length && !back.length) {
+				// Writes made a full check delay before this read are covered by it.
+				const coveredUntil = readAt - checkDelayBase(services);
+				for (const [seq, at] of expectation.writes) {
+					if (at <= coveredUntil) expectation.checkedThrough = Math.max(expectation.checkedThrough, seq);
+				}
+				return 'kept';
+			}
+			if (round === MAX_TAG_REAPPLY) return { missing, back };
+			const tags = mergeTags(have, missing, back, true);
+			reapplied = await services.transport.updateContact(contactId, { tags }, itemIndex);
+			lease.data = { contact: reapplied, at: Date.now() };
+			return 'reapplied';
+		});
+		if (result === 'kept') return reapplied;
+		if (result === 'reapplied') continue;
+		const parts = [
+			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
+			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
+		].filter(Boolean);
+		const error = new NodeOperationError(ctx.getNode(), `Another writer kept changing the contact's tags (${parts.join('; ')})`, {
+			itemIndex,
+			description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
+		});
+		error.context.checked = true;
+		throw error;
+	}
+}
+
+/**
+ * POST create-contact; the new contact is recorded into this process's lookups of its location. A create
+ * whose outcome is unknown marks its email / phone, so later creates of them look again first.
+ */
+export async function createContact(
+	services: ExecutionServices,
+	locationId: string,
+	changes: ContactChanges,
+	itemIndex: number,
+): Promise<Contact> {
+	const write = buildContactWrite({ ...changes, removeTags: undefined }, { appendTags: false, keepCustomFields: false }, undefined);
+	const contact = await services.transport.createContact(locationId, write, itemIndex, {
+		onUnknownOutcome: () => {
+			const until = Date.now() + doubtWindow(services);
+			for (const identity of changeIdentities(changes)) {
+				coordinator.doubtfulCreates.set(createKey(services, locationId, identity), until);
+			}
+		},
+	});
+	services.directory.record(locationId, contact);
+	return contact;
+}
+
+/**
+ * The contacts with this email / phone, for a create-or-update decision. After a create whose outcome is
+ * unknown, waits for it to land and asks a fresh list, so this process never creates the contact twice.
+ */
+export async function idsBeforeCreate(
+	services: ExecutionServices,
+	locationId: string,
+	by: MatchBy,
+	value: string,
+	itemIndex: number,
+): Promise<string[]> {
+	const identity = identityOf(by, value);
+	const doubtEnds = identity ? coordinator.doubtfulCreates.get(createKey(services, locationId, identity)) : undefined;
+	if (doubtEnds === undefined) return await services.directory.find(locationId, by, value, itemIndex);
+	await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
+	return await services.directory.findFresh(locationId, by, value, doubtEnds, itemIndex);
+}
+
+/**
+ * After a create: another process may have created the same contact at the same time (there is no lock
+ * across processes). A list requested a little later shows it; the item then fails naming every ID.
+ */
+export function duplicateCheckAfter(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	created: Contact,
+	locationId: string,
+	by: MatchBy,
+	value: string,
+	itemIndex: number,
+): () => Promise<void> {
+	const since = Date.now();
+	return async () => {
+		await sleep(checkDelay(services), services.signal);
+		const ids = await services.directory.findFresh(locationId, by, value, since, itemIndex).catch((error: unknown) => {
+			throw afterWriteFailure(ctx, error, `Contact ${created.id} was created, but checking for a duplicate failed`, 'check Assistable for a second contact with this ' + by, itemIndex);
+		});
+		if (!ids.includes(created.id)) ids.push(created.id);
+		if (ids.length < 2) return;
+		const error = new NodeOperationError(
+			ctx.getNode(),
+			`${ids.length} contacts in location ${quote(locationId)} now have the ${by} ${quote(value)}: ${ids.join(', ')}`,
+			{
+				itemIndex,
+				description: `This item created ${created.id} while another writer (another n8n process or workflow) created the same contact. Nothing was merged; keep one in Assistable and delete the others.`,
+			},
+		);
+		// Shown in the error item, so a workflow can route on it.
+		error.context.output = { contactIds: ids, createdContactId: created.id };
+		throw error;
+	};
+}
