@@ -10,7 +10,14 @@ import * as path from 'node:path';
 import { freePort } from '../../runtime/n8n';
 import { killTree, run, tail, track } from '../../runtime/process';
 
-export const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL server binaries: ASSISTABLE_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin. */
+export const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? newestPostgresBin();
+
+function newestPostgresBin(): string {
+	const root = '/usr/lib/postgresql';
+	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+	return path.join(root, versions[0] ?? '15', 'bin');
+}
 
 export interface Service {
 	name: string;
