@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { CREDENTIAL_TYPE, N8nRest, NODE_TYPE, type Log } from '../../runtime/n8n';
@@ -243,24 +244,45 @@ export interface PostResult {
 	body: string;
 }
 
-/** POSTs all bodies at once to the production webhook URL; each answer arrives when its execution is over. */
+/**
+ * POSTs all bodies at once to the production webhook URL, each on its own connection: every connection is opened
+ * and its headers sent first, then all bodies are written in the same tick, so n8n gets the requests complete at
+ * (nearly) the same moment. Each answer arrives when its execution is over.
+ */
 export async function burst(baseUrl: string, wf: WebhookWorkflow, bodies: Array<Record<string, unknown> & { request_id: string }>): Promise<PostResult[]> {
-	const url = `${baseUrl}/webhook/${wf.path}`;
-	return Promise.all(
-		bodies.map(async (b) => {
-			try {
-				const res = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(b),
-					signal: AbortSignal.timeout(240_000),
-				});
-				return { requestId: b.request_id, httpStatus: res.status, body: await res.text() };
-			} catch (err) {
-				return { requestId: b.request_id, httpStatus: 0, body: `request failed: ${(err as Error).message}` };
-			}
-		}),
-	);
+	const url = new URL(`${baseUrl}/webhook/${wf.path}`);
+	const pending = bodies.map((b) => {
+		const payload = Buffer.from(JSON.stringify(b));
+		const req = http.request({
+			host: url.hostname,
+			port: url.port,
+			path: url.pathname,
+			method: 'POST',
+			agent: false,
+			headers: { 'content-type': 'application/json', 'content-length': String(payload.length) },
+			timeout: 240_000,
+		});
+		const connected = new Promise<void>((resolve) => {
+			req.once('socket', (socket) => (socket.connecting ? socket.once('connect', () => resolve()) : resolve()));
+			req.once('error', () => resolve());
+		});
+		const answer = new Promise<PostResult>((resolve) => {
+			const fail = (err: Error) => resolve({ requestId: b.request_id, httpStatus: 0, body: `request failed: ${err.message}` });
+			req.once('error', fail);
+			req.once('timeout', () => req.destroy(new Error('no answer within 240 s')));
+			req.once('response', (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.once('error', fail);
+				res.once('end', () => resolve({ requestId: b.request_id, httpStatus: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			});
+		});
+		req.flushHeaders();
+		return { req, payload, connected, answer };
+	});
+	await Promise.all(pending.map((p) => p.connected));
+	for (const p of pending) p.req.end(p.payload);
+	return Promise.all(pending.map((p) => p.answer));
 }
 
 // ---------------------------------------------------------------------------------------------------------
