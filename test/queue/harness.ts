@@ -411,6 +411,11 @@ export interface UpsertBurstFigures {
 	/** Duplicates no execution's output or error names together with another contact of that email. */
 	duplicatesSilent: number;
 	creates: number;
+	/**
+	 * Of the executions whose create succeeded (found by the tag in the create request's body), how many name
+	 * another contact with that email in their output or error (only counted when there is a duplicate).
+	 */
+	creatorsNamingDuplicate?: { naming: number; creators: number };
 	/** Tags (one per POST) on none of the contacts with that email. */
 	tagsLost: string[];
 	maxConcurrentExecutions: number;
@@ -572,8 +577,18 @@ export async function runUpsertBurst(ctx: BurstContext, wf: WebhookWorkflow): Pr
 	const posts = await burst(ctx.baseUrl, wf, bodies);
 	const records = (await executionRecords(ctx.rest, ctx.rt, wf.id, bodies.length + 1)).filter((r) => r.requestId !== warmId);
 	const group = ctx.sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email?.toLowerCase() === email);
-	const creates = ctx.sandbox.requests.filter((q) => q.route === 'create' && q.status >= 200 && q.status < 300).length;
-	const figures = analyseUpsertBurst(bodies, posts, records, group, creates);
+	const createRequests = ctx.sandbox.requests.filter((q) => q.route === 'create' && q.status >= 200 && q.status < 300);
+	const figures = analyseUpsertBurst(bodies, posts, records, group, createRequests.length);
+	if (group.length > 1) {
+		const ids = group.map((c) => c.id);
+		const creators = createRequests.map((q) => {
+			const tags = ((q.body as { tags?: unknown })?.tags ?? []) as string[];
+			const body = bodies.find((b) => Array.isArray(tags) && tags.includes(b.tag));
+			return records.find((r) => body && r.requestId === body.request_id);
+		});
+		const naming = creators.filter((r) => r && ids.filter((id) => r.resultText.includes(id)).length >= 2).length;
+		figures.creatorsNamingDuplicate = { naming, creators: creators.length };
+	}
 	figures.sandboxRequests = requestTimeline(ctx.sandbox.requests);
 	return { figures, records };
 }
@@ -632,6 +647,9 @@ export function formatReport(r: ModeReport): string {
 			['  contacts with that email', String(u.contactsWithEmail)],
 			['  duplicates', String(u.duplicates)],
 			['  duplicates no execution reports', String(u.duplicatesSilent)],
+			...(u.creatorsNamingDuplicate
+				? [['  creating executions naming the duplicate', `${u.creatorsNamingDuplicate.naming}/${u.creatorsNamingDuplicate.creators}`] as [string, string]]
+				: []),
 			['  failed executions', `${u.executionsFailed}/${u.executions}`],
 			['  most executions at once', String(u.maxConcurrentExecutions)],
 		);
