@@ -70,8 +70,8 @@ export async function stopAllN8n(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Packing and installing the package
 
-/** `npm run build` then `npm pack` into `.runtime/pack/`; returns the tarball's absolute path. */
-export async function buildAndPack(opts: { log?: Log; build?: boolean } = {}): Promise<string> {
+/** `npm run build` then `npm pack` into `dest` (default `.runtime/pack/`); returns the tarball's absolute path. */
+export async function buildAndPack(opts: { log?: Log; build?: boolean; dest?: string } = {}): Promise<string> {
 	const log = opts.log ?? prefixedLog('[pack]');
 	const root = repoRoot();
 	if (opts.build !== false) {
@@ -81,7 +81,7 @@ export async function buildAndPack(opts: { log?: Log; build?: boolean } = {}): P
 	}
 	const nodeJs = path.join(root, 'dist', 'nodes', 'Assistable', 'Assistable.node.js');
 	if (!fs.existsSync(nodeJs)) throw new Error(`The build did not produce ${nodeJs}`);
-	const dest = path.join(runtimeDir(), 'pack');
+	const dest = opts.dest ?? path.join(runtimeDir(), 'pack');
 	fs.mkdirSync(dest, { recursive: true });
 	log(`npm pack --pack-destination ${dest}`);
 	const p = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], { cwd: root });
