@@ -19,6 +19,7 @@ import type {
 	IConnections,
 	INodeParameters,
 	IVersionedNodeType,
+	IWorkflowSettings,
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
@@ -147,12 +148,15 @@ export interface WorkflowSpec {
 	nodeTypes?: INodeTypes;
 	/** Merged into the additional data n8n hands every node (e.g. the app's `startRunnerTask`). */
 	additionalData?: Partial<IWorkflowExecuteAdditionalData>;
+	/** Workflow settings on top of `executionOrder: 'v1'`, e.g. `{ timezone: 'America/Los_Angeles' }`. */
+	settings?: IWorkflowSettings;
 }
 
 let executionCount = 0;
 
 export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
+	const settings: IWorkflowSettings = { executionOrder: 'v1', ...spec.settings };
 	const workflowData: IWorkflowBase = {
 		id: 'wf-test',
 		name: 'test',
@@ -160,7 +164,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 		isArchived: false,
 		nodes: spec.nodes,
 		connections: spec.connections,
-		settings: { executionOrder: 'v1' },
+		settings,
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;
@@ -170,7 +174,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 		connections: spec.connections,
 		nodeTypes,
 		active: false,
-		settings: { executionOrder: 'v1' },
+		settings,
 	});
 	const executionId = `exec-${++executionCount}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
@@ -227,6 +231,7 @@ export interface AssistableRunSpec {
 	credentials: { apiKey: string; baseUrl: string };
 	/** 'continueRegularOutput' is n8n's "Continue On Fail". */
 	onError?: INode['onError'];
+	settings?: IWorkflowSettings;
 }
 
 export interface AssistableRun extends WorkflowRun {
@@ -259,6 +264,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 		connections,
 		items: spec.items,
 		credentials: { assistableApi: spec.credentials },
+		settings: spec.settings,
 	});
 	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ContactChanges } from '../../shared/merge';
-import { buildContactWrite } from '../../shared/merge';
+import { buildContactWrite, withTagMode } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError, parseLocationId } from '../../shared/validation';
-import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 
 const showOnlyForCreate = { show: { resource: ['contact'], operation: ['create'] } };
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForCreate,
-		options: [simplifyOption, ...requestOptionFields],
+		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
 	},
 ];
 
@@ -50,7 +50,9 @@ export async function createContact(
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
-	const changes = parseContactChanges(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
+	// A new contact has no tags: an empty list adds nothing.
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), true);
 	if (!hasChanges(changes)) {
 		throw new InputError('Contact Fields', 'Nothing to create', 'Add at least an Email, a Phone Number or a name under Contact Fields.');
 	}

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { MatchBy } from '../../shared/directory';
 import type { ExecutionServices } from '../../shared/operation';
 import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import { readDefaultCountry } from './fields';
 
 /** How an item names its contact: by ID, or by email / phone within a location. */
 export type Match =
@@ -90,7 +91,7 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 			required: true,
 			default: '',
 			placeholder: 'e.g. +14155550101',
-			description: 'The phone number of the contact to find, in E.164 (spaces, dashes and parentheses are removed)',
+			description: 'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
 			displayOptions: show({ matchBy: ['phone'] }),
 		},
 	);
@@ -119,7 +120,7 @@ export function readMatch(ctx: IExecuteFunctions, itemIndex: number, defaultBy: 
 	const value =
 		by === 'email'
 			? parseEmail(ctx.getNodeParameter('matchEmail', itemIndex, ''), 'Email to Match')
-			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match');
+			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match', readDefaultCountry(ctx, itemIndex));
 	if (value === undefined) {
 		const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
 		throw new InputError(label, `${label} is empty`, `Map the ${by} from the previous node, or match by another field.`);
@@ -153,9 +154,13 @@ export async function resolveMatch(
 		);
 	}
 	if (ids.length === 0 && noneIsError && match.onNoMatch === 'error') {
+		const skipped = await services.directory.skipped(match.locationId, itemIndex);
+		const unread = skipped
+			? ` (${skipped} ${skipped === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${skipped === 1 ? 'was' : 'were'} skipped)`
+			: '';
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}`,
+			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}${unread}`,
 			{ itemIndex, description: 'Check the value and the Location ID, or set If No Match to Skip the Item.' },
 		);
 	}

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ContactChanges, MergeOptions } from '../../shared/merge';
-import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields, withTagMode } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { appendTagsField, contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
@@ -18,6 +18,7 @@ export const MAX_TAG_REAPPLY = 3;
 
 /** Options of operations that update a contact (Update, Create or Update). */
 export const updateOptionFields: INodeProperties[] = [
+	defaultCountryOption,
 	{
 		displayName: 'Keep Existing Custom Fields',
 		name: 'keepCustomFields',
@@ -88,7 +89,8 @@ export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, ap
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = parseContactChanges(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Update Fields',

@@ -4,7 +4,8 @@ import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
 import { createContact } from './create.operation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { withTagMode } from '../../shared/merge';
+import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { matchByEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 import { applyUpdate, readUpdateSettings, updateOptionFields } from './update.operation';
 
@@ -45,7 +46,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		throw new InputError('Match By', 'Create or Update matches by Email or Phone', 'Set Match By to Email or Phone; to update by ID use the Update operation.');
 	}
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = parseContactChanges(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
 	return {
