@@ -50,10 +50,17 @@ describe('a location list with entries of unexpected shape', () => {
 
 	it('says how many entries were skipped when nothing matches', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'update', { matchBy: 'email', locationId: LOC, matchEmail: 'odd@example.com', updateFields: { firstName: 'X' } });
+		const result = await runNode(sandbox(), 'update', { matchBy: 'email', locationId: LOC, matchEmail: 'nobody@example.com', updateFields: { firstName: 'X' } });
 		expect(result.error?.message).toBe(
-			`No contact in location "${LOC}" has the email "odd@example.com" (3 entries of the location's list had an unexpected shape and were skipped)`,
+			`No contact in location "${LOC}" has the email "nobody@example.com" (3 entries of the location's list had an unexpected shape and were skipped)`,
 		);
+	});
+
+	it('never creates a duplicate of an entry it skipped: Create or Update with that email fails, nothing written', async () => {
+		listWithOddEntries();
+		const result = await runNode(sandbox(), 'upsert', { locationId: LOC, matchEmail: 'ODD@example.com', contactFields: { firstName: 'Dup' } });
+		expect(result.error?.message).toBe(`The contact in location "${LOC}" with the email "ODD@example.com" has an unexpected shape in Assistable's list`);
+		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
 	});
 
 	it('Get Many still returns them', async () => {

@@ -478,9 +478,16 @@ function usableContact(reply: Reply, id: string, merges: Scenario['merges']): bo
 	return (merges !== 'tags' || tagsOk) && (merges !== 'custom_fields' || fieldsOk);
 }
 
-function usableList(reply: Reply): boolean {
+/**
+ * A list the node may act on: a JSON array. Entries of unexpected shape are skipped for matching, so only an
+ * entry that carries the matched email, without being a usable contact, makes "no match" uncertain.
+ */
+function usableList(reply: Reply, matchEmail: string | undefined): boolean {
 	const body = parseBody(reply);
-	return reply.status >= 200 && reply.status <= 299 && Array.isArray(body) && body.every((c) => isPlainObject(c) && typeof c.id === 'string' && c.id !== '');
+	if (!(reply.status >= 200 && reply.status <= 299 && Array.isArray(body))) return false;
+	const odd = (c: unknown) => !(isPlainObject(c) && typeof c.id === 'string' && c.id !== '' && (c.tags == null || (Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string'))) && (c.custom_fields == null || isPlainObject(c.custom_fields)));
+	const sameEmail = (c: unknown) => isPlainObject(c) && typeof c.email === 'string' && c.email.trim().toLowerCase() === matchEmail?.toLowerCase();
+	return !body.some((c) => odd(c) && sameEmail(c));
 }
 
 /** Contact-shaped bodies with every field possibly of the wrong type (undefined: left out). */
@@ -609,7 +616,7 @@ describe('API responses (generated bodies through the real transport)', () => {
 				let listOk: boolean | undefined;
 				for (const entry of api.log) {
 					if (entry.method === 'GET' && entry.path.startsWith('/get-contacts/')) {
-						listOk = usableList(entry.reply);
+						listOk = usableList(entry.reply, input.scenario.parameters.matchEmail as string | undefined);
 					} else if (entry.method === 'GET') {
 						const body = parseBody(entry.reply) as { tags?: unknown } | undefined;
 						const ok = usableContact(entry.reply, decodeURIComponent(entry.path.split('/')[2] ?? '').toLowerCase(), input.scenario.merges);

@@ -11,6 +11,8 @@ interface LocationIndex {
 	keysOf: Map<string, { email?: string; phone?: string }>;
 	/** Entries of the list that were not usable contacts (no id, mistyped tags or custom fields). */
 	skipped: number;
+	/** The email and phone keys those entries carry: such a value must not be treated as unused. */
+	skippedKeys: Set<string>;
 }
 
 export type MatchBy = 'email' | 'phone';
@@ -42,10 +44,15 @@ export class LocationDirectory {
 		let loaded = this.indexes.get(locationId);
 		if (!loaded) {
 			loaded = this.transport.listContacts(locationId, itemIndex).then((entries) => {
-				const index: LocationIndex = { byEmail: new Map(), byPhone: new Map(), keysOf: new Map(), skipped: 0 };
+				const index: LocationIndex = { byEmail: new Map(), byPhone: new Map(), keysOf: new Map(), skipped: 0, skippedKeys: new Set() };
 				for (const entry of entries) {
-					if (isContact(entry)) this.indexInto(index, entry);
-					else index.skipped++;
+					if (isContact(entry)) {
+						this.indexInto(index, entry);
+						continue;
+					}
+					index.skipped++;
+					const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+					for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)]) if (key) index.skippedKeys.add(key);
 				}
 				return index;
 			});
@@ -79,9 +86,14 @@ export class LocationDirectory {
 		return key ? [...((by === 'email' ? index.byEmail : index.byPhone).get(key) ?? [])] : [];
 	}
 
-	/** How many entries of the location's list were left out of the lookups for their shape. */
-	async skipped(locationId: string, itemIndex: number): Promise<number> {
-		return (await this.load(locationId, itemIndex)).skipped;
+	/**
+	 * How many entries of the location's list were left out of the lookups for their shape, and whether one
+	 * of them has this email or phone (then "no match" is not certain).
+	 */
+	async skipped(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<{ count: number; sameValue: boolean }> {
+		const index = await this.load(locationId, itemIndex);
+		const key = by === 'email' ? emailKey(value) : phoneKey(value);
+		return { count: index.skipped, sameValue: key !== undefined && index.skippedKeys.has(key) };
 	}
 
 	/** Keeps the index true after this execution created or changed a contact of the location. */

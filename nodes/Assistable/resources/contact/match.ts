@@ -153,10 +153,20 @@ export async function resolveMatch(
 			{ itemIndex, description: 'No contact was changed. Match by ID instead, or by a value only one contact has.' },
 		);
 	}
-	if (ids.length === 0 && noneIsError && match.onNoMatch === 'error') {
-		const skipped = await services.directory.skipped(match.locationId, itemIndex);
-		const unread = skipped
-			? ` (${skipped} ${skipped === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${skipped === 1 ? 'was' : 'were'} skipped)`
+	if (ids.length > 0) return ids[0];
+	const skipped = await services.directory.skipped(match.locationId, match.by, match.value, itemIndex);
+	if (skipped.sameValue) {
+		// Creating (Create or Update) would duplicate that contact; updating it would merge onto an unreadable state.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
+			{ itemIndex, description: 'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.' },
+		);
+	}
+	if (noneIsError && match.onNoMatch === 'error') {
+		const count = skipped.count;
+		const unread = count
+			? ` (${count} ${count === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${count === 1 ? 'was' : 'were'} skipped)`
 			: '';
 		throw new NodeOperationError(
 			ctx.getNode(),
