@@ -6,6 +6,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * The Base URL for the credential test, refused like the node refuses it: https, or plain http to
+ * localhost / 127.x / [::1] only. Anything else becomes text that is not a URL, so the test fails before
+ * any connection is made and the key is never sent.
+ */
+const TEST_BASE_URL =
+	'={{ /^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl) ? $credentials.baseUrl : "Base URL refused (https only, plain http only for localhost)" }}';
+
 /** A contact ID that cannot exist: the credential test reads it to prove the key is accepted. */
 const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -52,7 +60,7 @@ export class AssistableApi implements ICredentialType {
 	// a valid key gets 404 (accepted), a bad key 401, a key without access 403.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl}}',
+			baseURL: TEST_BASE_URL,
 			url: `/contacts/${CREDENTIAL_PROBE_CONTACT_ID}`,
 			method: 'GET',
 			ignoreHttpStatusErrors: { ignore: true, except: [401, 403, 500, 502, 503, 504] },

@@ -1,7 +1,7 @@
 /**
  * Start the Assistable sandbox with the demo contacts:
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
- *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--quiet]
+ *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]
  */
 import {
 	DEMO_API_KEY, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID, DEMO_RESTRICTED_API_KEY,
@@ -9,7 +9,7 @@ import {
 } from './server';
 
 const USAGE = 'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] '
-	+ '[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--quiet]';
+	+ '[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -27,6 +27,7 @@ function parseArgs(argv: string[]) {
 		const arg = argv[i];
 		if (arg === '--help' || arg === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
 		if (arg === '--quiet') { quiet = true; continue; }
+		if (arg === '--normalise') { behaviour.storedValues = 'normalise'; continue; }
 		const [flag, inline] = arg.split(/=(.*)/s, 2);
 		const value = inline ?? argv[++i];
 		if (value === undefined) die(`${flag} needs a value\n${USAGE}`, 2);

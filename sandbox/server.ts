@@ -15,6 +15,8 @@ export interface SandboxBehaviour {
 	unknownFields: 'ignore' | 'reject';
 	latencyMs: number;
 	rateLimit?: { limit: number; windowMs: number };
+	/** 'normalise': emails are stored trimmed and lower-cased, phones as + and digits (E.164 characters). */
+	storedValues: 'as-sent' | 'normalise';
 }
 export interface ApiKeyGrant { key: string; locations: string[] | '*' }
 export interface SandboxOptions {
@@ -80,6 +82,7 @@ const OBJECT_FIELDS = ['custom_fields', 'meta', 'attribution', 'integration', 'd
 const WRITABLE = new Set([...STRING_FIELDS, ...OBJECT_FIELDS, 'tags']);
 const DEFAULTS: SandboxBehaviour = {
 	customFields: 'merge', createStatus: 201, errorStyle: 'status', unknownFields: 'ignore', latencyMs: 0,
+	storedValues: 'as-sent',
 };
 
 interface Reply { status: number; headers: Record<string, string>; body: string | Buffer }
@@ -93,6 +96,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const decode = (s: string): string => { try { return decodeURIComponent(s); } catch { return s; } };
 /** A location id that could read as path navigation or control text is never a location. */
 const hostileLocation = (id: string): boolean => id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id);
+
+/** How a server that cleans up what it stores would keep an email or a phone number. */
+function normalised(field: string, value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	if (field === 'email') return value.trim().toLowerCase();
+	if (field === 'phone_number' && value.trim().startsWith('+')) return `+${value.replace(/\D/g, '')}`;
+	return value;
+}
 
 /** Deterministic PRNG (mulberry32) for rate-based faults. */
 function prng(seed: number): () => number {
@@ -186,7 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (k === 'tags' && !(Array.isArray(v) && v.every((t) => typeof t === 'string')))
 				return 'tags must be an array of strings';
 			if (OBJECT_FIELDS.includes(k) && !isObject(v)) return `${k} must be an object`;
-			out[k] = v;
+			out[k] = behaviour.storedValues === 'normalise' ? normalised(k, v) : v;
 		}
 		return out;
 	}

@@ -19,6 +19,7 @@ import type {
 	IConnections,
 	INodeParameters,
 	IVersionedNodeType,
+	IWorkflowSettings,
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
@@ -149,12 +150,15 @@ export interface WorkflowSpec {
 	additionalData?: Partial<IWorkflowExecuteAdditionalData>;
 	/** Cancels the execution, as n8n's "Stop" does. */
 	signal?: AbortSignal;
+	/** Workflow settings on top of `executionOrder: 'v1'`, e.g. `{ timezone: 'America/Los_Angeles' }`. */
+	settings?: IWorkflowSettings;
 }
 
 let executionCount = 0;
 
 export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
+	const settings: IWorkflowSettings = { executionOrder: 'v1', ...spec.settings };
 	const workflowData: IWorkflowBase = {
 		id: 'wf-test',
 		name: 'test',
@@ -162,7 +166,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 		isArchived: false,
 		nodes: spec.nodes,
 		connections: spec.connections,
-		settings: { executionOrder: 'v1' },
+		settings,
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;
@@ -172,7 +176,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 		connections: spec.connections,
 		nodeTypes,
 		active: false,
-		settings: { executionOrder: 'v1' },
+		settings,
 	});
 	const executionId = `exec-${++executionCount}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
@@ -232,6 +236,7 @@ export interface AssistableRunSpec {
 	/** 'continueRegularOutput' is n8n's "Continue On Fail". */
 	onError?: INode['onError'];
 	signal?: AbortSignal;
+	settings?: IWorkflowSettings;
 }
 
 export interface AssistableRun extends WorkflowRun {
@@ -265,6 +270,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 		items: spec.items,
 		credentials: { assistableApi: spec.credentials },
 		signal: spec.signal,
+		settings: spec.settings,
 	});
 	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }

@@ -16,6 +16,10 @@ import { parseContactChanges } from '../../nodes/Assistable/resources/contact/fi
 import type { ContactChanges, MergeOptions } from '../../nodes/Assistable/shared/merge';
 import { buildContactWrite, mergeTags, needsCurrentContact } from '../../nodes/Assistable/shared/merge';
 import type { Contact } from '../../nodes/Assistable/shared/types';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+import { parseCustomFields } from '../../nodes/Assistable/shared/custom-fields';
+import { phoneCountry, readPhone } from '../../nodes/Assistable/shared/phone';
 import { InputError, parseContactId } from '../../nodes/Assistable/shared/validation';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
@@ -155,10 +159,16 @@ const mergeOptions = fc.record({ appendTags: fc.boolean(), keepCustomFields: fc.
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 /**
- * JSON scalars only: a number must survive JSON (NaN or Infinity would reach the API as null and wipe
- * the field), undefined would vanish from the body.
+ * JSON values only: a number must survive JSON (NaN or Infinity would reach the API as null and wipe
+ * the field), undefined would vanish from the body (or become null in a list).
  */
-const isScalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isJsonValue = (v: unknown): boolean =>
+	v === null ||
+	typeof v === 'string' ||
+	typeof v === 'boolean' ||
+	(typeof v === 'number' && Number.isFinite(v)) ||
+	(Array.isArray(v) && v.every(isJsonValue)) ||
+	(typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(isJsonValue));
 
 function expectValidTagList(tags: unknown): void {
 	expect(Array.isArray(tags)).toBe(true);
@@ -171,18 +181,23 @@ function expectValidTagList(tags: unknown): void {
 	expect(unique(list)).toEqual(list);
 }
 
-/** The keys a user's custom fields name, as parseCustomFields should keep them (later entries win). */
-function expectedFieldKeys(fields: IDataObject): string[] {
-	const keys: string[] = [];
+/** The values the user gave each custom field key (later entries win); keys given `undefined` are not given. */
+function givenFieldValues(fields: IDataObject): Map<string, unknown> {
+	const given = new Map<string, unknown>();
 	const json = fields.customFieldsJson === '{}' ? undefined : fields.customFieldsJson;
 	if (json !== undefined && json !== null && !(typeof json === 'string' && json.trim() === '')) {
 		const object = typeof json === 'string' ? JSON.parse(json) : json;
-		for (const key of Object.keys(object as object)) keys.push(key.trim());
+		for (const [key, value] of Object.entries(object as object)) if (value !== undefined) given.set(key.trim(), value);
 	}
-	for (const entry of ((fields.customFields as { field?: Array<{ key?: unknown }> } | undefined)?.field ?? [])) {
-		keys.push(typeof entry.key === 'string' ? entry.key.trim() : String(entry.key));
+	for (const entry of ((fields.customFields as { field?: Array<{ key?: unknown; value?: unknown }> } | undefined)?.field ?? [])) {
+		if (entry.value !== undefined) given.set(typeof entry.key === 'string' ? entry.key.trim() : String(entry.key), entry.value);
 	}
-	return unique(keys);
+	return given;
+}
+
+/** The keys a user's custom fields name with a value, as parseCustomFields should keep them. */
+function expectedFieldKeys(fields: IDataObject): string[] {
+	return [...givenFieldValues(fields).keys()];
 }
 
 describe('validation and merging (generated parameters)', () => {
@@ -206,7 +221,7 @@ describe('validation and merging (generated parameters)', () => {
 					for (const [key, value] of Object.entries(changes.customFields)) {
 						expect(key).toBe(key.trim());
 						expect(key).not.toBe('');
-						expect(isScalar(value)).toBe(true);
+						expect(isJsonValue(value)).toBe(true);
 					}
 					// Every field the user named is sent: none silently dropped.
 					expect(Object.keys(changes.customFields).sort()).toEqual(expectedFieldKeys(fields as IDataObject).sort());
@@ -232,7 +247,7 @@ describe('validation and merging (generated parameters)', () => {
 				if (body.phone_number !== undefined) expect(body.phone_number).toMatch(E164);
 				if (body.tags !== undefined) expectValidTagList(body.tags);
 				if (body.custom_fields !== undefined) {
-					for (const value of Object.values(body.custom_fields)) expect(isScalar(value)).toBe(true);
+					for (const value of Object.values(body.custom_fields)) expect(isJsonValue(value)).toBe(true);
 				}
 
 				const had = unique(existing.tags ?? []);
@@ -277,6 +292,63 @@ describe('validation and merging (generated parameters)', () => {
 					expect(merged.slice(kept.length)).toEqual(unique(add ?? []).filter((tag) => !existing.includes(tag) && !(remove ?? []).includes(tag)));
 				} else {
 					expect(merged).toEqual(unique(add).filter((tag) => !(remove ?? []).includes(tag)));
+				}
+			}),
+			{ numRuns: 3000 },
+		);
+	});
+
+	it('custom field text round-trips as text, from the list and from JSON text', () => {
+		const numericLooking = fc.constantFrom('94103', '02134', '1.10', '1e3', '-0', 'true', 'false', 'null', '12345678901234567890', ' 42 ', '0x1F', 'NaN');
+		fc.assert(
+			fc.property(fc.oneof(fc.string(), numericLooking), (text) => {
+				count('customFieldText');
+				expect(parseCustomFields({ field: [{ key: 'k', value: text }] }, undefined)).toEqual({ k: text });
+				expect(parseCustomFields(undefined, JSON.stringify({ k: text }))).toEqual({ k: text });
+				expect(typeof parseCustomFields(undefined, { k: text })!.k).toBe('string');
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	it('phone normalisation: E.164, idempotent, and what libphonenumber-js reads', () => {
+		const country = fc.constantFrom(undefined, 'US', 'GB', 'DE', 'FR', 'IN', 'BR', 'AU');
+		fc.assert(
+			fc.property(phoneParameter.filter((v): v is string => typeof v === 'string'), country, (text, code) => {
+				count('phoneNormalisation');
+				const defaultCountry = code === undefined ? undefined : phoneCountry(code);
+				const reading = readPhone(text, defaultCountry);
+				const library = /^[+\d\s\-.()/\u00a0]+$/.test(text.trim())
+					? parsePhoneNumberFromString(text.trim(), { defaultCountry, extract: false })
+					: undefined;
+				if (reading.ok) {
+					expect(reading.e164).toMatch(E164);
+					expect(readPhone(reading.e164)).toEqual(reading);
+					expect(readPhone(reading.e164, defaultCountry)).toEqual(reading);
+					expect(library?.number).toBe(reading.e164);
+					expect(library?.isPossible()).toBe(true);
+				} else if (reading.reason === 'impossible') {
+					// Refused: the library cannot read it, or its E.164 form would read back as another number.
+					const readBack = library && parsePhoneNumberFromString(library.number, { extract: false })?.number;
+					expect(library === undefined || !library.isPossible() || readBack !== library.number).toBe(true);
+				}
+			}),
+			{ numRuns: 4000 },
+		);
+	});
+
+	it('no generated input sends "" for a value the user did not give', () => {
+		fc.assert(
+			fc.property(contactFields, mergeOptions, existingContact, (fields, options: MergeOptions, existing) => {
+				count('noBlankUnlessGiven');
+				const parsed = validated(() => parseContactChanges(fields as IDataObject));
+				if (!parsed.ok) return;
+				const body = buildContactWrite(parsed.value, options, existing);
+				for (const key of ['first_name', 'last_name', 'email', 'phone_number'] as const) expect(body[key]).not.toBe('');
+				for (const tag of body.tags ?? []) expect(tag).not.toBe('');
+				const given = givenFieldValues(fields as IDataObject);
+				for (const [key, value] of Object.entries(parsed.value.customFields ?? {})) {
+					if (value === '') expect(given.get(key)).toBe('');
 				}
 			}),
 			{ numRuns: 3000 },
@@ -406,9 +478,16 @@ function usableContact(reply: Reply, id: string, merges: Scenario['merges']): bo
 	return (merges !== 'tags' || tagsOk) && (merges !== 'custom_fields' || fieldsOk);
 }
 
-function usableList(reply: Reply): boolean {
+/**
+ * A list the node may act on: a JSON array. Entries of unexpected shape are skipped for matching, so only an
+ * entry that carries the matched email, without being a usable contact, makes "no match" uncertain.
+ */
+function usableList(reply: Reply, matchEmail: string | undefined): boolean {
 	const body = parseBody(reply);
-	return reply.status >= 200 && reply.status <= 299 && Array.isArray(body) && body.every((c) => isPlainObject(c) && typeof c.id === 'string' && c.id !== '');
+	if (!(reply.status >= 200 && reply.status <= 299 && Array.isArray(body))) return false;
+	const odd = (c: unknown) => !(isPlainObject(c) && typeof c.id === 'string' && c.id !== '' && (c.tags == null || (Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string'))) && (c.custom_fields == null || isPlainObject(c.custom_fields)));
+	const sameEmail = (c: unknown) => isPlainObject(c) && typeof c.email === 'string' && c.email.trim().toLowerCase() === matchEmail?.toLowerCase();
+	return !body.some((c) => odd(c) && sameEmail(c));
 }
 
 /** Contact-shaped bodies with every field possibly of the wrong type (undefined: left out). */
@@ -537,7 +616,7 @@ describe('API responses (generated bodies through the real transport)', () => {
 				let listOk: boolean | undefined;
 				for (const entry of api.log) {
 					if (entry.method === 'GET' && entry.path.startsWith('/get-contacts/')) {
-						listOk = usableList(entry.reply);
+						listOk = usableList(entry.reply, input.scenario.parameters.matchEmail as string | undefined);
 					} else if (entry.method === 'GET') {
 						const body = parseBody(entry.reply) as { tags?: unknown } | undefined;
 						const ok = usableContact(entry.reply, decodeURIComponent(entry.path.split('/')[2] ?? '').toLowerCase(), input.scenario.merges);
@@ -648,7 +727,7 @@ describe('answers the properties found mishandled (one example each)', () => {
 		for (const fields of [{ customFieldsJson: { score: value } }, { customFields: { field: [{ key: 'score', value }] } }]) {
 			const parsed = validated(() => parseContactChanges(fields as unknown as IDataObject));
 			if (!parsed.ok) continue;
-			expect(isScalar(parsed.value.customFields?.score)).toBe(true);
+			expect(isJsonValue(parsed.value.customFields?.score)).toBe(true);
 		}
 	});
 });

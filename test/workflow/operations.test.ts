@@ -107,14 +107,14 @@ describe('Create', () => {
 		expect(result.status).toBe('success');
 		const [create] = byRoute('create');
 		expect(create).toMatchObject({ method: 'POST', path: `/v2/contacts/create-contact/${LOC}`, status });
-		expect(create.body).toEqual({ first_name: 'Katherine', email: 'kj@example.com', phone_number: '+17575550100', tags: ['nasa', 'math'], custom_fields: { orbits: 3 } });
+		expect(create.body).toEqual({ first_name: 'Katherine', email: 'kj@example.com', phone_number: '+17575550100', tags: ['nasa', 'math'], custom_fields: { orbits: '3' } });
 		const id = result.items[0].json.id as string;
 		expect(sandbox.getContact(id)).toMatchObject({ location_id: LOC, first_name: 'Katherine', tags: ['nasa', 'math'] });
 	});
 
 	it('validates before sending', async () => {
 		const result = await run('create', { locationId: LOC, contactFields: { phoneNumber: '757 555 0100' } });
-		expect(result.error?.message).toMatch(/Phone Number "757 555 0100" is not in E.164 format/);
+		expect(result.error?.message).toMatch(/Phone Number "757 555 0100" is not a valid phone number/);
 		const empty = await run('create', { locationId: ' ', contactFields: { firstName: 'A' } });
 		expect(empty.error?.message).toBe('Location ID is empty');
 		const nothing = await run('create', { locationId: LOC, contactFields: {} });

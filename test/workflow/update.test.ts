@@ -84,14 +84,16 @@ describe('Contact → Update', () => {
 	describe.each(['merge', 'replace'] as const)('custom fields when the server %ss them', (mode) => {
 		beforeEach(() => sandbox.setBehaviour({ customFields: mode }));
 
-		it('keeps existing custom fields by default and types values', async () => {
+		it('keeps existing custom fields by default; typed text stays text, expression values keep their type', async () => {
+			const field = (key: string, value: string) => ({ key, value });
 			await run({
 				contactId: ada,
-				updateFields: { customFields: { field: [{ key: 'seats', value: '3' }, { key: 'trial', value: 'true' }, { key: 'ref', value: '007' }] } },
+				updateFields: { customFields: { field: [field('seats', '={{ 3 }}'), field('trial', '={{ true }}'), field('ref', '007'), field('zip', '94103'), field('flag', 'true')] } },
 			});
 			expect(reads()).toHaveLength(1);
-			expect(patches()[0].body).toEqual({ custom_fields: { plan: 'pro', score: 42, seats: 3, trial: true, ref: '007' } });
-			expect(sandbox.getContact(ada)!.custom_fields).toEqual({ plan: 'pro', score: 42, seats: 3, trial: true, ref: '007' });
+			const expected = { plan: 'pro', score: 42, seats: 3, trial: true, ref: '007', zip: '94103', flag: 'true' };
+			expect(patches()[0].body).toEqual({ custom_fields: expected });
+			expect(sandbox.getContact(ada)!.custom_fields).toEqual(expected);
 		});
 
 		it('sends only the given custom fields when Keep Existing Custom Fields is off', async () => {
@@ -140,12 +142,13 @@ describe('bad input fails before any request', () => {
 		['empty contact ID', { contactId: '  ', updateFields: { firstName: 'x' } }, /Contact ID is empty/, /contact_id/],
 		['a location ID as contact ID', { contactId: DEMO_LOCATION_ID, updateFields: { firstName: 'x' } }, /Contact ID .* is not an Assistable contact ID/, /location .*ID is not a contact ID/],
 		['nothing to update', { contactId: ada, updateFields: { firstName: '' } }, /Nothing to update/, /Update Fields/],
-		['a phone without country code', { contactId: ada, updateFields: { phoneNumber: '555-0101' } }, /Phone Number "555-0101" is not in E.164 format/, /\+14155550101/],
-		['a phone with letters', { contactId: ada, updateFields: { phoneNumber: '+1 555 CALL NOW' } }, /Phone Number .* is not in E.164 format/, /country code/],
+		['a phone without country code', { contactId: ada, updateFields: { phoneNumber: '555-0101' } }, /Phone Number "555-0101" is not a valid phone number/, /\+14155550101.*Default Country/],
+		['a phone with letters', { contactId: ada, updateFields: { phoneNumber: '+1 555 CALL NOW' } }, /Phone Number .* is not a valid phone number/, /no letters/],
+		['a country code alone', { contactId: ada, updateFields: { phoneNumber: '+1' } }, /Phone Number "\+1" is not a valid phone number/, /number of digits/],
 		['an invalid email', { contactId: ada, updateFields: { email: 'ada@' } }, /Email "ada@" is not a valid email address/, /name@example.com/],
 		['a custom field with an empty key', { contactId: ada, updateFields: { customFields: { field: [{ key: ' ', value: '1' }] } } }, /Custom field #1 has an empty key/, /Key of custom field #1/],
 		['tags that are an object', { contactId: ada, updateFields: { tags: '={{ { a: 1 } }}' } }, /Tags must be a comma-separated text or a list of texts/, /vip, webinar/],
-		['tags that are numbers', { contactId: ada, updateFields: { removeTags: '={{ [1, 2] }}' } }, /Remove Tags must be/, /array of strings/],
+		['tags that are booleans', { contactId: ada, updateFields: { removeTags: '={{ [true] }}' } }, /Remove Tags must be/, /map a list/],
 		['custom fields JSON that is not an object', { contactId: ada, updateFields: { customFieldsJson: '[1]' } }, /Custom Fields \(JSON\) must be an object/, /JSON object/],
 	];
 

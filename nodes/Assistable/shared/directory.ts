@@ -1,16 +1,12 @@
+import { phoneKey } from './phone';
 import type { AssistableTransport } from './transport';
+import { isContact } from './transport';
 import type { Contact } from './types';
-import { compactPhone } from './validation';
 
 export type MatchBy = 'email' | 'phone';
 
 export function emailKey(email: unknown): string | undefined {
 	return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
-}
-
-export function phoneKey(phone: unknown): string | undefined {
-	if (typeof phone !== 'string') return undefined;
-	return compactPhone(phone) || undefined;
 }
 
 /** The identity an item locks while it looks up, creates or sets this email / phone (see ItemPlan). */
@@ -24,9 +20,27 @@ class IdentityIndex {
 	private readonly ids = { email: new Map<string, Set<string>>(), phone: new Map<string, Set<string>>() };
 	/** The email and phone each contact is indexed under, to re-index it after a write. */
 	private readonly keysOf = new Map<string, { email?: string; phone?: string }>();
+	/** Entries of the list that were not usable contacts (no id, mistyped tags or custom fields). */
+	skipped = 0;
+	/** The email and phone keys those entries carry: such a value must not be treated as unused. */
+	private readonly skippedKeys = new Set<string>();
 
-	constructor(contacts: Contact[]) {
-		for (const contact of contacts) this.put(contact);
+	constructor(entries: unknown[]) {
+		for (const entry of entries) {
+			if (isContact(entry)) {
+				this.put(entry);
+				continue;
+			}
+			this.skipped++;
+			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)]) if (key) this.skippedKeys.add(key);
+		}
+	}
+
+	/** Whether an entry of unexpected shape carries this email / phone. */
+	skippedHas(by: MatchBy, value: string): boolean {
+		const key = by === 'email' ? emailKey(value) : phoneKey(value);
+		return key !== undefined && this.skippedKeys.has(key);
 	}
 
 	put(contact: Contact): void {
@@ -96,7 +110,7 @@ export function directoryLoad(): { liveIndexes: number; freshLoads: number } {
  */
 export class LocationDirectory {
 	private readonly used = new Map<string, Promise<LiveIndex>>();
-	private readonly lists = new Map<string, Promise<Contact[]>>();
+	private readonly lists = new Map<string, Promise<unknown[]>>();
 	private released = false;
 
 	constructor(private readonly transport: AssistableTransport) {}
@@ -155,6 +169,16 @@ export class LocationDirectory {
 		return (await live.ready).find(by, value);
 	}
 
+	/**
+	 * How many entries of the location's list were left out of the lookups for their shape, and whether one
+	 * of them has this email or phone (then "no match" is not certain).
+	 */
+	async skipped(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<{ count: number; sameValue: boolean }> {
+		const live = await this.join(locationId, itemIndex);
+		const index = await live.ready;
+		return { count: index.skipped, sameValue: index.skippedHas(by, value) };
+	}
+
 	/** The same, from a list requested after `since` (shared with other checks needing the same). */
 	async findFresh(locationId: string, by: MatchBy, value: string, since: number, itemIndex: number): Promise<string[]> {
 		const scope = `${this.transport.keyScope}|${locationId}`;
@@ -175,8 +199,8 @@ export class LocationDirectory {
 		}
 	}
 
-	/** The location's contacts for Get Many: one list request per location per execution. */
-	contacts(locationId: string, itemIndex: number): Promise<Contact[]> {
+	/** The location's list as the API returned it, every entry included (for Get Many; one request per location). */
+	contacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		let list = this.lists.get(locationId);
 		if (!list) {
 			list = this.transport.listContacts(locationId, itemIndex);

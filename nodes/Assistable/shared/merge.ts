@@ -1,4 +1,5 @@
 import type { Contact, ContactWrite, CustomFieldValue } from './types';
+import { samePhone } from './phone';
 import { uniqueTags } from './validation';
 
 /** What the user asked to change, validated, before any request. */
@@ -12,6 +13,16 @@ export interface ContactChanges {
 export interface MergeOptions {
 	appendTags: boolean;
 	keepCustomFields: boolean;
+}
+
+/**
+ * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty Tags
+ * list adds nothing when appending; with Append Tags off an empty list stays, to clear the contact's tags.
+ */
+export function withTagMode(changes: ContactChanges, appendTags: boolean): ContactChanges {
+	const tags = appendTags && changes.tags?.length === 0 ? undefined : changes.tags;
+	const removeTags = changes.removeTags?.length === 0 ? undefined : changes.removeTags;
+	return { ...changes, tags, removeTags };
 }
 
 /** Whether the body can only be built from the contact's current state. */
@@ -78,15 +89,30 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 			applied = want.every((tag) => got.has(tag)) && got.size === new Set(want).size;
 		} else if (key === 'custom_fields') {
 			const got = (actual ?? {}) as Record<string, unknown>;
-			applied = Object.entries(value as Record<string, unknown>).every(
-				([name, v]) => JSON.stringify(got[name]) === JSON.stringify(v),
-			);
+			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) => sameJson(got[name], v));
 		} else if (key === 'email') {
-			applied = typeof actual === 'string' && actual.toLowerCase() === String(value).toLowerCase();
+			// Compared the way addresses are matched: an API that lower-cases stored emails applied it.
+			applied = typeof actual === 'string' && actual.trim().toLowerCase() === String(value).trim().toLowerCase();
+		} else if (key === 'phone_number') {
+			// Compared in E.164: an API that stores the number formatted applied it.
+			applied = samePhone(actual, value);
 		} else {
 			applied = actual === value;
 		}
 		if (!applied) missing.push(FIELD_LABELS[key]);
 	}
 	return missing;
+}
+
+/** Equal JSON values, whatever the order of object keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	const keysA = Object.keys(a);
+	const keysB = Object.keys(b);
+	if (keysA.length !== keysB.length) return false;
+	const recordA = a as Record<string, unknown>;
+	const recordB = b as Record<string, unknown>;
+	return keysA.every((key) => Object.prototype.hasOwnProperty.call(recordB, key) && sameJson(recordA[key], recordB[key]));
 }

@@ -15,12 +15,15 @@ const SIMPLE_FIELDS = [
 	'updated_at',
 ] as const;
 
-/** The contact as the API returned it, or reduced to its 10 most useful fields. */
+/**
+ * The contact as the API returned it, or reduced to its 10 most useful fields. Always a copy: output items
+ * never share objects with each other or with this execution's state.
+ */
 export function contactOutput(contact: Contact, simplify: boolean): IDataObject {
-	if (!simplify) return contact as IDataObject;
+	if (!simplify) return structuredClone(contact) as IDataObject;
 	const result: IDataObject = {};
 	for (const field of SIMPLE_FIELDS) {
-		if (field in contact) result[field] = contact[field] as IDataObject[keyof IDataObject];
+		if (field in contact) result[field] = structuredClone(contact[field]) as IDataObject[keyof IDataObject];
 	}
 	return result;
 }

@@ -136,7 +136,7 @@ export class AssistableTransport {
 		try {
 			url = new URL(raw);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), `The credential's Base URL ${JSON.stringify(raw)} is not a URL`, {
+			throw new NodeOperationError(ctx.getNode(), `The credential's Base URL ${JSON.stringify(displayUrl(raw))} is not a URL`, {
 				description: `Set Base URL in the Assistable API credential to ${DEFAULT_BASE_URL}.`,
 			});
 		}
@@ -145,13 +145,15 @@ export class AssistableTransport {
 				description: `The API key is only sent over https (plain http is allowed for localhost only). Set Base URL to ${DEFAULT_BASE_URL}.`,
 			});
 		}
-		const secret = String(credentials.apiKey ?? '');
-		const redact = (text: string) => (secret.length >= 4 ? text.split(secret).join('***') : text);
+		// The key, and a password in the Base URL's user info, never appear in messages.
+		const secrets = [String(credentials.apiKey ?? ''), safeDecode(url.password)].filter((secret) => secret.length >= 4);
+		const redact = (text: string) => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
 		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		const credential: IAdditionalCredentialOptions = {
 			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
 		};
-		return new AssistableTransport(ctx, raw, redact, options, credential, secret);
+		const apiKey = String(credentials.apiKey ?? '');
+		return new AssistableTransport(ctx, raw, (text) => redact(text.split(raw).join(displayUrl(raw))), options, credential, apiKey);
 	}
 
 	async getContact(contactId: string, itemIndex: number): Promise<Contact> {
@@ -175,11 +177,12 @@ export class AssistableTransport {
 		return this.asContact(body, itemIndex);
 	}
 
-	async listContacts(locationId: string, itemIndex: number): Promise<Contact[]> {
+	/** The list as the API sent it; each entry is checked where it is used (see isContact). */
+	async listContacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		const body = await this.call({
 			route: 'list', method: 'GET', segments: ['get-contacts', locationId], itemIndex, idempotent: true, subject: locationId,
 		});
-		if (!Array.isArray(body) || !body.every(isContact)) {
+		if (!Array.isArray(body)) {
 			throw this.apiError(itemIndex, 'Assistable answered the contact list with an unexpected shape', 'Expected a JSON array of contacts. Check the Base URL points at the v2 API.');
 		}
 		return body;
@@ -312,7 +315,7 @@ export class AssistableTransport {
 		return {
 			retryable,
 			unknownOutcome: !NOT_SENT_NETWORK.has(code),
-			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(this.scope)}.${unsafe}`),
+			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(displayUrl(this.scope))}.${unsafe}`),
 		};
 	}
 
@@ -342,6 +345,24 @@ export function pathSegment(value: string): string | undefined {
 	return /^(\.|%2e){0,2}$/i.test(encoded) ? undefined : encoded;
 }
 
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+/** A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or hash. */
+export function displayUrl(raw: string): string {
+	try {
+		const url = new URL(raw);
+		return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+	} catch {
+		return raw.replace(/\/\/[^/]*@/, '//');
+	}
+}
+
 function statusMessage(call: ApiCall, status: number): string {
 	if (status === 401) return 'Assistable rejected the API key (401)';
 	if (status === 403) return 'Assistable refused access (403)';
@@ -357,7 +378,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A contact whose tags and custom fields can safely be merged into a write. */
-function isContact(value: unknown): value is Contact {
+export function isContact(value: unknown): value is Contact {
 	if (!isObject(value) || typeof value.id !== 'string' || value.id === '') return false;
 	const { tags, custom_fields: customFields } = value;
 	const tagsOk = tags === undefined || tags === null || (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'));

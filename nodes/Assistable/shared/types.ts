@@ -28,4 +28,5 @@ export interface ContactWrite {
 	custom_fields?: Record<string, CustomFieldValue>;
 }
 
-export type CustomFieldValue = string | number | boolean | null;
+/** A custom field's value: any JSON value (text, number, boolean, null, list, object). */
+export type CustomFieldValue = string | number | boolean | null | CustomFieldValue[] | { [key: string]: CustomFieldValue };

@@ -1,4 +1,5 @@
-import type { CustomFieldValue } from './types';
+import type { CountryCode } from './phone';
+import { phoneCountry, readPhone } from './phone';
 
 /** Bad input, found before any request: names the parameter (display name) and how to fix it. */
 export class InputError extends Error {
@@ -13,10 +14,7 @@ export class InputError extends Error {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const E164 = /^\+[1-9]\d{0,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-/** Separators people write inside phone numbers; removed before the E.164 check. */
-const PHONE_PUNCTUATION = /[\s\-.()\u00a0]/g;
 
 /** Shows a user's value in a message without flooding it. */
 export function quote(value: unknown): string {
@@ -76,24 +74,32 @@ export function parseText(value: unknown, parameter: string): string | undefined
 	throw new InputError(parameter, `${parameter} must be text, not ${quote(value)}`, 'Map a text value.');
 }
 
-/** E.164 (`+` and 1 to 15 digits). Spaces, dashes, dots and parentheses around a `+` number are removed. */
-export function parsePhone(value: unknown, parameter = 'Phone Number'): string | undefined {
+/**
+ * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a number
+ * without `+` needs the Default Country option.
+ */
+export function parsePhone(value: unknown, parameter = 'Phone Number', defaultCountry?: CountryCode): string | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
-	const compact = compactPhone(text);
-	if (!E164.test(compact)) {
-		throw new InputError(
-			parameter,
-			`${parameter} ${quote(value)} is not in E.164 format`,
-			'Write it as + and the country code, then the number, up to 15 digits, e.g. +14155550101.',
-		);
-	}
-	return compact;
+	const reading = readPhone(text, defaultCountry);
+	if (reading.ok) return reading.e164;
+	const hints = {
+		'not-a-number': 'Use digits, spaces, dashes, dots or parentheses only, e.g. +14155550101 (no letters or extensions).',
+		'needs-country': 'Write it with + and the country code, e.g. +14155550101, or set the Default Country option (e.g. US) for numbers written without it.',
+		impossible: 'Check the number of digits for its country, e.g. +14155550101 or +44 20 7946 0958.',
+	};
+	throw new InputError(parameter, `${parameter} ${quote(value)} is not a valid phone number`, hints[reading.reason]);
 }
 
-/** A phone number without the separators people write inside it. */
-export function compactPhone(phone: string): string {
-	return phone.replace(PHONE_PUNCTUATION, '');
+/** The Default Country option: an ISO 3166 alpha-2 code such as US; undefined when not set. */
+export function parseDefaultCountry(value: unknown, parameter = 'Default Country'): CountryCode | undefined {
+	const text = parseText(value, parameter);
+	if (text === undefined) return undefined;
+	const country = phoneCountry(text);
+	if (!country) {
+		throw new InputError(parameter, `${parameter} ${quote(value)} is not a country code`, 'Use a two-letter ISO 3166 code, e.g. US, GB or DE.');
+	}
+	return country;
 }
 
 export function parseEmail(value: unknown, parameter = 'Email'): string | undefined {
@@ -109,124 +115,36 @@ export function parseEmail(value: unknown, parameter = 'Email'): string | undefi
 	return text;
 }
 
-/** A comma-separated string or an array of strings: trimmed, empties dropped, de-duplicated in order. */
+/**
+ * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
+ * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag is
+ * "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off: clear them).
+ */
 export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
 	if (value === undefined || value === null) return undefined;
-	let parts: string[];
-	if (typeof value === 'string') {
-		parts = value.split(',');
-	} else if (Array.isArray(value) && value.every((tag) => typeof tag === 'string')) {
-		parts = value as string[];
-	} else {
+	const refuse = (what: unknown): never => {
 		throw new InputError(
 			parameter,
-			`${parameter} must be a comma-separated text or a list of texts, not ${quote(value)}`,
-			'Write tags like "vip, webinar", or map an array of strings, e.g. {{ ["vip", "webinar"] }}.',
+			`${parameter} must be a comma-separated text or a list of texts, not ${quote(what)}`,
+			'Write tags like "vip, webinar", or map a list, e.g. {{ ["vip", "webinar"] }}.',
 		);
+	};
+	if (typeof value === 'number') return Number.isFinite(value) ? [String(value)] : refuse(value);
+	if (typeof value === 'string') {
+		const tags = uniqueTags(value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''));
+		return tags.length ? tags : undefined;
 	}
-	const tags = uniqueTags(parts.map((tag) => tag.trim()).filter((tag) => tag !== ''));
-	return tags.length ? tags : undefined;
+	if (!Array.isArray(value)) return refuse(value);
+	const tags: string[] = [];
+	for (const entry of value) {
+		if (entry === undefined || entry === null) continue;
+		if (typeof entry === 'number' && Number.isFinite(entry)) tags.push(String(entry));
+		else if (typeof entry === 'string') tags.push(entry.trim());
+		else refuse(entry);
+	}
+	return uniqueTags(tags.filter((tag) => tag !== ''));
 }
 
 export function uniqueTags(tags: string[]): string[] {
 	return [...new Set(tags)];
-}
-
-/** A value as the API should get it: JSON numbers, booleans and null as such, anything else as text. */
-export function customFieldValue(value: unknown): CustomFieldValue {
-	if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-	if (typeof value === 'string') {
-		const trimmed = value.trim();
-		if (/^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/.test(trimmed)) {
-			const parsed = JSON.parse(trimmed) as CustomFieldValue;
-			// Integers a JavaScript number cannot hold exactly (long IDs) stay text.
-			const exact = typeof parsed !== 'number' || !/^-?\d+$/.test(trimmed) || Number.isSafeInteger(parsed);
-			if (exact) return parsed;
-		}
-		return value;
-	}
-	if (value === undefined) return '';
-	return JSON.stringify(value);
-}
-
-const INVALID_JSON = Symbol('invalid JSON');
-
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return INVALID_JSON;
-	}
-}
-
-interface CustomFieldEntry {
-	key?: unknown;
-	value?: unknown;
-}
-
-/**
- * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object
- * (an object, or JSON text, from an expression). Later entries win.
- */
-export function parseCustomFields(
-	list: unknown,
-	json: unknown,
-	parameter = 'Custom Fields',
-): Record<string, CustomFieldValue> | undefined {
-	const result: Record<string, CustomFieldValue> = {};
-	let seen = false;
-	if (!isBlank(json)) {
-		const object = typeof json === 'string' ? parseJson(json) : json;
-		if (object === INVALID_JSON) {
-			throw new InputError(
-				`${parameter} (JSON)`,
-				`${parameter} (JSON) is not valid JSON`,
-				'Enter a JSON object like {"plan": "pro", "seats": 3}, or map one with an expression.',
-			);
-		}
-		if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-			throw new InputError(
-				`${parameter} (JSON)`,
-				`${parameter} (JSON) must be an object of key/value pairs, not ${quote(object)}`,
-				'Enter a JSON object like {"plan": "pro", "seats": 3}.',
-			);
-		}
-		for (const [key, value] of Object.entries(object)) {
-			addField(result, key, value, parameter, key);
-			seen = true;
-		}
-	}
-	const entries = (list as { field?: CustomFieldEntry[] } | undefined)?.field ?? [];
-	entries.forEach((entry, index) => {
-		addField(result, entry.key, entry.value, parameter, `#${index + 1}`);
-		seen = true;
-	});
-	return seen ? result : undefined;
-}
-
-function addField(
-	target: Record<string, CustomFieldValue>,
-	key: unknown,
-	value: unknown,
-	parameter: string,
-	label: string,
-): void {
-	const name = typeof key === 'string' ? key.trim() : typeof key === 'number' ? String(key) : '';
-	if (name === '') {
-		throw new InputError(
-			parameter,
-			`Custom field ${label} has an empty key`,
-			`Fill in the Key of custom field ${label}, or remove that field.`,
-		);
-	}
-	const typed = customFieldValue(value);
-	if (typeof typed === 'number' && !Number.isFinite(typed)) {
-		throw new InputError(
-			parameter,
-			`Custom field ${quote(name)} is ${typed}, which cannot be sent`,
-			'Map a finite number, or text.',
-		);
-	}
-	// defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype.
-	Object.defineProperty(target, name, { value: typed, enumerable: true, writable: true, configurable: true });
 }

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withTagMode } from '../../shared/merge';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import { InputError, parseLocationId } from '../../shared/validation';
-import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { changeIdentities, createContact } from './write';
 
@@ -28,13 +29,15 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForCreate,
-		options: [simplifyOption, ...requestOptionFields],
+		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
 	},
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
-	const changes = parseContactChanges(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
+	// A new contact has no tags: an empty list adds nothing.
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), true);
 	if (!hasChanges(changes)) {
 		throw new InputError('Contact Fields', 'Nothing to create', 'Add at least an Email, a Phone Number or a name under Contact Fields.');
 	}

@@ -1,7 +1,25 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { parseCustomFields } from '../../shared/custom-fields';
 import type { ContactChanges } from '../../shared/merge';
-import { parseCustomFields, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
+import type { CountryCode } from '../../shared/phone';
+import { parseDefaultCountry, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
+
+/** Options entry of every operation that reads a phone number. */
+export const defaultCountryOption: INodeProperties = {
+	displayName: 'Default Country',
+	name: 'defaultCountry',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. US',
+	description:
+		'Two-letter country code (ISO 3166) for phone numbers written without + and a country code, e.g. 757-555-0199 with US. Numbers starting with + keep their own country.',
+};
+
+/** The item's Default Country option; undefined when not set. */
+export function readDefaultCountry(ctx: IExecuteFunctions, itemIndex: number): CountryCode | undefined {
+	return parseDefaultCountry((ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry);
+}
 
 /** Append Tags, for the operations that update a contact (Update, Create or Update). */
 export function appendTagsField(operation: string): INodeProperties {
@@ -25,7 +43,7 @@ export const contactFieldOptions: INodeProperties[] = [
 		placeholder: 'Add Custom Field',
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: 'Custom data points to set. Numbers, true/false and null are sent as such, anything else as text.',
+		description: 'Custom data points to set. What you type is sent as text; an expression that gives a number, true/false, null, a list or an object sends that value.',
 		options: [
 			{
 				displayName: 'Field',
@@ -42,7 +60,7 @@ export const contactFieldOptions: INodeProperties[] = [
 		name: 'customFieldsJson',
 		type: 'json',
 		default: '{}',
-		description: 'Custom fields as one JSON object, e.g. mapped from a previous node. Entries under Custom Fields win on the same key.',
+		description: 'Custom fields as one JSON object, e.g. mapped from a previous node. Each value is sent as given ("94103" stays text); keys without a value are left out. Entries under Custom Fields win on the same key.',
 	},
 	{
 		displayName: 'Email',
@@ -69,7 +87,7 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. +14155550101',
 		default: '',
-		description: 'In E.164 format: + and the country code. Spaces, dashes, dots and parentheses are removed.',
+		description: 'Sent in E.164 (+442079460958). Write it with + and the country code, or set the Default Country option for numbers without it.',
 	},
 	{
 		displayName: 'Remove Tags',
@@ -85,17 +103,17 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. vip, webinar',
 		default: '',
-		description: 'Comma-separated, or an array from an expression. See Append Tags for how they combine with existing tags.',
+		description: 'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
 	},
 ];
 
 /** Validated changes from an Update Fields / Contact Fields collection. */
-export function parseContactChanges(fields: IDataObject): ContactChanges {
+export function parseContactChanges(fields: IDataObject, defaultCountry?: CountryCode): ContactChanges {
 	const changes: ContactChanges = { fields: {} };
 	const firstName = parseText(fields.firstName, 'First Name');
 	const lastName = parseText(fields.lastName, 'Last Name');
 	const email = parseEmail(fields.email);
-	const phone = parsePhone(fields.phoneNumber);
+	const phone = parsePhone(fields.phoneNumber, 'Phone Number', defaultCountry);
 	if (firstName !== undefined) changes.fields.first_name = firstName;
 	if (lastName !== undefined) changes.fields.last_name = lastName;
 	if (email !== undefined) changes.fields.email = email;

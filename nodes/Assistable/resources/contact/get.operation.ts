@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
+import { defaultCountryOption } from './fields';
 import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
 import { readContact } from './write';
 
@@ -16,7 +17,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-		options: [simplifyOption, ...requestOptionFields],
+		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
 	},
 ];
 

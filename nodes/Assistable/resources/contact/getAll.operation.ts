@@ -1,12 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { emailKey, phoneKey } from '../../shared/directory';
+import { emailKey } from '../../shared/directory';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
-import { InputError, parseEmail, parseLocationId, parsePhone, parseTags, quote } from '../../shared/validation';
+import type { CountryCode } from '../../shared/phone';
+import { phoneKey } from '../../shared/phone';
+import { parseEmail, parseLocationId, parsePhone, parseTags } from '../../shared/validation';
+import { defaultCountryOption, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
+import { parseUpdatedSince } from './updated-since';
 
 const showOnlyForGetAll = { show: { resource: ['contact'], operation: ['getAll'] } };
 
@@ -59,14 +63,14 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				placeholder: 'e.g. +14155550101',
 				default: '',
-				description: 'Only the contact with this phone number (E.164)',
+				description: 'Only contacts with this phone number, compared in E.164 (see the Default Country option)',
 			},
 			{
 				displayName: 'Updated Since',
 				name: 'updatedSince',
 				type: 'dateTime',
 				default: '',
-				description: 'Only contacts updated at or after this time',
+				description: "Only contacts updated at or after this time, read in the workflow's time zone unless it has an offset (e.g. 2025-12-01T00:00:00Z)",
 			},
 		],
 	},
@@ -77,44 +81,45 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForGetAll,
-		options: [simplifyOption, ...requestOptionFields],
+		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
 	},
 ];
 
-/** A contact filter built from validated parameters. */
-function buildFilter(filters: IDataObject): (contact: Contact) => boolean {
+/** Get Many's filters, validated; entries of any shape are tested without failing. */
+function buildFilter(filters: IDataObject, defaultCountry: CountryCode | undefined, timeZone: string): (entry: IDataObject) => boolean {
 	const email = emailKey(parseEmail(filters.email));
-	const phone = parsePhone(filters.phone, 'Phone');
+	const phone = parsePhone(filters.phone, 'Phone', defaultCountry);
 	const tags = parseTags(filters.tags, 'Has Tags') ?? [];
-	let since: number | undefined;
-	if (filters.updatedSince !== undefined && filters.updatedSince !== '') {
-		since = Date.parse(String(filters.updatedSince));
-		if (Number.isNaN(since)) {
-			throw new InputError('Updated Since', `Updated Since ${quote(filters.updatedSince)} is not a date`, 'Pick a date, or map an ISO 8601 date such as 2025-12-01T00:00:00Z.');
-		}
-	}
-	return (contact) =>
-		(email === undefined || emailKey(contact.email) === email) &&
-		(phone === undefined || phoneKey(contact.phone_number) === phone) &&
-		tags.every((tag) => contact.tags?.includes(tag)) &&
-		(since === undefined || Date.parse(String(contact.updated_at)) >= since);
+	const since = parseUpdatedSince(filters.updatedSince, timeZone);
+	return (entry) =>
+		(email === undefined || emailKey(entry.email) === email) &&
+		(phone === undefined || phoneKey(entry.phone_number) === phone) &&
+		tags.every((tag) => Array.isArray(entry.tags) && (entry.tags as unknown[]).includes(tag)) &&
+		(since === undefined || Date.parse(String(entry.updated_at)) >= since);
 }
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number);
-	const matches = buildFilter(this.getNodeParameter('filters', itemIndex, {}) as IDataObject);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const matches = buildFilter(filters, readDefaultCountry(this, itemIndex), this.getTimezone());
 	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	return {
+		// No lookup index: the list itself is requested (once per location per execution) when run.
 		run: async ({ directory }) => {
 			const result: IDataObject[] = [];
-			for (const contact of await directory.contacts(locationId, itemIndex)) {
+			for (const entry of await directory.contacts(locationId, itemIndex)) {
 				if (result.length >= limit) break;
-				// A copy per output item: items of one list must not share objects.
-				if (matches(contact)) result.push(contactOutput(structuredClone(contact), simplify));
+				// Every object of the list is output, whatever its shape; only non-objects cannot be items.
+				if (!isObject(entry) || !matches(entry)) continue;
+				result.push(contactOutput(entry as Contact, simplify));
 			}
 			return { json: result };
 		},
 	};
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@ import type { MatchBy } from '../../shared/directory';
 import { identityOf } from '../../shared/directory';
 import type { ExecutionServices } from '../../shared/operation';
 import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import { readDefaultCountry } from './fields';
 
 /** How an item names its contact: by ID, or by email / phone within a location. */
 export type Match =
@@ -91,7 +92,7 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 			required: true,
 			default: '',
 			placeholder: 'e.g. +14155550101',
-			description: 'The phone number of the contact to find, in E.164 (spaces, dashes and parentheses are removed)',
+			description: 'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
 			displayOptions: show({ matchBy: ['phone'] }),
 		},
 	);
@@ -120,7 +121,7 @@ export function readMatch(ctx: IExecuteFunctions, itemIndex: number, defaultBy: 
 	const value =
 		by === 'email'
 			? parseEmail(ctx.getNodeParameter('matchEmail', itemIndex, ''), 'Email to Match')
-			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match');
+			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match', readDefaultCountry(ctx, itemIndex));
 	if (value === undefined) {
 		const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
 		throw new InputError(label, `${label} is empty`, `Map the ${by} from the previous node, or match by another field.`);
@@ -146,14 +147,41 @@ export async function resolveMatch(
 	if (match.by === 'id') return match.contactId;
 	const ids = await services.directory.find(match.locationId, match.by, match.value, itemIndex);
 	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
-	if (ids.length === 0 && match.onNoMatch === 'error') {
+	if (ids.length > 0) return ids[0];
+	const skipped = await unreadableMatch(ctx, services, match, itemIndex);
+	if (match.onNoMatch === 'error') {
+		const count = skipped.count;
+		const unread = count
+			? ` (${count} ${count === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${count === 1 ? 'was' : 'were'} skipped)`
+			: '';
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}`,
+			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}${unread}`,
 			{ itemIndex, description: 'Check the value and the Location ID, or set If No Match to Skip the Item.' },
 		);
 	}
-	return ids[0];
+	return undefined;
+}
+
+/**
+ * No readable contact has the value: fails when an entry of unexpected shape carries it (creating would
+ * duplicate that contact, updating would merge onto an unreadable state); else says how many were skipped.
+ */
+export async function unreadableMatch(
+	ctx: IExecuteFunctions,
+	services: ExecutionServices,
+	match: Extract<Match, { by: MatchBy }>,
+	itemIndex: number,
+): Promise<{ count: number }> {
+	const skipped = await services.directory.skipped(match.locationId, match.by, match.value, itemIndex);
+	if (skipped.sameValue) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
+			{ itemIndex, description: 'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.' },
+		);
+	}
+	return skipped;
 }
 
 /** Several contacts share the value: an error listing them all (the node never picks one at random). */

@@ -2,11 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { simplifyOption } from '../../shared/output';
 import { requestOptionFields } from '../../shared/request-options';
+import { defaultCountryOption } from './fields';
 import type { WriteSettings } from './write';
 import { MAX_TAG_REAPPLY } from './write';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
 export const updateOptionFields: INodeProperties[] = [
+	defaultCountryOption,
 	{
 		displayName: 'Keep Existing Custom Fields',
 		name: 'keepCustomFields',

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withTagMode } from '../../shared/merge';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
+import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
 import { readUpdateSettings, updateOptionFields } from './update-options';
 import { changeIdentities, tagCheckAfter, writeContact } from './write';
@@ -37,7 +38,8 @@ export const description: INodeProperties[] = [
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = parseContactChanges(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Update Fields',

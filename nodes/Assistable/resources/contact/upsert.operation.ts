@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { withTagMode } from '../../shared/merge';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
-import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches } from './match';
+import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
+import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
 import { readUpdateSettings, updateOptionFields } from './update-options';
 import { changeIdentities, createContact, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
 
@@ -45,7 +46,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		throw new InputError('Match By', 'Create or Update matches by Email or Phone', 'Set Match By to Email or Phone; to update by ID use the Update operation.');
 	}
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = parseContactChanges(this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject);
+	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
+	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
 	return {
@@ -57,6 +59,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		target: async (services) => {
 			const ids = await idsBeforeCreate(services, match.locationId, match.by, match.value, itemIndex);
 			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
+			if (ids.length === 0) await unreadableMatch(this, services, match, itemIndex);
 			return (contactId = ids[0]);
 		},
 		run: async (services, lease) => {

@@ -1,0 +1,104 @@
+import { parseExactJson } from './exact-json';
+import type { CustomFieldValue } from './types';
+import { InputError, quote } from './validation';
+
+/**
+ * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number, a
+ * boolean or null only when the value is one; lists and objects as JSON values; `undefined` omitted.
+ */
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJsonText(text: string): unknown {
+	try {
+		return parseExactJson(text);
+	} catch {
+		return INVALID_JSON;
+	}
+}
+
+/** The value as the API should get it; undefined when there is nothing to send (the key is omitted). */
+export function customFieldValue(value: unknown, key: string, parameter = 'Custom Fields'): CustomFieldValue | undefined {
+	const refuse = (what: string, hint: string): never => {
+		throw new InputError(parameter, `Custom field ${quote(key)} ${what}`, hint);
+	};
+	if (value === undefined) return undefined;
+	if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+	if (typeof value === 'number') {
+		return Number.isFinite(value) ? value : refuse(`is ${value}, which cannot be sent`, 'Map a finite number, or text.');
+	}
+	if (typeof value === 'bigint') return value.toString();
+	if (typeof value !== 'object') return refuse(`is a ${typeof value}, which cannot be sent`, 'Map text, a number, true/false or null.');
+	// Dates (JavaScript or Luxon, e.g. {{ $now }}) are sent as their ISO text, as JSON would.
+	const toJSON = (value as { toJSON?: unknown }).toJSON;
+	if (typeof toJSON === 'function') return customFieldValue(toJSON.call(value), key, parameter);
+	if (Array.isArray(value)) {
+		return value.map((entry, index) => {
+			const item = customFieldValue(entry, key, parameter);
+			return item === undefined
+				? refuse(`has no value at position ${index + 1} of its list`, 'Remove the empty entry, or map null.')
+				: item;
+		});
+	}
+	const object: Record<string, CustomFieldValue> = {};
+	for (const [name, entry] of Object.entries(value)) {
+		const item = customFieldValue(entry, key, parameter);
+		if (item !== undefined) setKey(object, name, item);
+	}
+	return object;
+}
+
+/** defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype. */
+function setKey(target: Record<string, CustomFieldValue>, key: string, value: CustomFieldValue): void {
+	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+interface CustomFieldEntry {
+	key?: unknown;
+	value?: unknown;
+}
+
+/**
+ * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text, or an
+ * object from an expression). Entries of the list win on the same key. Undefined when nothing is set.
+ */
+export function parseCustomFields(
+	list: unknown,
+	json: unknown,
+	parameter = 'Custom Fields',
+): Record<string, CustomFieldValue> | undefined {
+	const result: Record<string, CustomFieldValue> = {};
+	let seen = false;
+	const add = (key: unknown, value: unknown, label: string) => {
+		const name = typeof key === 'string' ? key.trim() : typeof key === 'number' ? String(key) : '';
+		if (name === '') {
+			throw new InputError(parameter, `Custom field ${label} has an empty key`, `Fill in the Key of custom field ${label}, or remove that field.`);
+		}
+		const typed = customFieldValue(value, name, parameter);
+		if (typed === undefined) return;
+		setKey(result, name, typed);
+		seen = true;
+	};
+	const isBlankText = typeof json === 'string' && json.trim() === '';
+	if (json !== undefined && json !== null && !isBlankText) {
+		const object = typeof json === 'string' ? parseJsonText(json) : json;
+		if (object === INVALID_JSON) {
+			throw new InputError(
+				`${parameter} (JSON)`,
+				`${parameter} (JSON) is not valid JSON`,
+				'Enter a JSON object like {"plan": "pro", "seats": 3}, or map one with an expression.',
+			);
+		}
+		if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+			throw new InputError(
+				`${parameter} (JSON)`,
+				`${parameter} (JSON) must be an object of key/value pairs, not ${quote(object)}`,
+				'Enter a JSON object like {"plan": "pro", "seats": 3}.',
+			);
+		}
+		for (const [key, value] of Object.entries(object)) add(key, value, quote(key));
+	}
+	const entries = (list as { field?: CustomFieldEntry[] } | undefined)?.field ?? [];
+	entries.forEach((entry, index) => add(entry.key, entry.value, `#${index + 1}`));
+	return seen ? result : undefined;
+}

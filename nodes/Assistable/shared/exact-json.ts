@@ -1,0 +1,49 @@
+/**
+ * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more digits
+ * than a double keeps) is returned as its text, digit for digit.
+ */
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+export function parseExactJson(text: string): unknown {
+	let out = '';
+	let from = 0;
+	for (let i = 0; i < text.length; i++) {
+		const char = text[i];
+		if (char === '"') {
+			// Skip the string, escapes included.
+			for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+			continue;
+		}
+		if (char !== '-' && (char < '0' || char > '9')) continue;
+		NUMBER.lastIndex = i;
+		const token = NUMBER.exec(text)?.[0];
+		if (!token) continue;
+		if (!isExact(token)) {
+			out += `${text.slice(from, i)}${JSON.stringify(token)}`;
+			from = i + token.length;
+		}
+		i += token.length - 1;
+	}
+	return JSON.parse(out + text.slice(from));
+}
+
+/** Whether Number(token) has exactly the decimal value the token writes. */
+export function isExact(token: string): boolean {
+	const value = Number(token);
+	return Number.isFinite(value) && canonical(token) === canonical(String(value));
+}
+
+/** `digits e exponent` without leading or trailing zeros, so equal decimals compare equal. */
+function canonical(decimal: string): string | undefined {
+	const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(decimal);
+	if (!match) return undefined;
+	const [, sign, whole, fraction = '', exponent = '0'] = match;
+	let digits = (whole + fraction).replace(/^0+/, '');
+	let power = Number(exponent) - fraction.length;
+	if (digits === '') return '0';
+	const trailing = digits.length - digits.replace(/0+$/, '').length;
+	digits = digits.slice(0, digits.length - trailing);
+	power += trailing;
+	return `${sign}${digits}e${power}`;
+}
