@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { contactOperations } from './resources/contact';
 import type { ContactLease } from './shared/operation';
-import { coordinator } from './shared/coordinator';
+import { contactLockKey, coordinator } from './shared/coordinator';
 import { LocationDirectory } from './shared/directory';
 import type { ExecutionServices, ItemPlan, OperationModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
@@ -58,7 +58,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const transport = await AssistableTransport.create(this, settings.transport);
 	const signal = this.getExecutionCancelSignal?.();
 	const slots = new Semaphore(settings.concurrency);
-	const contactKey = (contactId: string) => `${transport.scope}|${contactId.toLowerCase()}`;
+	const contactKey = (contactId: string) => contactLockKey(transport.scope, contactId);
 	const services: ExecutionServices = {
 		transport,
 		directory: new LocationDirectory(transport),

@@ -195,6 +195,11 @@ export class LatencyMeter {
 	}
 }
 
+/** The lock key of a contact: the API (base URL) and the contact's ID. */
+export function contactLockKey(scope: string, contactId: string): string {
+	return `${scope}|${contactId.toLowerCase()}`;
+}
+
 /** The one coordinator of this process. */
 export const coordinator = {
 	/** Contact writes (and reads that must see them), by base URL + contact ID. */

@@ -114,7 +114,7 @@ export class AssistableTransport {
 		this.keyScope = `${scope}#${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
 	}
 
-	/** Options a request layer caller uses for waits: the execution's cancel signal. */
+	/** The execution's cancel signal, for waits between requests. */
 	get signal(): AbortSignal | undefined {
 		return this.ctx.getExecutionCancelSignal?.();
 	}

@@ -7,7 +7,7 @@ import { InputError } from '../../shared/validation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
 import { readUpdateSettings, updateOptionFields } from './update-options';
-import { changeIdentities, tagCheckAfter, writeContact } from './write';
+import { changeIdentities, recordWrite, tagCheckAfter, writeContact } from './write';
 
 const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
 
@@ -58,8 +58,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 			// No lease: no contact matched and the item is skipped.
 			if (!contactId || !lease) return { json: [] };
 			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
-			const locationId = typeof contact.location_id === 'string' ? contact.location_id : match.by === 'id' ? undefined : match.locationId;
-			if (locationId) services.directory.record(locationId, contact);
+			recordWrite(services, contact, match.by === 'id' ? undefined : match.locationId);
 			if (!settings.recheckTags || write.tags === undefined) return { json: [contactOutput(contact, settings.simplify)] };
 			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
 			return {

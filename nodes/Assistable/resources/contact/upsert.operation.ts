@@ -7,7 +7,7 @@ import { InputError } from '../../shared/validation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
 import { readUpdateSettings, updateOptionFields } from './update-options';
-import { changeIdentities, createContact, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
+import { changeIdentities, createContact, recordWrite, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
 
 const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
 
@@ -77,7 +77,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 				return { json: [{ action: 'found', contact: contactOutput(found, settings.simplify) }] };
 			}
 			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
-			services.directory.record(match.locationId, contact);
+			recordWrite(services, contact, match.locationId);
 			const json = (latest: typeof contact) => [{ action: 'updated', contact: contactOutput(latest, settings.simplify) }];
 			if (!settings.recheckTags || write.tags === undefined) return { json: json(contact) };
 			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { coordinator } from '../../shared/coordinator';
+import { contactLockKey, coordinator } from '../../shared/coordinator';
 import type { MatchBy } from '../../shared/directory';
 import { identityOf } from '../../shared/directory';
 import type { ContactChanges, MergeOptions } from '../../shared/merge';
@@ -51,8 +51,14 @@ function doubtWindow(services: ExecutionServices): number {
 	return Math.min(ms.doubtCap, Math.max(ms.doubtFloor, 2 * services.transport.timeoutMs));
 }
 
-export function contactKey(services: ExecutionServices, contactId: string): string {
-	return `${services.transport.scope}|${contactId.toLowerCase()}`;
+function contactKey(services: ExecutionServices, contactId: string): string {
+	return contactLockKey(services.transport.scope, contactId);
+}
+
+/** Keeps this process's lookups of the contact's location true after a write. */
+export function recordWrite(services: ExecutionServices, contact: Contact, locationId?: string): void {
+	const location = typeof contact.location_id === 'string' && contact.location_id ? contact.location_id : locationId;
+	if (location) services.directory.record(location, contact);
 }
 
 function createKey(services: ExecutionServices, locationId: string, identity: string): string {
