@@ -11,7 +11,9 @@ export class Assistable implements INodeType {
 		icon: { light: 'file:../../icons/assistable.svg', dark: 'file:../../icons/assistable.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test keeps them equal).
+		subtitle:
+			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact"})[$parameter["operation"]] ?? $parameter["operation"] }}',
 		description: 'Create, find and update contacts in Assistable AI',
 		defaults: { name: 'Assistable' },
 		usableAsTool: true,

@@ -4,7 +4,7 @@ import type { ContactChanges } from '../../shared/merge';
 import { buildContactWrite } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError, parseLocationId } from '../../shared/validation';
 import { contactFieldOptions, hasChanges, parseContactChanges } from './fields';
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForCreate,
-		options: [simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([simplifyOption]),
 	},
 ];
 

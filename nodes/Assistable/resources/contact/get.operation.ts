@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import { contactTarget, matchByIdEmailOrPhone, matchFields, readMatch } from './match';
 
 export const description: INodeProperties[] = [
@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-		options: [simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([simplifyOption]),
 	},
 ];
 

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { emailKey, phoneKey } from '../../shared/directory';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError, parseEmail, parseLocationId, parsePhone, parseTags, quote } from '../../shared/validation';
 import { LOCATION_ID_FIELD } from './match';
@@ -77,7 +77,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForGetAll,
-		options: [simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([simplifyOption]),
 	},
 ];
 

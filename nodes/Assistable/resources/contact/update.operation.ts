@@ -5,7 +5,7 @@ import type { ContactChanges, MergeOptions } from '../../shared/merge';
 import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
 import type { ExecutionServices, ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import { InputError } from '../../shared/validation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
@@ -17,7 +17,7 @@ const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update']
 export const MAX_TAG_REAPPLY = 3;
 
 /** Options of operations that update a contact (Update, Create or Update). */
-export const updateOptionFields: INodeProperties[] = [
+export const updateOptionFields: INodeProperties[] = withRequestOptions([
 	{
 		displayName: 'Keep Existing Custom Fields',
 		name: 'keepCustomFields',
@@ -41,8 +41,7 @@ export const updateOptionFields: INodeProperties[] = [
 		default: true,
 		description: 'Whether to fail the item when the returned contact does not show every field sent',
 	},
-	...requestOptionFields,
-];
+]);
 
 export const description: INodeProperties[] = [
 	matchByIdEmailOrPhone('update'),
