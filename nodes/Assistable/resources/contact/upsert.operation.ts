@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
 import { createContact } from './create.operation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges } from './fields';
 import { matchByEmailOrPhone, matchFields, matchKey, matchLocations, readMatch, resolveMatch } from './match';
 import { applyUpdate, readUpdateSettings, updateOptionFields } from './update.operation';
+import { upsertOutput } from './upsert.output';
 
 const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
 
@@ -35,10 +35,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/**
- * Output: `{ action: 'created' | 'updated' | 'found', contact }`, so the contact's own fields stay
- * exactly as the API returned them.
- */
+/** Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version 1). */
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
@@ -60,15 +57,15 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 			if (!id) {
 				const matchField = match.by === 'email' ? { email: match.value } : { phone_number: match.value };
 				const created = await createContact(services, match.locationId, { ...changes, fields: { ...matchField, ...changes.fields } }, itemIndex);
-				return [{ action: 'created', contact: contactOutput(created, settings.simplify) }];
+				return [upsertOutput(this, 'created', created, settings.simplify)];
 			}
 			if (!hasChanges(changes)) {
 				const found = services.contacts.get(id) ?? (await services.transport.getContact(id, itemIndex));
-				return [{ action: 'found', contact: contactOutput(found, settings.simplify) }];
+				return [upsertOutput(this, 'found', found, settings.simplify)];
 			}
 			const updated = await applyUpdate(this, services, id, changes, settings, itemIndex);
 			await services.directory.record(match.locationId, updated);
-			return [{ action: 'updated', contact: contactOutput(updated, settings.simplify) }];
+			return [upsertOutput(this, 'updated', updated, settings.simplify)];
 		},
 	};
 }
