@@ -3,6 +3,8 @@
  * `action` field, like every other operation, so `$json.id` works; saved version-1 workflows keep
  * `{ action, contact }` (operations.test.ts covers version 1's behaviour in full).
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Sandbox } from '../../sandbox/server';
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
 import { Assistable } from '../../nodes/Assistable/Assistable.node';
@@ -18,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => sandbox.close());
 beforeEach(() => sandbox.reset(demoSeed()));
 
-const upsert = (typeVersion: number, parameters: Record<string, unknown>, items: Array<Record<string, unknown>> = [{}]) =>
+const upsert = (typeVersion: number, parameters: IDataObject, items: IDataObject[] = [{}]) =>
 	runAssistable({
 		items,
 		typeVersion,
