@@ -24,7 +24,7 @@ export class AssistableApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/assistable.svg', dark: 'file:../icons/assistable.dark.svg' };
 
-	documentationUrl = 'https://help.assistable.ai/api';
+	documentationUrl = 'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md';
 
 	properties: INodeProperties[] = [
 		{

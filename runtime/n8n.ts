@@ -197,11 +197,26 @@ export function n8nId(label: string): string {
 	return (clean + 'x'.repeat(16)).slice(0, 16);
 }
 
-/** `n8n import:credentials` with plain data (n8n encrypts it on import). */
+/** `n8n import:credentials` of Assistable API credentials with plain data (n8n encrypts it on import). */
 export async function importCredentials(
 	rt: N8nRuntime,
 	env: NodeJS.ProcessEnv,
 	creds: CredentialToImport[],
+	opts: { log?: Log } = {},
+): Promise<ProcResult> {
+	return importAnyCredentials(
+		rt,
+		env,
+		creds.map((c) => ({ id: c.id, name: c.name, type: CREDENTIAL_TYPE, data: { apiKey: c.apiKey, baseUrl: c.baseUrl } })),
+		opts,
+	);
+}
+
+/** `n8n import:credentials` of credentials of any type (e.g. `openAiApi`), plain data. */
+export async function importAnyCredentials(
+	rt: N8nRuntime,
+	env: NodeJS.ProcessEnv,
+	creds: Array<{ id: string; name: string; type: string; data: Record<string, unknown> & { apiKey?: string } }>,
 	opts: { log?: Log } = {},
 ): Promise<ProcResult> {
 	const file = path.join(env.N8N_USER_FOLDER!, `credentials-${randomBytes(4).toString('hex')}.json`);
@@ -209,15 +224,7 @@ export async function importCredentials(
 	fs.writeFileSync(
 		file,
 		JSON.stringify(
-			creds.map((c) => ({
-				id: c.id,
-				name: c.name,
-				type: CREDENTIAL_TYPE,
-				data: { apiKey: c.apiKey, baseUrl: c.baseUrl },
-				isManaged: false,
-				createdAt: now,
-				updatedAt: now,
-			})),
+			creds.map((c) => ({ id: c.id, name: c.name, type: c.type, data: c.data, isManaged: false, createdAt: now, updatedAt: now })),
 			null,
 			2,
 		),
@@ -226,7 +233,7 @@ export async function importCredentials(
 	try {
 		const r = await n8nCli(rt, env, ['import:credentials', `--input=${file}`], opts);
 		if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) {
-			throw new Error(`n8n import:credentials failed (exit ${r.code}):\n${tail(redact(r.stdout + r.stderr, creds))}`);
+			throw new Error(`n8n import:credentials failed (exit ${r.code}):\n${tail(redact(r.stdout + r.stderr, creds.map((c) => c.data.apiKey)))}`);
 		}
 		return r;
 	} finally {
@@ -234,9 +241,9 @@ export async function importCredentials(
 	}
 }
 
-function redact(text: string, creds: CredentialToImport[]): string {
+function redact(text: string, secrets: Array<string | undefined>): string {
 	let out = text;
-	for (const c of creds) if (c.apiKey) out = out.split(c.apiKey).join('***');
+	for (const secret of secrets) if (secret) out = out.split(secret).join('***');
 	return out;
 }
 

@@ -16,6 +16,8 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** Called every 30 s while the command runs; its text is logged as a progress line. */
 	heartbeat?: () => string;
+	/** Where heartbeat lines go (default: `log`), e.g. the console while `log` writes the output to a file. */
+	progress?: Log;
 	/** Own process group (default), so killTree reaches its children; false keeps it in ours, so Ctrl-C reaches it. */
 	detached?: boolean;
 }
@@ -55,7 +57,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 		child.stdout!.on('data', stream((s) => (stdout += s), '|'));
 		child.stderr!.on('data', stream((s) => (stderr += s), '!'));
 		const heartbeat = opts.heartbeat
-			? setInterval(() => opts.log?.(`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`), 30_000)
+			? setInterval(() => (opts.progress ?? opts.log)?.(`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`), 30_000)
 			: undefined;
 		let timedOut = false;
 		const timer = opts.timeoutMs

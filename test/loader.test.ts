@@ -37,8 +37,14 @@ describe('built package, loaded by n8n-core', () => {
 		}
 	});
 
-	it('keeps the codex next to the node', () => {
+	it('keeps the codex next to the node: categories, search aliases, docs links without a fragment', () => {
 		const codex = loader.types.nodes[0].codex;
-		expect(codex?.categories).toEqual(['Sales', 'Communication']);
+		expect(codex?.categories).toEqual(['Sales', 'Marketing', 'Communication']);
+		// The nodes panel searches displayName and codex.alias: "contact", "crm" and "tag" must find the node.
+		expect(codex?.alias).toEqual(expect.arrayContaining(['contact', 'crm', 'tag']));
+		expect(codex?.subcategories).toEqual({ Tools: ['Other Tools'] });
+		const links = [...(codex?.resources?.primaryDocumentation ?? []), ...(codex?.resources?.credentialDocumentation ?? [])];
+		expect(links.length).toBe(2);
+		for (const { url } of links) expect(url).toBe('https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md');
 	});
 });

@@ -122,6 +122,8 @@ const versions = browserVersions();
 			const icon = canvasNode().locator('img[src*="n8n-nodes-assistable"]');
 			await icon.waitFor();
 			await expectImageLoaded(icon);
+			// The subtitle under the node names the action, not the raw values ("update: contact").
+			await canvasNode().getByText('Update a contact', { exact: true }).waitFor();
 		});
 	});
 
@@ -170,6 +172,25 @@ const versions = browserVersions();
 			await output.getByText('demo-request').first().waitFor();
 			await output.getByText(DEMO_CONTACT_IDS.ada).first().waitFor();
 			await page.screenshot({ path: shot('output') });
+			await page.keyboard.press('Escape');
+			await output.waitFor({ state: 'hidden' });
+		});
+	});
+
+	test('searching "contact", "crm" or "tag" in the nodes panel finds the Assistable node', async () => {
+		await step('nodes-panel-search', async () => {
+			await page.locator('[data-test-id="node-creator-plus-button"]').click();
+			const search = page.locator('[data-test-id="node-creator-search-bar"]');
+			await search.waitFor();
+			const assistable = page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Assistable$/ });
+			for (const term of ['contact', 'crm', 'tag']) {
+				// A term that finds nothing first, so the previous term's results cannot pass for this one's.
+				await search.fill('zqxjzqxj');
+				await page.locator('[data-test-id="node-creator-no-results"]').waitFor();
+				await search.fill(term);
+				await assistable.first().waitFor();
+			}
+			await page.screenshot({ path: shot('nodes-panel-search') });
 		});
 	});
 });

@@ -237,6 +237,8 @@ export interface AssistableRunSpec {
 	onError?: INode['onError'];
 	signal?: AbortSignal;
 	settings?: IWorkflowSettings;
+	/** The Assistable node's version (default 1, what the existing tests were written for). */
+	typeVersion?: number;
 }
 
 export interface AssistableRun extends WorkflowRun {
@@ -254,7 +256,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 			id: '2',
 			name: ASSISTABLE_NODE,
 			type: 'n8n-nodes-assistable.assistable',
-			typeVersion: 1,
+			typeVersion: spec.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: spec.parameters,
 			credentials: { assistableApi: { id: 'cred-1', name: 'Assistable (sandbox)' } },

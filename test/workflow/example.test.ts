@@ -32,6 +32,7 @@ describe('examples/webhook-update-contact.workflow.json', () => {
 		const result = await runAssistable({
 			items: [{ headers: {}, params: {}, query: {}, body }],
 			parameters: node.parameters,
+			typeVersion: node.typeVersion,
 			credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
 		});
 
@@ -55,11 +56,14 @@ describe('examples/webhook-upsert-contact.workflow.json', () => {
 		const result = await runAssistable({
 			items: [{ body: body('new.signup@example.com') }, { body: body('ADA@example.com') }],
 			parameters,
+			typeVersion: node.typeVersion,
 			credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
 		});
 
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
+		// Node version 1.1: each item is the contact itself.
+		expect(result.items[1].json).toEqual({ ...sandbox.getContact(DEMO_CONTACT_IDS.ada), action: 'updated' });
 		const created = sandbox.listContacts(DEMO_LOCATION_ID).find((c) => c.email === 'new.signup@example.com')!;
 		expect(created).toMatchObject({ phone_number: '+442079460018', tags: ['signup', 'pro'], custom_fields: { signup_source: 'landing-page' } });
 		expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)!.tags).toEqual(['lead', 'newsletter', 'signup', 'pro']);

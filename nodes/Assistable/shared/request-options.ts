@@ -33,14 +33,20 @@ export const requestOptionFields: INodeProperties[] = [
 		description: 'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
 	},
 	{
-		displayName: 'Timeout (Ms)',
+		displayName: 'Timeout',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 30000,
-		description: 'How long to wait for each request before trying again',
+		description:
+			'Time in ms to wait for each request to answer before trying again (or failing after Max Attempts)',
 	},
 ];
+
+/** An Options collection's entries plus the request options, in alphabetical order (n8n's convention). */
+export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
+	return [...options, ...requestOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
 
 export interface ExecutionSettings {
 	concurrency: number;

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { withTagMode } from '../../shared/merge';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import { InputError, parseLocationId } from '../../shared/validation';
 import { contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForCreate,
-		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([defaultCountryOption, simplifyOption]),
 	},
 ];
 

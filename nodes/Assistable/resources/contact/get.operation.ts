@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import { defaultCountryOption } from './fields';
 import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
 import { readContact } from './write';
@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([defaultCountryOption, simplifyOption]),
 	},
 ];
 

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { emailKey } from '../../shared/directory';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput, simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import type { Contact } from '../../shared/types';
 import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
@@ -81,7 +81,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: showOnlyForGetAll,
-		options: [defaultCountryOption, simplifyOption, ...requestOptionFields],
+		options: withRequestOptions([defaultCountryOption, simplifyOption]),
 	},
 ];
 

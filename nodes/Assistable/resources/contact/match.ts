@@ -35,7 +35,7 @@ export function matchByIdEmailOrPhone(operation: string): INodeProperties {
 		name: 'matchBy',
 		type: 'options',
 		description: 'How to find the contact',
-		options: [BY_OPTIONS.id, BY_OPTIONS.email, BY_OPTIONS.phone],
+		options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
 		default: 'id',
 		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
 	};

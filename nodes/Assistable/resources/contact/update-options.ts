@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption } from '../../shared/output';
-import { requestOptionFields } from '../../shared/request-options';
+import { withRequestOptions } from '../../shared/request-options';
 import { defaultCountryOption } from './fields';
 import type { WriteSettings } from './write';
 import { MAX_TAG_REAPPLY } from './write';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
-export const updateOptionFields: INodeProperties[] = [
+export const updateOptionFields: INodeProperties[] = withRequestOptions([
 	defaultCountryOption,
 	{
 		displayName: 'Keep Existing Custom Fields',
@@ -32,8 +32,7 @@ export const updateOptionFields: INodeProperties[] = [
 		default: true,
 		description: 'Whether to fail the item when the returned contact does not show every field sent',
 	},
-	...requestOptionFields,
-];
+]);
 
 export interface UpdateSettings extends WriteSettings {
 	simplify: boolean;

@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { withTagMode } from '../../shared/merge';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
 import { InputError } from '../../shared/validation';
 import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
 import { readUpdateSettings, updateOptionFields } from './update-options';
 import { changeIdentities, createContact, recordWrite, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
+import { upsertOutput } from './upsert.output';
 
 const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
 
@@ -36,10 +36,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/**
- * Output: `{ action: 'created' | 'updated' | 'found', contact }`, so the contact's own fields stay
- * exactly as the API returned them.
- */
+/** Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version 1). */
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
@@ -68,17 +65,17 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 				const fields = { ...changes, fields: { ...matchField, ...changes.fields } };
 				const created = await createContact(services, match.locationId, fields, itemIndex);
 				return {
-					json: [{ action: 'created', contact: contactOutput(created, settings.simplify) }],
+					json: [upsertOutput(this, 'created', created, settings.simplify)],
 					verify: duplicateCheckAfter(this, services, created, match.locationId, match.by, match.value, itemIndex),
 				};
 			}
 			if (!hasChanges(changes)) {
 				const found = structuredClone(await readContact(services, contactId, lease, itemIndex, true));
-				return { json: [{ action: 'found', contact: contactOutput(found, settings.simplify) }] };
+				return { json: [upsertOutput(this, 'found', found, settings.simplify)] };
 			}
 			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
 			recordWrite(services, contact, match.locationId);
-			const json = (latest: typeof contact) => [{ action: 'updated', contact: contactOutput(latest, settings.simplify) }];
+			const json = (latest: typeof contact) => [upsertOutput(this, 'updated', latest, settings.simplify)];
 			if (!settings.recheckTags || write.tags === undefined) return { json: json(contact) };
 			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
 			return {
