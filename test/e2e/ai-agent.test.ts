@@ -156,7 +156,8 @@ const prepared = (() => {
 
 		// What reached the Assistable API: look Ada up by email, read her, one PATCH with vip appended.
 		const calls = sandbox.requests.map((q) => `${q.method} ${q.route}`);
-		expect(calls).toEqual(['GET list', 'GET get', 'PATCH patch']);
+		// The last GET is Re-Check Tags (on by default): the tag is still there a moment after the write.
+		expect(calls).toEqual(['GET list', 'GET get', 'PATCH patch', 'GET get']);
 		const patch = sandbox.requests[2];
 		expect(patch.path).toBe(`/v2/contacts/${DEMO_CONTACT_IDS.ada}`);
 		expect(patch.body).toEqual({ tags: ['lead', 'newsletter', 'vip'] });

@@ -125,7 +125,8 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined> |
 		});
 		expect(status).toBe(200);
 		expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe('success');
-		expect(sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual(['GET get', 'PATCH patch']);
+		// The last GET is Re-Check Tags (on by default).
+		expect(sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual(['GET get', 'PATCH patch', 'GET get']);
 		expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
 			email: 'ada@analytical.example',
 			phone_number: '+14155550101',
@@ -146,7 +147,8 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined> |
 		});
 		expect(status).toBe(200);
 		expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe('success');
-		expect(sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual(['GET list', 'POST create']);
+		// The second list is the duplicate check a moment after the create.
+		expect(sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual(['GET list', 'POST create', 'GET list']);
 		const created = sandbox.listContacts(DEMO_LOCATION_ID).find((c) => c.email === 'new.signup@example.com');
 		expect(created).toMatchObject({
 			first_name: 'Mary',

@@ -262,6 +262,21 @@ afterAll(() => {
 			expect(sandbox.requests[0].authorization).toBe(`Bearer ${DEMO_API_KEY}`);
 		});
 
+		test('plain http to a host that is not loopback is refused: the key is never sent', async () => {
+			// The same sandbox, reached through an address that is not written as loopback (IPv4-mapped IPv6).
+			const notLoopback = `http://[::ffff:127.0.0.1]:${new URL(sandbox.url).port}/v2`;
+			sandbox.clearRequests();
+			// That address does reach the sandbox, so a request the credential test sent would show up here.
+			await fetch(`${notLoopback}/contacts/${GOOD.id}`);
+			expect(sandbox.requests).toHaveLength(1);
+			sandbox.clearRequests();
+			const res = await rest.testCredential({ id: GOOD.id, name: GOOD.name, type: CREDENTIAL_TYPE, data: { apiKey: DEMO_API_KEY, baseUrl: notLoopback } });
+			expect(res.status).toBe('Error');
+			expect(sandbox.requests).toHaveLength(0);
+			expect(res.raw).not.toContain(DEMO_API_KEY);
+			process.stdout.write(`[e2e ${version}] credential test with plain http to ${notLoopback} says: ${res.message}\n`);
+		});
+
 		// n8n-core before 2.15 ignores ignoreHttpStatusErrors.except (README: "needs n8n 2.15 or newer").
 		const honoursExcept = versionAtLeast(version, '2.15.0');
 
