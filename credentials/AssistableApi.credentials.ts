@@ -14,6 +14,9 @@ import type {
 const TEST_BASE_URL =
 	'={{ /^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl) ? $credentials.baseUrl : "Base URL refused (https only, plain http only for localhost)" }}';
 
+/** Assistable's v2 API; the node uses it too when the credential's Base URL is empty. */
+export const DEFAULT_BASE_URL = 'https://api.assistable.ai/v2';
+
 /** A contact ID that cannot exist: the credential test reads it to prove the key is accepted. */
 const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -40,8 +43,8 @@ export class AssistableApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.assistable.ai/v2',
-			placeholder: 'e.g. https://api.assistable.ai/v2',
+			default: DEFAULT_BASE_URL,
+			placeholder: `e.g. ${DEFAULT_BASE_URL}`,
 			description:
 				'Leave as is for Assistable. Change it only for a proxy or the local Assistable sandbox. Must use https, except on localhost.',
 		},

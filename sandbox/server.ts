@@ -4,6 +4,9 @@
  */
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { ContactRoute } from '../nodes/Assistable/resources/contact/endpoints';
+import { contactEndpoints } from '../nodes/Assistable/resources/contact/endpoints';
+import { matchPath } from '../nodes/Assistable/shared/endpoint';
 import { DEMO_API_KEY, DEMO_LOCATION_ID, SANDBOX_WORKSPACE_ID } from './demo-data';
 
 export * from './demo-data';
@@ -35,7 +38,7 @@ export interface Contact {
 	attribution: Record<string, unknown>; integration: Record<string, unknown>; dnd: Record<string, unknown>;
 	created_at: string; updated_at: string;
 }
-export type Route = 'get' | 'patch' | 'create' | 'list' | 'unknown';
+export type Route = ContactRoute | 'unknown';
 export interface RecordedRequest {
 	seq: number; method: string; rawPath: string; path: string; route: Route;
 	params: Record<string, string>; headers: Record<string, string>; authorization?: string;
@@ -51,7 +54,7 @@ export type Fault =
 	| { kind: 'huge'; bytes?: number }
 	| { kind: 'ok-false'; error?: string };
 export interface FaultRule {
-	route?: 'get' | 'patch' | 'create' | 'list' | '*';
+	route?: ContactRoute | '*';
 	fault: Fault;
 	times?: number;
 	rate?: number;
@@ -131,14 +134,13 @@ function makeClock(): () => string {
 function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } {
 	const s = path.split('/');
 	if (s[0] === '' && s[1] === 'v2') {
-		const [a, b, c] = s.slice(2);
-		const n = s.length - 2;
-		if (n === 2 && a === 'contacts' && b && (method === 'GET' || method === 'PATCH'))
-			return { route: method === 'GET' ? 'get' : 'patch', params: { contactId: decode(b) } };
-		if (n === 3 && a === 'contacts' && b === 'create-contact' && c && method === 'POST')
-			return { route: 'create', params: { locationId: decode(c) } };
-		if (n === 2 && a === 'get-contacts' && b && method === 'GET')
-			return { route: 'list', params: { locationId: decode(b) } };
+		for (const endpoint of Object.values(contactEndpoints)) {
+			if (endpoint.method !== method) continue;
+			const raw = matchPath(endpoint, s.slice(2));
+			if (!raw) continue;
+			const params = Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, decode(value)]));
+			return { route: endpoint.route, params };
+		}
 	}
 	return { route: 'unknown', params: {} };
 }

@@ -13,10 +13,10 @@ import type { Contact, Fault, RecordedRequest, Sandbox } from '../../sandbox/ser
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../../sandbox/server';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
-import { MAX_CONTACT_BYTES, MAX_LIST_BYTES } from '../../nodes/Assistable/shared/transport';
+import type { ContactRoute as Route } from '../../nodes/Assistable/resources/contact/endpoints';
+import { MAX_CONTACT_BYTES, MAX_LIST_BYTES } from '../../nodes/Assistable/resources/contact/endpoints';
 import { CRASH_TEXT, SandboxPool, SharedLock, sleep, writeArtifact } from './matrix-support';
 
-type Route = 'get' | 'patch' | 'create' | 'list';
 
 const KEY = 'asst_SECRET_matrix_key_9f8e7d';
 const LOC = DEMO_LOCATION_ID;

@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { parseContactChanges } from '../../nodes/Assistable/resources/contact/fields';
-import type { ContactChanges, MergeOptions } from '../../nodes/Assistable/shared/merge';
-import { buildContactWrite, mergeTags, needsCurrentContact } from '../../nodes/Assistable/shared/merge';
-import type { Contact } from '../../nodes/Assistable/shared/types';
+import type { ContactChanges, MergeOptions } from '../../nodes/Assistable/resources/contact/merge';
+import { buildContactWrite, mergeTags, needsCurrentContact } from '../../nodes/Assistable/resources/contact/merge';
+import type { Contact } from '../../nodes/Assistable/resources/contact/types';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
-import { parseCustomFields } from '../../nodes/Assistable/shared/custom-fields';
+import { parseCustomFields } from '../../nodes/Assistable/resources/contact/custom-fields';
 import { phoneCountry, readPhone } from '../../nodes/Assistable/shared/phone';
 import { InputError, parseContactId } from '../../nodes/Assistable/shared/validation';
 import type { AssistableRun } from '../harness/workflow';

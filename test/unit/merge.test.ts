@@ -1,5 +1,5 @@
-import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../nodes/Assistable/shared/merge';
-import type { Contact } from '../../nodes/Assistable/shared/types';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../nodes/Assistable/resources/contact/merge';
+import type { Contact } from '../../nodes/Assistable/resources/contact/types';
 
 const contact: Contact = { id: 'c1', tags: ['lead', 'newsletter'], custom_fields: { plan: 'pro', score: 1 }, email: 'A@Example.com' };
 

@@ -1,4 +1,4 @@
-import { customFieldValue, parseCustomFields } from '../../nodes/Assistable/shared/custom-fields';
+import { customFieldValue, parseCustomFields } from '../../nodes/Assistable/resources/contact/custom-fields';
 import {
 	InputError,
 	parseContactId,

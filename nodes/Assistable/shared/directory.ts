@@ -1,19 +1,9 @@
+import { isContact, listContacts } from '../resources/contact/api';
+import type { MatchBy } from '../resources/contact/identity';
+import { emailKey } from '../resources/contact/identity';
 import { phoneKey } from './phone';
 import type { AssistableTransport } from './transport';
-import { isContact } from './transport';
-import type { Contact } from './types';
-
-export type MatchBy = 'email' | 'phone';
-
-export function emailKey(email: unknown): string | undefined {
-	return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
-}
-
-/** The identity an item locks while it looks up, creates or sets this email / phone (see ItemPlan). */
-export function identityOf(by: MatchBy, value: unknown): string | undefined {
-	const key = by === 'email' ? emailKey(value) : phoneKey(value);
-	return key === undefined ? undefined : `${by}:${key}`;
-}
+import type { Contact } from '../resources/contact/types';
 
 /** A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of contacts. */
 class IdentityIndex {
@@ -132,7 +122,7 @@ export class LocationDirectory {
 		let live = reuse ? [...set].find(recent) : undefined;
 		if (!live) {
 			const created: LiveIndex = { keyScope, startedAt: Date.now(), users: 0, loader: this, pending: [], ready: undefined as never };
-			created.ready = this.transport.listContacts(locationId, itemIndex).then((contacts) => {
+			created.ready = listContacts(this.transport, locationId, itemIndex).then((contacts) => {
 				const index = new IdentityIndex(contacts);
 				for (const contact of created.pending.splice(0)) index.put(contact);
 				created.index = index;
@@ -184,7 +174,7 @@ export class LocationDirectory {
 		const scope = `${this.transport.keyScope}|${locationId}`;
 		let load = freshLoads.get(scope);
 		if (!load || load.startedAt < since) {
-			const started = { startedAt: Date.now(), users: 0, ready: this.transport.listContacts(locationId, itemIndex).then((contacts) => new IdentityIndex(contacts)) };
+			const started = { startedAt: Date.now(), users: 0, ready: listContacts(this.transport, locationId, itemIndex).then((contacts) => new IdentityIndex(contacts)) };
 			started.ready.catch(() => undefined);
 			freshLoads.set(scope, started);
 			load = started;
@@ -203,7 +193,7 @@ export class LocationDirectory {
 	contacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		let list = this.lists.get(locationId);
 		if (!list) {
-			list = this.transport.listContacts(locationId, itemIndex);
+			list = listContacts(this.transport, locationId, itemIndex);
 			list.catch(() => undefined);
 			this.lists.set(locationId, list);
 		}

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Lease } from './coordinator';
 import type { LocationDirectory } from './directory';
 import type { AssistableTransport } from './transport';
-import type { Contact } from './types';
+import type { Contact } from '../resources/contact/types';
 
 /** A contact as last read or written in this process, and when (ms since epoch). */
 export interface KnownContact {

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from '../../shared/merge';
+import { withTagMode } from './merge';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from '../../shared/output';
+import { contactOutput, simplifyOption } from './output';
 import { withRequestOptions } from '../../shared/request-options';
 import { InputError, parseLocationId } from '../../shared/validation';
 import { contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';

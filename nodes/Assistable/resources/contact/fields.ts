@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseCustomFields } from '../../shared/custom-fields';
-import type { ContactChanges } from '../../shared/merge';
+import { parseCustomFields } from './custom-fields';
+import type { ContactChanges } from './merge';
 import type { CountryCode } from '../../shared/phone';
 import { parseDefaultCountry, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from '../../shared/output';
+import { contactOutput, simplifyOption } from './output';
 import { withRequestOptions } from '../../shared/request-options';
 import { defaultCountryOption } from './fields';
 import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';

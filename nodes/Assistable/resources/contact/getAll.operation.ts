@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { emailKey } from '../../shared/directory';
+import { emailKey } from './identity';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from '../../shared/output';
+import { contactOutput, simplifyOption } from './output';
 import { withRequestOptions } from '../../shared/request-options';
-import type { Contact } from '../../shared/types';
+import type { Contact } from './types';
 import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
 import { parseEmail, parseLocationId, parsePhone, parseTags } from '../../shared/validation';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { MatchBy } from '../../shared/directory';
-import { identityOf } from '../../shared/directory';
+import type { MatchBy } from './identity';
+import { identityOf } from './identity';
 import type { ExecutionServices } from '../../shared/operation';
 import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
 import { readDefaultCountry } from './fields';

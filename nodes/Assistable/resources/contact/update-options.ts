@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption } from '../../shared/output';
+import { simplifyOption } from './output';
 import { withRequestOptions } from '../../shared/request-options';
 import { defaultCountryOption } from './fields';
 import type { WriteSettings } from './write';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { contactOutput } from '../../shared/output';
-import type { Contact } from '../../shared/types';
+import { contactOutput } from './output';
+import type { Contact } from './types';
 
 export type UpsertAction = 'created' | 'updated' | 'found';
 

@@ -7,13 +7,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { contactLockKey, coordinator } from '../../shared/coordinator';
-import type { MatchBy } from '../../shared/directory';
-import { identityOf } from '../../shared/directory';
-import type { ContactChanges, MergeOptions } from '../../shared/merge';
-import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
+import type { MatchBy } from './identity';
+import { identityOf } from './identity';
+import type { ContactChanges, MergeOptions } from './merge';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from './merge';
 import type { ContactLease, ExecutionServices } from '../../shared/operation';
-import type { Contact, ContactWrite } from '../../shared/types';
+import type { Contact, ContactWrite } from './types';
 import { quote } from '../../shared/validation';
+import { createContact as createContactRequest, getContact, updateContact } from './api';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
 export const MAX_TAG_REAPPLY = 3;
@@ -88,7 +89,7 @@ export async function readContact(
 ): Promise<Contact> {
 	const recent = reuseRecent ? recentState(services, lease) : undefined;
 	if (recent) return recent;
-	const contact = await services.transport.getContact(contactId, itemIndex);
+	const contact = await getContact(services.transport, contactId, itemIndex);
 	lease.data = { contact, at: Date.now() };
 	return contact;
 }
@@ -115,13 +116,13 @@ export async function writeContact(
 	}
 	let current = recentState(services, lease);
 	if (!current && needsCurrentContact(changes, settings)) {
-		current = await services.transport.getContact(contactId, itemIndex);
+		current = await getContact(services.transport, contactId, itemIndex);
 		lease.data = { contact: current, at: Date.now() };
 	}
 	const write = buildContactWrite(changes, settings, current);
 	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 	lease.data = undefined;
-	const contact = await services.transport.updateContact(contactId, write, itemIndex, {
+	const contact = await updateContact(services.transport, contactId, write, itemIndex, {
 		onUnknownOutcome: () => coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
 	});
 	lease.data = { contact, at: Date.now() };
@@ -227,7 +228,7 @@ async function checkTags(
 		const result = await services.withContact(contactId, async (lease) => {
 			if (expectation.checkedThrough >= sequence) return 'kept';
 			const readAt = Date.now();
-			const latest = await services.transport.getContact(contactId, itemIndex);
+			const latest = await getContact(services.transport, contactId, itemIndex);
 			lease.data = { contact: latest, at: Date.now() };
 			const have = latest.tags ?? [];
 			const missing = [...expectation.present].filter((tag) => !have.includes(tag));
@@ -242,7 +243,7 @@ async function checkTags(
 			}
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
 			const tags = mergeTags(have, missing, back, true);
-			reapplied = await services.transport.updateContact(contactId, { tags }, itemIndex);
+			reapplied = await updateContact(services.transport, contactId, { tags }, itemIndex);
 			lease.data = { contact: reapplied, at: Date.now() };
 			return 'reapplied';
 		});
@@ -272,7 +273,7 @@ export async function createContact(
 	itemIndex: number,
 ): Promise<Contact> {
 	const write = buildContactWrite({ ...changes, removeTags: undefined }, { appendTags: false, keepCustomFields: false }, undefined);
-	const contact = await services.transport.createContact(locationId, write, itemIndex, {
+	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
 			const until = Date.now() + doubtWindow(services);
 			for (const identity of changeIdentities(changes)) {

@@ -1,6 +1,6 @@
-import { parseExactJson } from './exact-json';
+import { parseExactJson } from '../../shared/exact-json';
 import type { CustomFieldValue } from './types';
-import { InputError, quote } from './validation';
+import { InputError, quote } from '../../shared/validation';
 
 /**
  * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number, a
