@@ -2,35 +2,28 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { withTagMode } from './merge';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from './output';
-import { withRequestOptions } from '../../shared/request-options';
+import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
+import { contactOutput } from './output';
 import { InputError, parseLocationId } from '../../shared/validation';
 import { contactFieldOptions, defaultCountryOption, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { changeIdentities, createContact } from './write';
 
-const showOnlyForCreate = { show: { resource: ['contact'], operation: ['create'] } };
+const scope = { resource: 'contact', operation: 'create' };
 
 export const description: INodeProperties[] = [
-	{ ...LOCATION_ID_FIELD, displayOptions: showOnlyForCreate },
-	{
-		displayName: 'Contact Fields',
-		name: 'contactFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: showOnlyForCreate,
-		options: contactFieldOptions.filter((field) => field.name !== 'removeTags'),
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForCreate,
-		options: withRequestOptions([defaultCountryOption, simplifyOption]),
-	},
+	...displayFor(scope, [
+		LOCATION_ID_FIELD,
+		{
+			displayName: 'Contact Fields',
+			name: 'contactFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: contactFieldOptions.filter((field) => field.name !== 'removeTags'),
+		},
+	]),
+	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {

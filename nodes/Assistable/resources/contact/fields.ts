@@ -22,17 +22,14 @@ export function readDefaultCountry(ctx: IExecuteFunctions, itemIndex: number): C
 }
 
 /** Append Tags, for the operations that update a contact (Update, Create or Update). */
-export function appendTagsField(operation: string): INodeProperties {
-	return {
-		displayName: 'Append Tags',
-		name: 'appendTags',
-		type: 'boolean',
-		default: true,
-		description:
-			"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+export const APPEND_TAGS_FIELD: INodeProperties = {
+	displayName: 'Append Tags',
+	name: 'appendTags',
+	type: 'boolean',
+	default: true,
+	description:
+		"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
+};
 
 /** The contact fields a user can set; shared by Update, Create and Create or Update. */
 export const contactFieldOptions: INodeProperties[] = [

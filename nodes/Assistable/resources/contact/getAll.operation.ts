@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { emailKey } from './identity';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from './output';
-import { withRequestOptions } from '../../shared/request-options';
+import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
+import { contactOutput } from './output';
 import type { Contact } from './types';
 import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
@@ -12,17 +12,17 @@ import { defaultCountryOption, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { parseUpdatedSince } from './updated-since';
 
-const showOnlyForGetAll = { show: { resource: ['contact'], operation: ['getAll'] } };
+const scope = { resource: 'contact', operation: 'getAll' };
 
 export const description: INodeProperties[] = [
-	{ ...LOCATION_ID_FIELD, displayOptions: showOnlyForGetAll },
+	...displayFor(scope, [
+	LOCATION_ID_FIELD,
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showOnlyForGetAll,
 	},
 	{
 		displayName: 'Limit',
@@ -31,7 +31,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...showOnlyForGetAll.show, returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Filters',
@@ -39,7 +39,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: showOnlyForGetAll,
 		options: [
 			{
 				displayName: 'Email',
@@ -74,15 +73,8 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForGetAll,
-		options: withRequestOptions([defaultCountryOption, simplifyOption]),
-	},
+	]),
+	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 /** Get Many's filters, validated; entries of any shape are tested without failing. */

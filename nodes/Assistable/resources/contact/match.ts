@@ -18,7 +18,7 @@ const BY_OPTIONS: Record<'id' | MatchBy, INodePropertyOptions> = {
 	phone: { name: 'Phone', value: 'phone', description: 'The phone number, within a location (compared in E.164)' },
 };
 
-export const LOCATION_ID_FIELD: Omit<INodeProperties, 'displayOptions'> = {
+export const LOCATION_ID_FIELD: INodeProperties = {
 	displayName: 'Location ID',
 	name: 'locationId',
 	type: 'string',
@@ -28,37 +28,29 @@ export const LOCATION_ID_FIELD: Omit<INodeProperties, 'displayOptions'> = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-/** Match By for operations that take an ID, an email or a phone; shown for `operation`. */
-export function matchByIdEmailOrPhone(operation: string): INodeProperties {
-	return {
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		description: 'How to find the contact',
-		options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
-		default: 'id',
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+/** Match By for operations that take an ID, an email or a phone. */
+export const MATCH_BY_ID_EMAIL_OR_PHONE: INodeProperties = {
+	displayName: 'Match By',
+	name: 'matchBy',
+	type: 'options',
+	description: 'How to find the contact',
+	options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
+	default: 'id',
+};
 
 /** Match By for operations that look the contact up in a location. */
-export function matchByEmailOrPhone(operation: string): INodeProperties {
-	return {
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		description: 'How to find the contact',
-		options: [BY_OPTIONS.email, BY_OPTIONS.phone],
-		default: 'email',
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+export const MATCH_BY_EMAIL_OR_PHONE: INodeProperties = {
+	displayName: 'Match By',
+	name: 'matchBy',
+	type: 'options',
+	description: 'How to find the contact',
+	options: [BY_OPTIONS.email, BY_OPTIONS.phone],
+	default: 'email',
+};
 
-/** The parameters that find the contact once Match By is chosen. */
-export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
-	const show = (extra: Record<string, string[]> = {}) => ({
-		show: { resource: ['contact'], operation: [operation], ...extra },
-	});
+/** The parameters that find the contact once Match By is chosen (place them with displayFor). */
+export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
+	const show = (extra: Record<string, string[]>) => ({ show: extra });
 	const lookups = by.filter((b): b is MatchBy => b !== 'id');
 	const fields: INodeProperties[] = [];
 	if (by.includes('id')) {

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption } from './output';
-import { withRequestOptions } from '../../shared/request-options';
+import { simplifyOption } from '../../shared/descriptions';
 import { defaultCountryOption } from './fields';
 import type { WriteSettings } from './write';
 import { MAX_TAG_REAPPLY } from './write';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
-export const updateOptionFields: INodeProperties[] = withRequestOptions([
+export const updateOptions: INodeProperties[] = [
 	defaultCountryOption,
 	{
 		displayName: 'Keep Existing Custom Fields',
@@ -32,7 +31,7 @@ export const updateOptionFields: INodeProperties[] = withRequestOptions([
 		default: true,
 		description: 'Whether to fail the item when the returned contact does not show every field sent',
 	},
-]);
+];
 
 export interface UpdateSettings extends WriteSettings {
 	simplify: boolean;

@@ -1,38 +1,32 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { withTagMode } from './merge';
+import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ItemPlan } from '../../shared/operation';
 import { contactOutput } from './output';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
-import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
-import { readUpdateSettings, updateOptionFields } from './update-options';
+import { APPEND_TAGS_FIELD, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
+import { MATCH_BY_ID_EMAIL_OR_PHONE, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
+import { readUpdateSettings, updateOptions } from './update-options';
 import { changeIdentities, recordWrite, tagCheckAfter, writeContact } from './write';
 
-const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
+const scope = { resource: 'contact', operation: 'update' };
 
 export const description: INodeProperties[] = [
-	matchByIdEmailOrPhone('update'),
-	...matchFields('update', ['id', 'email', 'phone'], true),
-	appendTagsField('update'),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: showOnlyForUpdate,
-		options: contactFieldOptions,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForUpdate,
-		options: updateOptionFields,
-	},
+	...displayFor(scope, [
+		MATCH_BY_ID_EMAIL_OR_PHONE,
+		...matchFields(['id', 'email', 'phone'], true),
+		APPEND_TAGS_FIELD,
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: contactFieldOptions,
+		},
+	]),
+	optionsCollection(scope, updateOptions),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {

@@ -1,39 +1,33 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { withTagMode } from './merge';
+import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ItemPlan } from '../../shared/operation';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
-import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
-import { readUpdateSettings, updateOptionFields } from './update-options';
+import { APPEND_TAGS_FIELD, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
+import { MATCH_BY_EMAIL_OR_PHONE, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
+import { readUpdateSettings, updateOptions } from './update-options';
 import { changeIdentities, createContact, recordWrite, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
 import { upsertOutput } from './upsert.output';
 
-const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
+const scope = { resource: 'contact', operation: 'upsert' };
 
 export const description: INodeProperties[] = [
-	matchByEmailOrPhone('upsert'),
-	...matchFields('upsert', ['email', 'phone'], false),
-	appendTagsField('upsert'),
-	{
-		displayName: 'Contact Fields',
-		name: 'contactFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		description: 'Fields to set on the contact, whether it is created or updated',
-		displayOptions: showOnlyForUpsert,
-		options: contactFieldOptions,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForUpsert,
-		options: updateOptionFields,
-	},
+	...displayFor(scope, [
+		MATCH_BY_EMAIL_OR_PHONE,
+		...matchFields(['email', 'phone'], false),
+		APPEND_TAGS_FIELD,
+		{
+			displayName: 'Contact Fields',
+			name: 'contactFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			description: 'Fields to set on the contact, whether it is created or updated',
+			options: contactFieldOptions,
+		},
+	]),
+	optionsCollection(scope, updateOptions),
 ];
 
 /** Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version 1). */
