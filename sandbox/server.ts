@@ -21,7 +21,7 @@ export interface SandboxBehaviour {
 	/** 'normalise': emails are stored trimmed and lower-cased, phones as + and digits (E.164 characters). */
 	storedValues: 'as-sent' | 'normalise';
 }
-export interface ApiKeyGrant { key: string; locations: string[] | '*' }
+interface ApiKeyGrant { key: string; locations: string[] | '*' }
 export interface SandboxOptions {
 	port?: number;
 	host?: string;
@@ -38,7 +38,7 @@ export interface Contact {
 	attribution: Record<string, unknown>; integration: Record<string, unknown>; dnd: Record<string, unknown>;
 	created_at: string; updated_at: string;
 }
-export type Route = ContactRoute | 'unknown';
+type Route = ContactRoute | 'unknown';
 export interface RecordedRequest {
 	seq: number; method: string; rawPath: string; path: string; route: Route;
 	params: Record<string, string>; headers: Record<string, string>; authorization?: string;
@@ -53,7 +53,7 @@ export type Fault =
 	| { kind: 'wrong-shape' }
 	| { kind: 'huge'; bytes?: number }
 	| { kind: 'ok-false'; error?: string };
-export interface FaultRule {
+interface FaultRule {
 	route?: ContactRoute | '*';
 	fault: Fault;
 	times?: number;

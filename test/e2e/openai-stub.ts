@@ -7,14 +7,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ChatMessage {
+interface ChatMessage {
 	role: string;
 	content?: unknown;
 	tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
 	tool_call_id?: string;
 }
 
-export interface ChatRequest {
+interface ChatRequest {
 	method: string;
 	path: string;
 	authorization?: string;

@@ -246,7 +246,7 @@ export interface AssistableRun extends WorkflowRun {
 	items: INodeExecutionData[];
 }
 
-export const ASSISTABLE_NODE = 'Assistable';
+const ASSISTABLE_NODE = 'Assistable';
 
 /** Webhook-like source -> Assistable node, run in-process. */
 export async function runAssistable(spec: AssistableRunSpec): Promise<AssistableRun> {

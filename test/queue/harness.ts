@@ -238,7 +238,7 @@ export function upsertParameters(): Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------------------
 // Bursts
 
-export interface PostResult {
+interface PostResult {
 	requestId: string;
 	httpStatus: number;
 	body: string;
@@ -249,7 +249,7 @@ export interface PostResult {
  * and its headers sent first, then all bodies are written in the same tick, so n8n gets the requests complete at
  * (nearly) the same moment. Each answer arrives when its execution is over.
  */
-export async function burst(baseUrl: string, wf: WebhookWorkflow, bodies: Array<Record<string, unknown> & { request_id: string }>): Promise<PostResult[]> {
+async function burst(baseUrl: string, wf: WebhookWorkflow, bodies: Array<Record<string, unknown> & { request_id: string }>): Promise<PostResult[]> {
 	const url = new URL(`${baseUrl}/webhook/${wf.path}`);
 	const pending = bodies.map((b) => {
 		const payload = Buffer.from(JSON.stringify(b));
@@ -316,7 +316,7 @@ interface RunData {
 }
 
 /** Every finished execution of a workflow, with its run data; waits (bounded) until `expected` have finished. */
-export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId: string, expected: number): Promise<ExecutionRecord[]> {
+async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId: string, expected: number): Promise<ExecutionRecord[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	type Summary = { id: string; status: string; startedAt?: string; stoppedAt?: string };
 	let summaries: Summary[] = [];
@@ -354,7 +354,7 @@ export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId
 }
 
 /** The most executions of these that were running at the same moment (from n8n's start/stop timestamps). */
-export function maxOverlap(records: ExecutionRecord[]): number {
+function maxOverlap(records: ExecutionRecord[]): number {
 	const events: Array<[number, number]> = [];
 	for (const r of records) {
 		if (!r.startedAt || !r.stoppedAt) continue;
@@ -371,7 +371,7 @@ export function maxOverlap(records: ExecutionRecord[]): number {
 // Analysis
 
 /** The sandbox's request log of a burst, compact: [ms from the first request's start, ms it took, method, route, status]. */
-export function requestTimeline(requests: Sandbox['requests']): Array<[number, number, string, string, number]> {
+function requestTimeline(requests: Sandbox['requests']): Array<[number, number, string, string, number]> {
 	const t0 = requests.length ? Math.min(...requests.map((q) => q.startedAt)) : 0;
 	return requests.map((q) => [Math.round(q.startedAt - t0), Math.round((q.endedAt || q.startedAt) - q.startedAt), q.method, q.route, q.status]);
 }
@@ -438,7 +438,7 @@ function distinctErrors(records: ExecutionRecord[]): string[] {
 	return [...new Set(records.filter((r) => r.error).map((r) => r.error!.slice(0, 300)))];
 }
 
-export function tagBurstBodies(contactId: string, label: string): Array<{ request_id: string; contact_id: string; tag: string }> {
+function tagBurstBodies(contactId: string, label: string): Array<{ request_id: string; contact_id: string; tag: string }> {
 	return Array.from({ length: TAG_BURST }, (_, i) => ({
 		request_id: `${label}-tags-${String(i + 1).padStart(2, '0')}`,
 		contact_id: contactId,
@@ -446,7 +446,7 @@ export function tagBurstBodies(contactId: string, label: string): Array<{ reques
 	}));
 }
 
-export function upsertBurstBodies(email: string, label: string): Array<{ request_id: string; email: string; tag: string }> {
+function upsertBurstBodies(email: string, label: string): Array<{ request_id: string; email: string; tag: string }> {
 	return Array.from({ length: UPSERT_BURST }, (_, i) => ({
 		request_id: `${label}-upsert-${String(i + 1).padStart(2, '0')}`,
 		email,
@@ -454,7 +454,7 @@ export function upsertBurstBodies(email: string, label: string): Array<{ request
 	}));
 }
 
-export function analyseTagBurst(
+function analyseTagBurst(
 	bodies: Array<{ request_id: string; tag: string }>,
 	posts: PostResult[],
 	records: ExecutionRecord[],
@@ -483,7 +483,7 @@ export function analyseTagBurst(
 	};
 }
 
-export function analyseUpsertBurst(
+function analyseUpsertBurst(
 	bodies: Array<{ request_id: string; tag: string }>,
 	posts: PostResult[],
 	records: ExecutionRecord[],
@@ -529,7 +529,7 @@ export interface BurstContext {
 	label: string;
 }
 
-export const EXISTING_TAG = 'existing-customer';
+const EXISTING_TAG = 'existing-customer';
 
 /**
  * One POST that must succeed before a burst. n8n 2.41 may answer 404 for a moment after activation (the

@@ -11,7 +11,7 @@ import { freePort } from '../../runtime/n8n';
 import { killTree, run, tail, track } from '../../runtime/process';
 
 /** Debian's PostgreSQL server binaries: ASSISTABLE_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin. */
-export const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? newestPostgresBin();
+const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? newestPostgresBin();
 
 function newestPostgresBin(): string {
 	const root = '/usr/lib/postgresql';

@@ -22,7 +22,7 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 /** FIFO locks by key. A waiter is registered when `acquire` is called, so call order is grant order. */
-export class KeyedLocks<T = unknown> {
+class KeyedLocks<T = unknown> {
 	private readonly entries = new Map<string, Entry<T>>();
 
 	acquire(key: string, signal?: AbortSignal): Promise<Lease<T>> {
@@ -105,7 +105,7 @@ export class KeyedLocks<T = unknown> {
 }
 
 /** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
-export class ExpiringMarks {
+class ExpiringMarks {
 	private readonly until = new Map<string, number>();
 
 	set(key: string, untilMs: number): void {
@@ -136,7 +136,7 @@ export class ExpiringMarks {
 }
 
 /** Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all executions. */
-export class RateGates {
+class RateGates {
 	private readonly gates = new Map<string, { pausedUntil: number; nextSlot: number; waiting: number }>();
 
 	/** Waits for this key's pause and spacing to allow one more request. */
@@ -181,7 +181,7 @@ export class RateGates {
 }
 
 /** Round-trip times seen per API scope, to size waits on what the API actually takes. */
-export class LatencyMeter {
+class LatencyMeter {
 	private readonly smoothed = new Map<string, number>();
 
 	observe(scope: string, ms: number): void {

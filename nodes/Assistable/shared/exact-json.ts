@@ -29,7 +29,7 @@ export function parseExactJson(text: string): unknown {
 }
 
 /** Whether Number(token) has exactly the decimal value the token writes. */
-export function isExact(token: string): boolean {
+function isExact(token: string): boolean {
 	const value = Number(token);
 	return Number.isFinite(value) && canonical(token) === canonical(String(value));
 }

@@ -6,7 +6,7 @@ import type { AssistableTransport } from './transport';
 import type { Contact } from '../resources/contact/types';
 
 /** A contact as last read or written in this process, and when (ms since epoch). */
-export interface KnownContact {
+interface KnownContact {
 	contact: Contact;
 	at: number;
 }
@@ -25,7 +25,7 @@ export interface ExecutionServices {
 }
 
 /** An item's outcome: its output items, and a check to run once its locks are released. */
-export interface ItemOutcome {
+interface ItemOutcome {
 	json: IDataObject[];
 	/** Runs after the item's locks are released; a throw fails the item, a result replaces its output. */
 	verify?: () => Promise<IDataObject[] | void>;

@@ -24,11 +24,8 @@ export interface TransportOptions {
 	requestsPerSecond: number;
 }
 
-export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
-	maxAttempts: 4,
-	timeoutMs: 30_000,
-	requestsPerSecond: 0,
-};
+export const DEFAULT_MAX_ATTEMPTS = 4;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Longest wait a Retry-After may ask for before the request counts as failed. */
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -319,7 +316,7 @@ function safeDecode(text: string): string {
 }
 
 /** A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or hash. */
-export function displayUrl(raw: string): string {
+function displayUrl(raw: string): string {
 	try {
 		const url = new URL(raw);
 		return `${url.origin}${url.pathname}`.replace(/\/+$/, '');

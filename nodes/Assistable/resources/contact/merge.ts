@@ -105,7 +105,7 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 }
 
 /** Equal JSON values, whatever the order of object keys. */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
 	if (a === b) return true;
 	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
 	if (Array.isArray(a) !== Array.isArray(b)) return false;

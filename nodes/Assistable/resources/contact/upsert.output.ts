@@ -6,7 +6,7 @@ import type { Contact } from './types';
 export type UpsertAction = 'created' | 'updated' | 'found';
 
 /** The first node version whose Create or Update output is the contact itself. */
-export const CONTACT_AS_ITEM_VERSION = 1.1;
+const CONTACT_AS_ITEM_VERSION = 1.1;
 
 /**
  * Create or Update's output item. Node version 1 (saved workflows): `{ action, contact }`. From 1.1 on, like
