@@ -20,7 +20,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 import { parseCustomFields } from '../../nodes/Assistable/resources/contact/custom-fields';
 import { phoneCountry, readPhone } from '../../nodes/Assistable/shared/phone';
-import { InputError, parseContactId } from '../../nodes/Assistable/shared/validation';
+import { InputError } from '../../nodes/Assistable/shared/validation';
+import { parseContactId } from '../../nodes/Assistable/resources/contact/validation';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
 import { writeArtifact } from './matrix-support';

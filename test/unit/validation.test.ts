@@ -1,11 +1,10 @@
 import { customFieldValue, parseCustomFields } from '../../nodes/Assistable/resources/contact/custom-fields';
+import { parseContactId, parseTags } from '../../nodes/Assistable/resources/contact/validation';
 import {
 	InputError,
-	parseContactId,
 	parseDefaultCountry,
 	parseEmail,
 	parsePhone,
-	parseTags,
 } from '../../nodes/Assistable/shared/validation';
 
 function inputError(fn: () => unknown): InputError {

@@ -13,7 +13,6 @@ export class InputError extends Error {
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /** Shows a user's value in a message without flooding it. */
@@ -22,27 +21,8 @@ export function quote(value: unknown): string {
 	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-function isBlank(value: unknown): boolean {
+export function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-export function parseContactId(value: unknown, parameter = 'Contact ID'): string {
-	if (isBlank(value)) {
-		throw new InputError(
-			parameter,
-			`${parameter} is empty`,
-			'Map the contact ID from the previous node, e.g. {{ $json.contact_id }}.',
-		);
-	}
-	const id = typeof value === 'string' ? value.trim() : value;
-	if (typeof id !== 'string' || !UUID.test(id)) {
-		throw new InputError(
-			parameter,
-			`${parameter} ${quote(value)} is not an Assistable contact ID`,
-			'Contact IDs are UUIDs such as 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01. A location (sub-account) ID is not a contact ID.',
-		);
-	}
-	return id.toLowerCase();
 }
 
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -113,38 +93,4 @@ export function parseEmail(value: unknown, parameter = 'Email'): string | undefi
 		);
 	}
 	return text;
-}
-
-/**
- * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
- * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag is
- * "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off: clear them).
- */
-export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
-	if (value === undefined || value === null) return undefined;
-	const refuse = (what: unknown): never => {
-		throw new InputError(
-			parameter,
-			`${parameter} must be a comma-separated text or a list of texts, not ${quote(what)}`,
-			'Write tags like "vip, webinar", or map a list, e.g. {{ ["vip", "webinar"] }}.',
-		);
-	};
-	if (typeof value === 'number') return Number.isFinite(value) ? [String(value)] : refuse(value);
-	if (typeof value === 'string') {
-		const tags = uniqueTags(value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''));
-		return tags.length ? tags : undefined;
-	}
-	if (!Array.isArray(value)) return refuse(value);
-	const tags: string[] = [];
-	for (const entry of value) {
-		if (entry === undefined || entry === null) continue;
-		if (typeof entry === 'number' && Number.isFinite(entry)) tags.push(String(entry));
-		else if (typeof entry === 'string') tags.push(entry.trim());
-		else refuse(entry);
-	}
-	return uniqueTags(tags.filter((tag) => tag !== ''));
-}
-
-export function uniqueTags(tags: string[]): string[] {
-	return [...new Set(tags)];
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { parseCustomFields } from './custom-fields';
 import type { ContactChanges } from './merge';
 import type { CountryCode } from '../../shared/phone';
-import { parseDefaultCountry, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
+import { parseDefaultCountry, parseEmail, parsePhone, parseText } from '../../shared/validation';
+import { parseTags } from './validation';
 
 /** Options entry of every operation that reads a phone number. */
 export const defaultCountryOption: INodeProperties = {

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ExecutionServices } from '../../shared/operation';
-import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import { InputError, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import { parseContactId } from './validation';
 import { readDefaultCountry } from './fields';
 
 /** How an item names its contact: by ID, or by email / phone within a location. */

@@ -1,6 +1,6 @@
 import type { Contact, ContactWrite, CustomFieldValue } from './types';
 import { samePhone } from '../../shared/phone';
-import { uniqueTags } from '../../shared/validation';
+import { uniqueTags } from './validation';
 
 /** What the user asked to change, validated, before any request. */
 export interface ContactChanges {
