@@ -27,7 +27,8 @@ export class AssistableApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/assistable.svg', dark: 'file:../icons/assistable.dark.svg' };
 
-	documentationUrl = 'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md';
+	documentationUrl =
+		'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -74,14 +75,16 @@ export class AssistableApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Assistable rejected the API key (401). Copy a v2 API key from Assistable again.',
+					message:
+						'Assistable rejected the API key (401). Copy a v2 API key from Assistable again.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Assistable accepted the key but refused access (403). Check the key belongs to the right sub-account.',
+					message:
+						'Assistable accepted the key but refused access (403). Check the key belongs to the right sub-account.',
 				},
 			},
 			{

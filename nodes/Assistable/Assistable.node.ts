@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { contactDescription } from './resources/contact';
@@ -8,7 +13,10 @@ export class Assistable implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Assistable',
 		name: 'assistable',
-		icon: { light: 'file:../../icons/assistable.svg', dark: 'file:../../icons/assistable.dark.svg' },
+		icon: {
+			light: 'file:../../icons/assistable.svg',
+			dark: 'file:../../icons/assistable.dark.svg',
+		},
 		group: ['output'],
 		// 1.1: Create or Update outputs the contact itself (with `action`) instead of `{ action, contact }`.
 		version: [1, 1.1],

@@ -60,7 +60,10 @@ class KeyedLocks<T = unknown> {
 	 * Acquires several keys in one global order (sorted), so two holders never wait on each other. The
 	 * result releases the keys `keep` does not name (all of them without `keep`); call it again for the rest.
 	 */
-	async acquireAll(keys: string[], signal?: AbortSignal): Promise<(keep?: (key: string) => boolean) => void> {
+	async acquireAll(
+		keys: string[],
+		signal?: AbortSignal,
+	): Promise<(keep?: (key: string) => boolean) => void> {
 		const leases = new Map<string, Lease<T>>();
 		const release = (keep?: (key: string) => boolean) => {
 			for (const [key, lease] of [...leases].reverse()) {
@@ -137,7 +140,10 @@ class ExpiringMarks {
 
 /** Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all executions. */
 class RateGates {
-	private readonly gates = new Map<string, { pausedUntil: number; nextSlot: number; waiting: number }>();
+	private readonly gates = new Map<
+		string,
+		{ pausedUntil: number; nextSlot: number; waiting: number }
+	>();
 
 	/** Waits for this key's pause and spacing to allow one more request. */
 	async pass(key: string, intervalMs: number, signal?: AbortSignal): Promise<void> {
@@ -175,7 +181,8 @@ class RateGates {
 	private prune(): void {
 		const now = Date.now();
 		for (const [key, gate] of this.gates) {
-			if (gate.waiting === 0 && gate.pausedUntil <= now && gate.nextSlot <= now) this.gates.delete(key);
+			if (gate.waiting === 0 && gate.pausedUntil <= now && gate.nextSlot <= now)
+				this.gates.delete(key);
 		}
 	}
 }

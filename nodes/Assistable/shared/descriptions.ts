@@ -18,13 +18,20 @@ export function displayFor(scope: OperationScope, fields: INodeProperties[]): IN
 		...field,
 		displayOptions: {
 			...field.displayOptions,
-			show: { resource: [scope.resource], operation: [scope.operation], ...field.displayOptions?.show },
+			show: {
+				resource: [scope.resource],
+				operation: [scope.operation],
+				...field.displayOptions?.show,
+			},
 		} as IDisplayOptions,
 	}));
 }
 
 /** The operation's Options collection: its own options plus the request options, alphabetical. */
-export function optionsCollection(scope: OperationScope, options: INodeProperties[]): INodeProperties {
+export function optionsCollection(
+	scope: OperationScope,
+	options: INodeProperties[],
+): INodeProperties {
 	const [collection] = displayFor(scope, [
 		{
 			displayName: 'Options',

@@ -7,7 +7,10 @@ import type { Contact } from '../resources/contact/types';
 
 /** A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of contacts. */
 class IdentityIndex {
-	private readonly ids = { email: new Map<string, Set<string>>(), phone: new Map<string, Set<string>>() };
+	private readonly ids = {
+		email: new Map<string, Set<string>>(),
+		phone: new Map<string, Set<string>>(),
+	};
 	/** The email and phone each contact is indexed under, to re-index it after a write. */
 	private readonly keysOf = new Map<string, { email?: string; phone?: string }>();
 	/** Entries of the list that were not usable contacts (no id, mistyped tags or custom fields). */
@@ -22,8 +25,12 @@ class IdentityIndex {
 				continue;
 			}
 			this.skipped++;
-			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)]) if (key) this.skippedKeys.add(key);
+			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+				string,
+				unknown
+			>;
+			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)])
+				if (key) this.skippedKeys.add(key);
 		}
 	}
 
@@ -77,7 +84,10 @@ const REUSE_WITHIN_MS = 2_000;
  */
 const liveIndexes = new Map<string, Set<LiveIndex>>();
 /** Process-wide: list loads made for freshness checks, shared by checks that start while one is under way. */
-const freshLoads = new Map<string, { startedAt: number; users: number; ready: Promise<IdentityIndex> }>();
+const freshLoads = new Map<
+	string,
+	{ startedAt: number; users: number; ready: Promise<IdentityIndex> }
+>();
 
 function releaseLive(scope: string, live: LiveIndex): void {
 	live.users--;
@@ -121,7 +131,14 @@ export class LocationDirectory {
 			candidate.keyScope === keyScope && Date.now() - candidate.startedAt < REUSE_WITHIN_MS;
 		let live = reuse ? [...set].find(recent) : undefined;
 		if (!live) {
-			const created: LiveIndex = { keyScope, startedAt: Date.now(), users: 0, loader: this, pending: [], ready: undefined as never };
+			const created: LiveIndex = {
+				keyScope,
+				startedAt: Date.now(),
+				users: 0,
+				loader: this,
+				pending: [],
+				ready: undefined as never,
+			};
 			created.ready = listContacts(this.transport, locationId, itemIndex).then((contacts) => {
 				const index = new IdentityIndex(contacts);
 				for (const contact of created.pending.splice(0)) index.put(contact);
@@ -150,7 +167,9 @@ export class LocationDirectory {
 
 	/** Loads the indexes of these locations, each once; failures surface on the items that use them. */
 	async preload(locations: Iterable<{ locationId: string; itemIndex: number }>): Promise<void> {
-		await Promise.allSettled([...locations].map(({ locationId, itemIndex }) => this.join(locationId, itemIndex)));
+		await Promise.allSettled(
+			[...locations].map(({ locationId, itemIndex }) => this.join(locationId, itemIndex)),
+		);
 	}
 
 	/** IDs of the location's contacts with that email or phone, as of the list plus this process's writes. */
@@ -163,18 +182,35 @@ export class LocationDirectory {
 	 * How many entries of the location's list were left out of the lookups for their shape, and whether one
 	 * of them has this email or phone (then "no match" is not certain).
 	 */
-	async skipped(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<{ count: number; sameValue: boolean }> {
+	async skipped(
+		locationId: string,
+		by: MatchBy,
+		value: string,
+		itemIndex: number,
+	): Promise<{ count: number; sameValue: boolean }> {
 		const live = await this.join(locationId, itemIndex);
 		const index = await live.ready;
 		return { count: index.skipped, sameValue: index.skippedHas(by, value) };
 	}
 
 	/** The same, from a list requested after `since` (shared with other checks needing the same). */
-	async findFresh(locationId: string, by: MatchBy, value: string, since: number, itemIndex: number): Promise<string[]> {
+	async findFresh(
+		locationId: string,
+		by: MatchBy,
+		value: string,
+		since: number,
+		itemIndex: number,
+	): Promise<string[]> {
 		const scope = `${this.transport.keyScope}|${locationId}`;
 		let load = freshLoads.get(scope);
 		if (!load || load.startedAt < since) {
-			const started = { startedAt: Date.now(), users: 0, ready: listContacts(this.transport, locationId, itemIndex).then((contacts) => new IdentityIndex(contacts)) };
+			const started = {
+				startedAt: Date.now(),
+				users: 0,
+				ready: listContacts(this.transport, locationId, itemIndex).then(
+					(contacts) => new IdentityIndex(contacts),
+				),
+			};
 			started.ready.catch(() => undefined);
 			freshLoads.set(scope, started);
 			load = started;

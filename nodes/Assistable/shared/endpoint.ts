@@ -26,7 +26,10 @@ export function pathValues(endpoint: Endpoint, params: Record<string, string>): 
  * The raw (still encoded) values of the placeholders when `segments` (a path after the base URL, split on
  * '/') matches the endpoint's path; undefined otherwise. A placeholder never matches an empty segment.
  */
-export function matchPath(endpoint: Endpoint, segments: string[]): Record<string, string> | undefined {
+export function matchPath(
+	endpoint: Endpoint,
+	segments: string[],
+): Record<string, string> | undefined {
 	const template = endpoint.path.split('/').filter((segment) => segment !== '');
 	if (template.length !== segments.length) return undefined;
 	const params: Record<string, string> = {};

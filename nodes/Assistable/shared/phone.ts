@@ -20,13 +20,15 @@ export type PhoneReading =
  */
 export function readPhone(text: string, defaultCountry?: CountryCode): PhoneReading {
 	const trimmed = text.trim();
-	if (!PHONE_CHARACTERS.test(trimmed) || !/\d/.test(trimmed)) return { ok: false, reason: 'not-a-number' };
+	if (!PHONE_CHARACTERS.test(trimmed) || !/\d/.test(trimmed))
+		return { ok: false, reason: 'not-a-number' };
 	if (!trimmed.startsWith('+') && !defaultCountry) return { ok: false, reason: 'needs-country' };
 	const parsed = parsePhoneNumberFromString(trimmed, { defaultCountry, extract: false });
 	if (!parsed || !parsed.isPossible()) return { ok: false, reason: 'impossible' };
 	// A number whose E.164 form reads back as another number (e.g. zeros after the country code) is not
 	// one the API could store and match reliably.
-	if (parsePhoneNumberFromString(parsed.number, { extract: false })?.number !== parsed.number) return { ok: false, reason: 'impossible' };
+	if (parsePhoneNumberFromString(parsed.number, { extract: false })?.number !== parsed.number)
+		return { ok: false, reason: 'impossible' };
 	return { ok: true, e164: parsed.number };
 }
 

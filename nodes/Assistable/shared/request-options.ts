@@ -16,7 +16,8 @@ const requestOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 		default: DEFAULT_CONCURRENCY,
-		description: 'How many items to process at once. Items for the same contact always run one after another, in order.',
+		description:
+			'How many items to process at once. Items for the same contact always run one after another, in order.',
 	},
 	{
 		displayName: 'Max Attempts',
@@ -24,7 +25,8 @@ const requestOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_ATTEMPTS },
 		default: DEFAULT_MAX_ATTEMPTS,
-		description: 'Tries per request when Assistable is busy or unreachable (429, 5xx, timeouts), the first included',
+		description:
+			'Tries per request when Assistable is busy or unreachable (429, 5xx, timeouts), the first included',
 	},
 	{
 		displayName: 'Requests per Second',
@@ -32,7 +34,8 @@ const requestOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
+		description:
+			'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
 	},
 	{
 		displayName: 'Timeout',
@@ -47,7 +50,9 @@ const requestOptionFields: INodeProperties[] = [
 
 /** An Options collection's entries plus the request options, in alphabetical order (n8n's convention). */
 export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
-	return [...options, ...requestOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return [...options, ...requestOptionFields].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	);
 }
 
 export interface ExecutionSettings {
@@ -67,7 +72,10 @@ export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings
 		transport: {
 			maxAttempts: bounded(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, MAX_ATTEMPTS),
 			timeoutMs: bounded(options.timeout, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
-			requestsPerSecond: typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0 ? options.requestsPerSecond : 0,
+			requestsPerSecond:
+				typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0
+					? options.requestsPerSecond
+					: 0,
 		},
 	};
 }

@@ -34,7 +34,14 @@ const BACKOFF_CAP_MS = 8_000;
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Network failures after which the request may or may not have reached the server. */
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT']);
+const RETRYABLE_NETWORK = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ESOCKETTIMEDOUT',
+]);
 /** Network failures where the request certainly did not reach the server. */
 const NOT_SENT_NETWORK = new Set(['ECONNREFUSED']);
 
@@ -126,16 +133,25 @@ export class AssistableTransport {
 		return coordinator.latency.typical(this.scope);
 	}
 
-	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<AssistableTransport> {
+	static async create(
+		ctx: IExecuteFunctions,
+		options: TransportOptions,
+	): Promise<AssistableTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL)
+			.trim()
+			.replace(/\/+$/, '');
 		let url: URL;
 		try {
 			url = new URL(raw);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), `The credential's Base URL ${JSON.stringify(displayUrl(raw))} is not a URL`, {
-				description: `Set Base URL in the Assistable API credential to ${DEFAULT_BASE_URL}.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The credential's Base URL ${JSON.stringify(displayUrl(raw))} is not a URL`,
+				{
+					description: `Set Base URL in the Assistable API credential to ${DEFAULT_BASE_URL}.`,
+				},
+			);
 		}
 		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
 			throw new NodeOperationError(ctx.getNode(), "The credential's Base URL must use https", {
@@ -143,14 +159,29 @@ export class AssistableTransport {
 			});
 		}
 		// The key, and a password in the Base URL's user info, never appear in messages.
-		const secrets = [String(credentials.apiKey ?? ''), safeDecode(url.password)].filter((secret) => secret.length >= 4);
-		const redact = (text: string) => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
+		const secrets = [String(credentials.apiKey ?? ''), safeDecode(url.password)].filter(
+			(secret) => secret.length >= 4,
+		);
+		const redact = (text: string) =>
+			secrets.reduce((result, secret) => result.split(secret).join('***'), text);
 		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		const credential: IAdditionalCredentialOptions = {
-			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data: credentials,
+			},
 		};
 		const apiKey = String(credentials.apiKey ?? '');
-		return new AssistableTransport(ctx, raw, (text) => redact(text.split(raw).join(displayUrl(raw))), options, credential, apiKey);
+		return new AssistableTransport(
+			ctx,
+			raw,
+			(text) => redact(text.split(raw).join(displayUrl(raw))),
+			options,
+			credential,
+			apiKey,
+		);
 	}
 
 	/** Sends one request to the endpoint (retried as its retry safety allows); the answer's parsed JSON. */
@@ -166,10 +197,14 @@ export class AssistableTransport {
 	private async call(call: ApiCall): Promise<unknown> {
 		const segments = pathValues(call.endpoint, call.params).map(pathSegment);
 		if (segments.some((segment) => segment === undefined)) {
-			throw new NodeOperationError(this.ctx.getNode(), `Refused to send a request for ${JSON.stringify(call.subject)}`, {
-				itemIndex: call.itemIndex,
-				description: 'That value cannot be used as an ID in a URL.',
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Refused to send a request for ${JSON.stringify(call.subject)}`,
+				{
+					itemIndex: call.itemIndex,
+					description: 'That value cannot be used as an ID in a URL.',
+				},
+			);
 		}
 		const url = `${this.scope}/${segments.join('/')}`;
 		for (let attempt = 1; ; attempt++) {
@@ -187,7 +222,8 @@ export class AssistableTransport {
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
 			const wait = failure.retryAfterMs ?? backoff(attempt);
 			if (wait > MAX_RETRY_AFTER_MS) {
-				failure.error.description = `${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
+				failure.error.description =
+					`${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
 				throw failure.error;
 			}
 			// A rate limit slows every request made with this key in this process, not just this one.
@@ -218,17 +254,39 @@ export class AssistableTransport {
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
 		const started = Date.now();
-		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request, this.credential)) as RawResponse;
+		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_TYPE,
+			request,
+			this.credential,
+		)) as RawResponse;
 		coordinator.latency.observe(this.scope, Date.now() - started);
 		return response;
 	}
 
-	private interpret(call: ApiCall, response: RawResponse, attempt: number): { body: unknown } | Failure {
+	private interpret(
+		call: ApiCall,
+		response: RawResponse,
+		attempt: number,
+	): { body: unknown } | Failure {
 		const status = response.statusCode;
-		let text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
+		let text =
+			typeof response.body === 'string'
+				? response.body
+				: Buffer.isBuffer(response.body)
+					? response.body.toString('utf8')
+					: undefined;
 		const limit = call.endpoint.maxBytes;
 		if (text !== undefined && text.length > limit) {
-			return { retryable: false, error: this.apiError(call.itemIndex, `Assistable's answer is too large (${text.length} bytes, limit ${limit})`, 'This is not what the API documents; check the Base URL.', status) };
+			return {
+				retryable: false,
+				error: this.apiError(
+					call.itemIndex,
+					`Assistable's answer is too large (${text.length} bytes, limit ${limit})`,
+					'This is not what the API documents; check the Base URL.',
+					status,
+				),
+			};
 		}
 		// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
 		if (text !== undefined) text = this.redact(text);
@@ -244,20 +302,46 @@ export class AssistableTransport {
 		}
 		if (status >= 200 && status < 300) {
 			if (!isJson) {
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable answered ${status} with a body that is not JSON`, `Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`, status) };
+				return {
+					retryable: false,
+					error: this.apiError(
+						call.itemIndex,
+						`Assistable answered ${status} with a body that is not JSON`,
+						`Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`,
+						status,
+					),
+				};
 			}
 			if (isObject(parsed) && parsed.ok === false) {
 				const reason = messageOf(parsed) ?? 'no reason given';
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable reported an error: ${reason}`, this.hintFor(call, 200, reason), status) };
+				return {
+					retryable: false,
+					error: this.apiError(
+						call.itemIndex,
+						`Assistable reported an error: ${reason}`,
+						this.hintFor(call, 200, reason),
+						status,
+					),
+				};
 			}
 			return { body: parsed };
 		}
 		const reason = messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined);
 		const retryable = RETRYABLE_STATUS.has(status) && (call.endpoint.retrySafe || status === 429);
-		const gaveUp = retryable && attempt >= this.options.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
+		const gaveUp =
+			retryable && attempt >= this.options.maxAttempts
+				? ` (gave up after ${plural(attempt, 'attempt')})`
+				: '';
 		const message = `${statusMessage(call, status)}${gaveUp}`;
-		const unsafe = !call.endpoint.retrySafe && RETRYABLE_STATUS.has(status) && !retryable ? unsafeToRetry(call) : '';
-		const description = [reason ? `Assistable said: ${reason}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
+		const unsafe =
+			!call.endpoint.retrySafe && RETRYABLE_STATUS.has(status) && !retryable
+				? unsafeToRetry(call)
+				: '';
+		const description = [
+			reason ? `Assistable said: ${reason}.` : '',
+			this.hintFor(call, status, reason ?? ''),
+			unsafe,
+		]
 			.filter(Boolean)
 			.join(' ');
 		const failure: Failure = {
@@ -265,36 +349,58 @@ export class AssistableTransport {
 			unknownOutcome: UNKNOWN_OUTCOME_STATUS.has(status),
 			error: this.apiError(call.itemIndex, message, description, status),
 		};
-		if (status === 429 || status === 503) failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
+		if (status === 429 || status === 503)
+			failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
 		failure.rateLimited = status === 429;
 		return failure;
 	}
 
 	private networkFailure(call: ApiCall, error: unknown, attempt: number): Failure {
 		const code = networkCode(error);
-		const retryable = (call.endpoint.retrySafe && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
-		const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `did not answer within ${this.options.timeoutMs} ms` : 'could not be reached';
+		const retryable =
+			(call.endpoint.retrySafe && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
+		const what =
+			code === 'ECONNREFUSED'
+				? 'refused the connection'
+				: code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+					? `did not answer within ${this.options.timeoutMs} ms`
+					: 'could not be reached';
 		const attempts = attempt > 1 || retryable ? ` after ${plural(attempt, 'attempt')}` : '';
 		const unsafe = !call.endpoint.retrySafe && !retryable ? ` ${unsafeToRetry(call)}` : '';
 		return {
 			retryable,
 			unknownOutcome: !NOT_SENT_NETWORK.has(code),
-			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(displayUrl(this.scope))}.${unsafe}`),
+			error: this.apiError(
+				call.itemIndex,
+				`Assistable ${what}${attempts}`,
+				`Network error ${code || 'unknown'} on ${call.method} ${this.redact(displayUrl(this.scope))}.${unsafe}`,
+			),
 		};
 	}
 
 	private hintFor(call: ApiCall, status: number, reason: string): string {
 		if (status === 401) return 'Check the API key in the Assistable API credential.';
 		if (status === 403) return call.forbiddenHint ?? '';
-		if (status === 404 && /route/i.test(reason)) return 'Check that the Base URL in the credential ends with /v2.';
+		if (status === 404 && /route/i.test(reason))
+			return 'Check that the Base URL in the credential ends with /v2.';
 		if (status === 404) return call.notFound?.hint ?? '';
 		if (status === 429) return 'Lower Concurrency or set Requests per Second in the node options.';
 		return '';
 	}
 
-	private apiError(itemIndex: number, message: string, description: string, status?: number): NodeApiError {
+	private apiError(
+		itemIndex: number,
+		message: string,
+		description: string,
+		status?: number,
+	): NodeApiError {
 		const httpCode = status ? String(status) : undefined;
-		return new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, { message, description, httpCode, itemIndex });
+		return new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, {
+			message,
+			description,
+			httpCode,
+			itemIndex,
+		});
 	}
 }
 

@@ -17,12 +17,14 @@ const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /** Shows a user's value in a message without flooding it. */
 export function quote(value: unknown): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -51,33 +53,55 @@ export function parseText(value: unknown, parameter: string): string | undefined
 	if (isBlank(value)) return undefined;
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	throw new InputError(parameter, `${parameter} must be text, not ${quote(value)}`, 'Map a text value.');
+	throw new InputError(
+		parameter,
+		`${parameter} must be text, not ${quote(value)}`,
+		'Map a text value.',
+	);
 }
 
 /**
  * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a number
  * without `+` needs the Default Country option.
  */
-export function parsePhone(value: unknown, parameter = 'Phone Number', defaultCountry?: CountryCode): string | undefined {
+export function parsePhone(
+	value: unknown,
+	parameter = 'Phone Number',
+	defaultCountry?: CountryCode,
+): string | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
 	const reading = readPhone(text, defaultCountry);
 	if (reading.ok) return reading.e164;
 	const hints = {
-		'not-a-number': 'Use digits, spaces, dashes, dots or parentheses only, e.g. +14155550101 (no letters or extensions).',
-		'needs-country': 'Write it with + and the country code, e.g. +14155550101, or set the Default Country option (e.g. US) for numbers written without it.',
-		impossible: 'Check the number of digits for its country, e.g. +14155550101 or +44 20 7946 0958.',
+		'not-a-number':
+			'Use digits, spaces, dashes, dots or parentheses only, e.g. +14155550101 (no letters or extensions).',
+		'needs-country':
+			'Write it with + and the country code, e.g. +14155550101, or set the Default Country option (e.g. US) for numbers written without it.',
+		impossible:
+			'Check the number of digits for its country, e.g. +14155550101 or +44 20 7946 0958.',
 	};
-	throw new InputError(parameter, `${parameter} ${quote(value)} is not a valid phone number`, hints[reading.reason]);
+	throw new InputError(
+		parameter,
+		`${parameter} ${quote(value)} is not a valid phone number`,
+		hints[reading.reason],
+	);
 }
 
 /** The Default Country option: an ISO 3166 alpha-2 code such as US; undefined when not set. */
-export function parseDefaultCountry(value: unknown, parameter = 'Default Country'): CountryCode | undefined {
+export function parseDefaultCountry(
+	value: unknown,
+	parameter = 'Default Country',
+): CountryCode | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
 	const country = phoneCountry(text);
 	if (!country) {
-		throw new InputError(parameter, `${parameter} ${quote(value)} is not a country code`, 'Use a two-letter ISO 3166 code, e.g. US, GB or DE.');
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is not a country code`,
+			'Use a two-letter ISO 3166 code, e.g. US, GB or DE.',
+		);
 	}
 	return country;
 }

@@ -35,7 +35,10 @@ export async function getContact(
 	contactId: string,
 	itemIndex: number,
 ): Promise<Contact> {
-	const body = await transport.request(contactEndpoints.get, { ...byContact(contactId), itemIndex });
+	const body = await transport.request(contactEndpoints.get, {
+		...byContact(contactId),
+		itemIndex,
+	});
 	return asContact(transport, body, itemIndex, contactId);
 }
 

@@ -18,17 +18,27 @@ function parseJsonText(text: string): unknown {
 }
 
 /** The value as the API should get it; undefined when there is nothing to send (the key is omitted). */
-export function customFieldValue(value: unknown, key: string, parameter = 'Custom Fields'): CustomFieldValue | undefined {
+export function customFieldValue(
+	value: unknown,
+	key: string,
+	parameter = 'Custom Fields',
+): CustomFieldValue | undefined {
 	const refuse = (what: string, hint: string): never => {
 		throw new InputError(parameter, `Custom field ${quote(key)} ${what}`, hint);
 	};
 	if (value === undefined) return undefined;
 	if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
 	if (typeof value === 'number') {
-		return Number.isFinite(value) ? value : refuse(`is ${value}, which cannot be sent`, 'Map a finite number, or text.');
+		return Number.isFinite(value)
+			? value
+			: refuse(`is ${value}, which cannot be sent`, 'Map a finite number, or text.');
 	}
 	if (typeof value === 'bigint') return value.toString();
-	if (typeof value !== 'object') return refuse(`is a ${typeof value}, which cannot be sent`, 'Map text, a number, true/false or null.');
+	if (typeof value !== 'object')
+		return refuse(
+			`is a ${typeof value}, which cannot be sent`,
+			'Map text, a number, true/false or null.',
+		);
 	// Dates (JavaScript or Luxon, e.g. {{ $now }}) are sent as their ISO text, as JSON would.
 	const toJSON = (value as { toJSON?: unknown }).toJSON;
 	if (typeof toJSON === 'function') return customFieldValue(toJSON.call(value), key, parameter);
@@ -36,7 +46,10 @@ export function customFieldValue(value: unknown, key: string, parameter = 'Custo
 		return value.map((entry, index) => {
 			const item = customFieldValue(entry, key, parameter);
 			return item === undefined
-				? refuse(`has no value at position ${index + 1} of its list`, 'Remove the empty entry, or map null.')
+				? refuse(
+						`has no value at position ${index + 1} of its list`,
+						'Remove the empty entry, or map null.',
+					)
 				: item;
 		});
 	}
@@ -49,8 +62,17 @@ export function customFieldValue(value: unknown, key: string, parameter = 'Custo
 }
 
 /** defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype. */
-function setKey(target: Record<string, CustomFieldValue>, key: string, value: CustomFieldValue): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+function setKey(
+	target: Record<string, CustomFieldValue>,
+	key: string,
+	value: CustomFieldValue,
+): void {
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 interface CustomFieldEntry {
@@ -72,7 +94,11 @@ export function parseCustomFields(
 	const add = (key: unknown, value: unknown, label: string) => {
 		const name = typeof key === 'string' ? key.trim() : typeof key === 'number' ? String(key) : '';
 		if (name === '') {
-			throw new InputError(parameter, `Custom field ${label} has an empty key`, `Fill in the Key of custom field ${label}, or remove that field.`);
+			throw new InputError(
+				parameter,
+				`Custom field ${label} has an empty key`,
+				`Fill in the Key of custom field ${label}, or remove that field.`,
+			);
 		}
 		const typed = customFieldValue(value, name, parameter);
 		if (typed === undefined) return;

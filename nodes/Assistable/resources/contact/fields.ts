@@ -18,8 +18,13 @@ export const defaultCountryOption: INodeProperties = {
 };
 
 /** The item's Default Country option; undefined when not set. */
-export function readDefaultCountry(ctx: IExecuteFunctions, itemIndex: number): CountryCode | undefined {
-	return parseDefaultCountry((ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry);
+export function readDefaultCountry(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): CountryCode | undefined {
+	return parseDefaultCountry(
+		(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry,
+	);
 }
 
 /** Append Tags, for the operations that update a contact (Update, Create or Update). */
@@ -41,14 +46,27 @@ export const contactFieldOptions: INodeProperties[] = [
 		placeholder: 'Add Custom Field',
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: 'Custom data points to set. What you type is sent as text; an expression that gives a number, true/false, null, a list or an object sends that value.',
+		description:
+			'Custom data points to set. What you type is sent as text; an expression that gives a number, true/false, null, a list or an object sends that value.',
 		options: [
 			{
 				displayName: 'Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'e.g. plan' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. pro' },
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. plan',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. pro',
+					},
 				],
 			},
 		],
@@ -58,7 +76,8 @@ export const contactFieldOptions: INodeProperties[] = [
 		name: 'customFieldsJson',
 		type: 'json',
 		default: '{}',
-		description: 'Custom fields as one JSON object, e.g. mapped from a previous node. Each value is sent as given ("94103" stays text); keys without a value are left out. Entries under Custom Fields win on the same key.',
+		description:
+			'Custom fields as one JSON object, e.g. mapped from a previous node. Each value is sent as given ("94103" stays text); keys without a value are left out. Entries under Custom Fields win on the same key.',
 	},
 	{
 		displayName: 'Email',
@@ -85,7 +104,8 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. +14155550101',
 		default: '',
-		description: 'Sent in E.164 (+442079460958). Write it with + and the country code, or set the Default Country option for numbers without it.',
+		description:
+			'Sent in E.164 (+442079460958). Write it with + and the country code, or set the Default Country option for numbers without it.',
 	},
 	{
 		displayName: 'Remove Tags',
@@ -101,12 +121,16 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. vip, webinar',
 		default: '',
-		description: 'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
+		description:
+			'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
 	},
 ];
 
 /** Validated changes from an Update Fields / Contact Fields collection. */
-export function parseContactChanges(fields: IDataObject, defaultCountry?: CountryCode): ContactChanges {
+export function parseContactChanges(
+	fields: IDataObject,
+	defaultCountry?: CountryCode,
+): ContactChanges {
 	const changes: ContactChanges = { fields: {} };
 	const firstName = parseText(fields.firstName, 'First Name');
 	const lastName = parseText(fields.lastName, 'Last Name');

@@ -4,19 +4,30 @@ import type { ItemPlan } from '../../shared/operation';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import { defaultCountryOption } from './fields';
-import { MATCH_BY_ID_EMAIL_OR_PHONE, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
+import {
+	MATCH_BY_ID_EMAIL_OR_PHONE,
+	matchFields,
+	matchIdentities,
+	matchLocations,
+	readMatch,
+	resolveMatch,
+} from './match';
 import { readContact } from './write';
 
 const scope = { resource: 'contact', operation: 'get' };
 
 export const description: INodeProperties[] = [
-	...displayFor(scope, [MATCH_BY_ID_EMAIL_OR_PHONE, ...matchFields(['id', 'email', 'phone'], true)]),
+	...displayFor(scope, [
+		MATCH_BY_ID_EMAIL_OR_PHONE,
+		...matchFields(['id', 'email', 'phone'], true),
+	]),
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
-	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify =
+		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),

@@ -4,7 +4,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ExecutionServices } from '../../shared/operation';
-import { InputError, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import {
+	InputError,
+	parseEmail,
+	parseLocationId,
+	parsePhone,
+	quote,
+} from '../../shared/validation';
 import { parseContactId } from './validation';
 import { readDefaultCountry } from './fields';
 
@@ -15,8 +21,16 @@ export type Match =
 
 const BY_OPTIONS: Record<'id' | MatchBy, INodePropertyOptions> = {
 	id: { name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
-	email: { name: 'Email', value: 'email', description: 'The email address, within a location (case-insensitive)' },
-	phone: { name: 'Phone', value: 'phone', description: 'The phone number, within a location (compared in E.164)' },
+	email: {
+		name: 'Email',
+		value: 'email',
+		description: 'The email address, within a location (case-insensitive)',
+	},
+	phone: {
+		name: 'Phone',
+		value: 'phone',
+		description: 'The phone number, within a location (compared in E.164)',
+	},
 };
 
 export const LOCATION_ID_FIELD: INodeProperties = {
@@ -62,7 +76,8 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			required: true,
 			default: '',
 			placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
-			description: "The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
+			description:
+				"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
 			displayOptions: show({ matchBy: ['id'] }),
 		});
 	}
@@ -85,7 +100,8 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			required: true,
 			default: '',
 			placeholder: 'e.g. +14155550101',
-			description: 'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
+			description:
+				'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
 			displayOptions: show({ matchBy: ['phone'] }),
 		},
 	);
@@ -95,7 +111,11 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			name: 'onNoMatch',
 			type: 'options',
 			options: [
-				{ name: 'Fail the Item', value: 'error', description: 'The item fails with a clear message' },
+				{
+					name: 'Fail the Item',
+					value: 'error',
+					description: 'The item fails with a clear message',
+				},
 				{ name: 'Skip the Item', value: 'skip', description: 'The item produces no output' },
 			],
 			default: 'error',
@@ -107,17 +127,30 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 }
 
 /** Reads and validates the match parameters of one item. */
-export function readMatch(ctx: IExecuteFunctions, itemIndex: number, defaultBy: 'id' | MatchBy): Match {
+export function readMatch(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	defaultBy: 'id' | MatchBy,
+): Match {
 	const by = ctx.getNodeParameter('matchBy', itemIndex, defaultBy) as 'id' | MatchBy;
-	if (by === 'id') return { by, contactId: parseContactId(ctx.getNodeParameter('contactId', itemIndex)) };
+	if (by === 'id')
+		return { by, contactId: parseContactId(ctx.getNodeParameter('contactId', itemIndex)) };
 	const locationId = parseLocationId(ctx.getNodeParameter('locationId', itemIndex, ''));
 	const value =
 		by === 'email'
 			? parseEmail(ctx.getNodeParameter('matchEmail', itemIndex, ''), 'Email to Match')
-			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match', readDefaultCountry(ctx, itemIndex));
+			: parsePhone(
+					ctx.getNodeParameter('matchPhone', itemIndex, ''),
+					'Phone to Match',
+					readDefaultCountry(ctx, itemIndex),
+				);
 	if (value === undefined) {
 		const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
-		throw new InputError(label, `${label} is empty`, `Map the ${by} from the previous node, or match by another field.`);
+		throw new InputError(
+			label,
+			`${label} is empty`,
+			`Map the ${by} from the previous node, or match by another field.`,
+		);
 	}
 	const onNoMatch = ctx.getNodeParameter('onNoMatch', itemIndex, 'error') as 'error' | 'skip';
 	return { by, locationId, value, onNoMatch };
@@ -150,7 +183,10 @@ export async function resolveMatch(
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}${unread}`,
-			{ itemIndex, description: 'Check the value and the Location ID, or set If No Match to Skip the Item.' },
+			{
+				itemIndex,
+				description: 'Check the value and the Location ID, or set If No Match to Skip the Item.',
+			},
 		);
 	}
 	return undefined;
@@ -166,12 +202,21 @@ export async function unreadableMatch(
 	match: Extract<Match, { by: MatchBy }>,
 	itemIndex: number,
 ): Promise<{ count: number }> {
-	const skipped = await services.directory.skipped(match.locationId, match.by, match.value, itemIndex);
+	const skipped = await services.directory.skipped(
+		match.locationId,
+		match.by,
+		match.value,
+		itemIndex,
+	);
 	if (skipped.sameValue) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
-			{ itemIndex, description: 'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.' },
+			{
+				itemIndex,
+				description:
+					'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.',
+			},
 		);
 	}
 	return skipped;
@@ -187,7 +232,11 @@ export function severalMatches(
 	return new NodeOperationError(
 		ctx.getNode(),
 		`${ids.length} contacts in location ${quote(match.locationId)} have the ${match.by} ${quote(match.value)}: ${ids.join(', ')}`,
-		{ itemIndex, description: 'No contact was changed. Match by ID instead, or by a value only one contact has.' },
+		{
+			itemIndex,
+			description:
+				'No contact was changed. Match by ID instead, or by a value only one contact has.',
+		},
 	);
 }
 

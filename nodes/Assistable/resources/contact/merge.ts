@@ -56,12 +56,20 @@ export function buildContactWrite(
 ): ContactWrite {
 	const body: ContactWrite = { ...changes.fields };
 	if (changes.tags !== undefined || changes.removeTags !== undefined) {
-		body.tags = mergeTags(current?.tags ?? [], changes.tags, changes.removeTags, options.appendTags);
+		body.tags = mergeTags(
+			current?.tags ?? [],
+			changes.tags,
+			changes.removeTags,
+			options.appendTags,
+		);
 	}
 	if (changes.customFields !== undefined) {
 		body.custom_fields =
 			options.keepCustomFields && current
-				? { ...(current.custom_fields as Record<string, CustomFieldValue> | undefined), ...changes.customFields }
+				? {
+						...(current.custom_fields as Record<string, CustomFieldValue> | undefined),
+						...changes.customFields,
+					}
 				: { ...changes.customFields };
 	}
 	return body;
@@ -89,10 +97,14 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 			applied = want.every((tag) => got.has(tag)) && got.size === new Set(want).size;
 		} else if (key === 'custom_fields') {
 			const got = (actual ?? {}) as Record<string, unknown>;
-			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) => sameJson(got[name], v));
+			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) =>
+				sameJson(got[name], v),
+			);
 		} else if (key === 'email') {
 			// Compared the way addresses are matched: an API that lower-cases stored emails applied it.
-			applied = typeof actual === 'string' && actual.trim().toLowerCase() === String(value).trim().toLowerCase();
+			applied =
+				typeof actual === 'string' &&
+				actual.trim().toLowerCase() === String(value).trim().toLowerCase();
 		} else if (key === 'phone_number') {
 			// Compared in E.164: an API that stores the number formatted applied it.
 			applied = samePhone(actual, value);
@@ -114,5 +126,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 	if (keysA.length !== keysB.length) return false;
 	const recordA = a as Record<string, unknown>;
 	const recordB = b as Record<string, unknown>;
-	return keysA.every((key) => Object.prototype.hasOwnProperty.call(recordB, key) && sameJson(recordA[key], recordB[key]));
+	return keysA.every(
+		(key) =>
+			Object.prototype.hasOwnProperty.call(recordB, key) && sameJson(recordA[key], recordB[key]),
+	);
 }

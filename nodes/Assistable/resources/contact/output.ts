@@ -23,7 +23,8 @@ export function contactOutput(contact: Contact, simplify: boolean): IDataObject 
 	if (!simplify) return structuredClone(contact) as IDataObject;
 	const result: IDataObject = {};
 	for (const field of SIMPLE_FIELDS) {
-		if (field in contact) result[field] = structuredClone(contact[field]) as IDataObject[keyof IDataObject];
+		if (field in contact)
+			result[field] = structuredClone(contact[field]) as IDataObject[keyof IDataObject];
 	}
 	return result;
 }

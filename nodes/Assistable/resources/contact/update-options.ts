@@ -14,7 +14,7 @@ export const updateOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
+			'Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them',
 	},
 	{
 		displayName: 'Re-Check Tags After Write',
@@ -29,7 +29,8 @@ export const updateOptions: INodeProperties[] = [
 		name: 'verifyUpdate',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to fail the item when the returned contact does not show every field sent',
+		description:
+			'Whether to fail the item when the returned contact does not show every field sent',
 	},
 ];
 
@@ -37,7 +38,11 @@ export interface UpdateSettings extends WriteSettings {
 	simplify: boolean;
 }
 
-export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, appendTags: boolean): UpdateSettings {
+export function readUpdateSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	appendTags: boolean,
+): UpdateSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		appendTags,

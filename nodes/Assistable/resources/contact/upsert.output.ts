@@ -13,7 +13,12 @@ const CONTACT_AS_ITEM_VERSION = 1.1;
  * every other operation, the contact is the item, with `action` added next to its fields (the API's contact
  * has no field of that name).
  */
-export function upsertOutput(ctx: IExecuteFunctions, action: UpsertAction, contact: Contact, simplify: boolean): IDataObject {
+export function upsertOutput(
+	ctx: IExecuteFunctions,
+	action: UpsertAction,
+	contact: Contact,
+	simplify: boolean,
+): IDataObject {
 	const json = contactOutput(contact, simplify);
 	if (ctx.getNode().typeVersion < CONTACT_AS_ITEM_VERSION) return { action, contact: json };
 	return { ...json, action };

@@ -38,7 +38,12 @@ export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefi
 	};
 	if (typeof value === 'number') return Number.isFinite(value) ? [String(value)] : refuse(value);
 	if (typeof value === 'string') {
-		const tags = uniqueTags(value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''));
+		const tags = uniqueTags(
+			value
+				.split(',')
+				.map((tag) => tag.trim())
+				.filter((tag) => tag !== ''),
+		);
 		return tags.length ? tags : undefined;
 	}
 	if (!Array.isArray(value)) return refuse(value);

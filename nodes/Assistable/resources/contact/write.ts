@@ -57,8 +57,15 @@ function contactKey(services: ExecutionServices, contactId: string): string {
 }
 
 /** Keeps this process's lookups of the contact's location true after a write. */
-export function recordWrite(services: ExecutionServices, contact: Contact, locationId?: string): void {
-	const location = typeof contact.location_id === 'string' && contact.location_id ? contact.location_id : locationId;
+export function recordWrite(
+	services: ExecutionServices,
+	contact: Contact,
+	locationId?: string,
+): void {
+	const location =
+		typeof contact.location_id === 'string' && contact.location_id
+			? contact.location_id
+			: locationId;
 	if (location) services.directory.record(location, contact);
 }
 
@@ -68,7 +75,10 @@ function createKey(services: ExecutionServices, locationId: string, identity: st
 
 /** The identities of the email / phone a write sets. */
 export function changeIdentities(changes: ContactChanges): string[] {
-	const set = [identityOf('email', changes.fields.email), identityOf('phone', changes.fields.phone_number)];
+	const set = [
+		identityOf('email', changes.fields.email),
+		identityOf('phone', changes.fields.phone_number),
+	];
 	return set.filter((identity): identity is string => identity !== undefined);
 }
 
@@ -123,30 +133,45 @@ export async function writeContact(
 	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 	lease.data = undefined;
 	const contact = await updateContact(services.transport, contactId, write, itemIndex, {
-		onUnknownOutcome: () => coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
+		onUnknownOutcome: () =>
+			coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
 	});
 	lease.data = { contact, at: Date.now() };
 	if (settings.verify) {
 		const missing = unappliedFields(write, contact);
 		if (missing.length) {
-			throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
-				itemIndex,
-				description:
-					'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Assistable did not apply: ${missing.join(', ')}`,
+				{
+					itemIndex,
+					description:
+						'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
+				},
+			);
 		}
 	}
 	return { contact, write };
 }
 
 /** A request after a successful write failed: say that the write is in, and what was not checked. */
-function afterWriteFailure(ctx: IExecuteFunctions, error: unknown, what: string, remedy: string, itemIndex: number): unknown {
+function afterWriteFailure(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	what: string,
+	remedy: string,
+	itemIndex: number,
+): unknown {
 	if (error instanceof NodeOperationError && error.context.checked) return error;
 	const cause = error as { message?: string; description?: string | null };
-	const failure = new NodeOperationError(ctx.getNode(), `${what}: ${cause.message ?? String(error)}`, {
-		itemIndex,
-		description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
-	});
+	const failure = new NodeOperationError(
+		ctx.getNode(),
+		`${what}: ${cause.message ?? String(error)}`,
+		{
+			itemIndex,
+			description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
+		},
+	);
 	return failure;
 }
 
@@ -182,8 +207,12 @@ export function tagCheckAfter(
 	itemIndex: number,
 ): () => Promise<Contact | undefined> {
 	const key = contactKey(services, contactId);
-	const expectation =
-		expectations.get(key) ?? { present: new Set(), absent: new Set(), writes: new Map(), checkedThrough: 0 };
+	const expectation = expectations.get(key) ?? {
+		present: new Set(),
+		absent: new Set(),
+		writes: new Map(),
+		checkedThrough: 0,
+	};
 	expectations.set(key, expectation);
 	if (!appendTags && changes.tags !== undefined) {
 		expectation.present = new Set(write.tags);
@@ -203,12 +232,21 @@ export function tagCheckAfter(
 
 	return async () => {
 		try {
-			return await checkTags(ctx, services, contactId, expectation, sequence, itemIndex).catch((error: unknown) => {
-				throw afterWriteFailure(ctx, error, 'The update was applied, but re-checking its tags failed', 'turn off Re-Check Tags After Write', itemIndex);
-			});
+			return await checkTags(ctx, services, contactId, expectation, sequence, itemIndex).catch(
+				(error: unknown) => {
+					throw afterWriteFailure(
+						ctx,
+						error,
+						'The update was applied, but re-checking its tags failed',
+						'turn off Re-Check Tags After Write',
+						itemIndex,
+					);
+				},
+			);
 		} finally {
 			expectation.writes.delete(sequence);
-			if (expectation.writes.size === 0 && expectations.get(key) === expectation) expectations.delete(key);
+			if (expectation.writes.size === 0 && expectations.get(key) === expectation)
+				expectations.delete(key);
 		}
 	};
 }
@@ -237,7 +275,8 @@ async function checkTags(
 				// Writes made a full check delay before this read are covered by it.
 				const coveredUntil = readAt - checkDelayBase(services);
 				for (const [seq, at] of expectation.writes) {
-					if (at <= coveredUntil) expectation.checkedThrough = Math.max(expectation.checkedThrough, seq);
+					if (at <= coveredUntil)
+						expectation.checkedThrough = Math.max(expectation.checkedThrough, seq);
 				}
 				return 'kept';
 			}
@@ -253,10 +292,14 @@ async function checkTags(
 			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
 			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
 		].filter(Boolean);
-		const error = new NodeOperationError(ctx.getNode(), `Another writer kept changing the contact's tags (${parts.join('; ')})`, {
-			itemIndex,
-			description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
-		});
+		const error = new NodeOperationError(
+			ctx.getNode(),
+			`Another writer kept changing the contact's tags (${parts.join('; ')})`,
+			{
+				itemIndex,
+				description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
+			},
+		);
 		error.context.checked = true;
 		throw error;
 	}
@@ -272,7 +315,11 @@ export async function createContact(
 	changes: ContactChanges,
 	itemIndex: number,
 ): Promise<Contact> {
-	const write = buildContactWrite({ ...changes, removeTags: undefined }, { appendTags: false, keepCustomFields: false }, undefined);
+	const write = buildContactWrite(
+		{ ...changes, removeTags: undefined },
+		{ appendTags: false, keepCustomFields: false },
+		undefined,
+	);
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
 			const until = Date.now() + doubtWindow(services);
@@ -297,8 +344,11 @@ export async function idsBeforeCreate(
 	itemIndex: number,
 ): Promise<string[]> {
 	const identity = identityOf(by, value);
-	const doubtEnds = identity ? coordinator.doubtfulCreates.get(createKey(services, locationId, identity)) : undefined;
-	if (doubtEnds === undefined) return await services.directory.find(locationId, by, value, itemIndex);
+	const doubtEnds = identity
+		? coordinator.doubtfulCreates.get(createKey(services, locationId, identity))
+		: undefined;
+	if (doubtEnds === undefined)
+		return await services.directory.find(locationId, by, value, itemIndex);
 	await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
 	return await services.directory.findFresh(locationId, by, value, doubtEnds, itemIndex);
 }
@@ -319,9 +369,17 @@ export function duplicateCheckAfter(
 	const since = Date.now();
 	return async () => {
 		await sleep(checkDelay(services), services.signal);
-		const ids = await services.directory.findFresh(locationId, by, value, since, itemIndex).catch((error: unknown) => {
-			throw afterWriteFailure(ctx, error, `Contact ${created.id} was created, but checking for a duplicate failed`, 'check Assistable for a second contact with this ' + by, itemIndex);
-		});
+		const ids = await services.directory
+			.findFresh(locationId, by, value, since, itemIndex)
+			.catch((error: unknown) => {
+				throw afterWriteFailure(
+					ctx,
+					error,
+					`Contact ${created.id} was created, but checking for a duplicate failed`,
+					'check Assistable for a second contact with this ' + by,
+					itemIndex,
+				);
+			});
 		if (!ids.includes(created.id)) ids.push(created.id);
 		if (ids.length < 2) return;
 		const error = new NodeOperationError(
