@@ -8,8 +8,8 @@ import type {
 
 /**
  * The Base URL for the credential test, refused like the node refuses it: https, or plain http to
- * localhost / 127.x / [::1] only. Anything else becomes text that is not a URL, so the test fails before
- * any connection is made and the key is never sent.
+ * localhost / 127.x / [::1] only. Anything else becomes text that is not a URL, so the test fails
+ * before any connection is made and the key is never sent.
  */
 const TEST_BASE_URL =
 	'={{ /^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl) ? $credentials.baseUrl : "Base URL refused (https only, plain http only for localhost)" }}';
@@ -60,8 +60,8 @@ export class AssistableApi implements ICredentialType {
 		},
 	};
 
-	// The v2 API has no "who am I" endpoint. Reading a contact that cannot exist is free of side effects:
-	// a valid key gets 404 (accepted), a bad key 401, a key without access 403.
+	// The v2 API has no "who am I" endpoint. Reading a contact that cannot exist is free of side
+	// effects: a valid key gets 404 (accepted), a bad key 401, a key without access 403.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: TEST_BASE_URL,

@@ -16,9 +16,10 @@ const resources: Record<string, Record<string, OperationModule>> = { contact: co
 type NodeError = NodeApiError | NodeOperationError;
 
 /**
- * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of any
- * execution in this process) sharing its emails / phones, resolves its contact, queues for that contact,
- * then runs within the concurrency limit. Checks that follow a write run after its locks are released.
+ * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of
+ * any execution in this process) sharing its emails / phones, resolves its contact, queues for that
+ * contact, then runs within the concurrency limit. Checks that follow a write run after its locks
+ * are released.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

@@ -1,6 +1,6 @@
 /**
- * State shared by every execution of every Assistable node in this n8n process (n8n loads a package's
- * module once per process). Keys are dropped as soon as nothing holds or waits on them.
+ * State shared by every execution of every Assistable node in this n8n process (n8n loads a
+ * package's module once per process). Keys are dropped as soon as nothing holds or waits on them.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -21,7 +21,9 @@ function abortReason(signal: AbortSignal): unknown {
 	return signal.reason ?? new Error('The execution was cancelled');
 }
 
-/** FIFO locks by key. A waiter is registered when `acquire` is called, so call order is grant order. */
+/**
+ * FIFO locks by key. A waiter is registered when `acquire` is called, so call order is grant order.
+ */
 class KeyedLocks<T = unknown> {
 	private readonly entries = new Map<string, Entry<T>>();
 
@@ -57,8 +59,9 @@ class KeyedLocks<T = unknown> {
 	}
 
 	/**
-	 * Acquires several keys in one global order (sorted), so two holders never wait on each other. The
-	 * result releases the keys `keep` does not name (all of them without `keep`); call it again for the rest.
+	 * Acquires several keys in one global order (sorted), so two holders never wait on each other.
+	 * The result releases the keys `keep` does not name (all of them without `keep`); call it again
+	 * for the rest.
 	 */
 	async acquireAll(
 		keys: string[],
@@ -138,7 +141,10 @@ class ExpiringMarks {
 	}
 }
 
-/** Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all executions. */
+/**
+ * Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all
+ * executions.
+ */
 class RateGates {
 	private readonly gates = new Map<
 		string,

@@ -10,8 +10,8 @@ export interface OperationScope {
 }
 
 /**
- * The fields, shown only for the operation; a field's own conditions (e.g. `matchBy`) are kept after the
- * resource and operation.
+ * The fields, shown only for the operation; a field's own conditions (e.g. `matchBy`) are kept
+ * after the resource and operation.
  */
 export function displayFor(scope: OperationScope, fields: INodeProperties[]): INodeProperties[] {
 	return fields.map((field) => ({

@@ -5,7 +5,10 @@ import { phoneKey } from './phone';
 import type { AssistableTransport } from './transport';
 import type { Contact } from '../resources/contact/types';
 
-/** A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of contacts. */
+/**
+ * A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of
+ * contacts.
+ */
 class IdentityIndex {
 	private readonly ids = {
 		email: new Map<string, Set<string>>(),
@@ -62,7 +65,9 @@ class IdentityIndex {
 	}
 }
 
-/** One load of a location's index, shared by the executions of this process using the same API key. */
+/**
+ * One load of a location's index, shared by the executions of this process using the same API key.
+ */
 interface LiveIndex {
 	keyScope: string;
 	startedAt: number;
@@ -75,15 +80,21 @@ interface LiveIndex {
 	pending: Contact[];
 }
 
-/** An index started this recently is reused by a new execution instead of loading the list again. */
+/**
+ * An index started this recently is reused by a new execution instead of loading the list again.
+ */
 const REUSE_WITHIN_MS = 2_000;
 
 /**
- * Process-wide: the live indexes of each location (by base URL + location). Every create or change made by
- * any execution of the process is recorded into all of them, so a lookup sees this process's writes.
+ * Process-wide: the live indexes of each location (by base URL + location). Every create or change
+ * made by any execution of the process is recorded into all of them, so a lookup sees this
+ * process's writes.
  */
 const liveIndexes = new Map<string, Set<LiveIndex>>();
-/** Process-wide: list loads made for freshness checks, shared by checks that start while one is under way. */
+/**
+ * Process-wide: list loads made for freshness checks, shared by checks that start while one is
+ * under way.
+ */
 const freshLoads = new Map<
 	string,
 	{ startedAt: number; users: number; ready: Promise<IdentityIndex> }
@@ -105,8 +116,9 @@ export function directoryLoad(): { liveIndexes: number; freshLoads: number } {
 }
 
 /**
- * An execution's view of locations: email / phone lookups through the process-wide indexes, and, for Get
- * Many, the contact list itself (requested once per location per execution, kept only for this execution).
+ * An execution's view of locations: email / phone lookups through the process-wide indexes, and,
+ * for Get Many, the contact list itself (requested once per location per execution, kept only for
+ * this execution).
  */
 export class LocationDirectory {
 	private readonly used = new Map<string, Promise<LiveIndex>>();
@@ -155,7 +167,8 @@ export class LocationDirectory {
 			async (error) => {
 				releaseLive(scope, chosen);
 				if (chosen.loader === this) throw error;
-				// Another execution's failed (e.g. cancelled) load is not this one's answer: load once more.
+				// Another execution's failed (e.g. cancelled) load is not this one's answer: load once
+				// more.
 				this.used.delete(locationId);
 				return await this.join(locationId, itemIndex, false);
 			},
@@ -165,22 +178,27 @@ export class LocationDirectory {
 		return joined;
 	}
 
-	/** Loads the indexes of these locations, each once; failures surface on the items that use them. */
+	/**
+	 * Loads the indexes of these locations, each once; failures surface on the items that use them.
+	 */
 	async preload(locations: Iterable<{ locationId: string; itemIndex: number }>): Promise<void> {
 		await Promise.allSettled(
 			[...locations].map(({ locationId, itemIndex }) => this.join(locationId, itemIndex)),
 		);
 	}
 
-	/** IDs of the location's contacts with that email or phone, as of the list plus this process's writes. */
+	/**
+	 * IDs of the location's contacts with that email or phone, as of the list plus this process's
+	 * writes.
+	 */
 	async find(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<string[]> {
 		const live = await this.join(locationId, itemIndex);
 		return (await live.ready).find(by, value);
 	}
 
 	/**
-	 * How many entries of the location's list were left out of the lookups for their shape, and whether one
-	 * of them has this email or phone (then "no match" is not certain).
+	 * How many entries of the location's list were left out of the lookups for their shape, and
+	 * whether one of them has this email or phone (then "no match" is not certain).
 	 */
 	async skipped(
 		locationId: string,
@@ -225,7 +243,10 @@ export class LocationDirectory {
 		}
 	}
 
-	/** The location's list as the API returned it, every entry included (for Get Many; one request per location). */
+	/**
+	 * The location's list as the API returned it, every entry included (for Get Many; one request per
+	 * location).
+	 */
 	contacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		let list = this.lists.get(locationId);
 		if (!list) {

@@ -23,8 +23,9 @@ export function pathValues(endpoint: Endpoint, params: Record<string, string>): 
 }
 
 /**
- * The raw (still encoded) values of the placeholders when `segments` (a path after the base URL, split on
- * '/') matches the endpoint's path; undefined otherwise. A placeholder never matches an empty segment.
+ * The raw (still encoded) values of the placeholders when `segments` (a path after the base URL,
+ * split on '/') matches the endpoint's path; undefined otherwise. A placeholder never matches an
+ * empty segment.
  */
 export function matchPath(
 	endpoint: Endpoint,

@@ -1,6 +1,6 @@
 /**
- * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more digits
- * than a double keeps) is returned as its text, digit for digit.
+ * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more
+ * digits than a double keeps) is returned as its text, digit for digit.
  */
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -48,7 +48,10 @@ const requestOptionFields: INodeProperties[] = [
 	},
 ];
 
-/** An Options collection's entries plus the request options, in alphabetical order (n8n's convention). */
+/**
+ * An Options collection's entries plus the request options, in alphabetical order (n8n's
+ * convention).
+ */
 export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
 	return [...options, ...requestOptionFields].sort((a, b) =>
 		a.displayName.localeCompare(b.displayName),

@@ -88,12 +88,18 @@ interface Failure {
 	rateLimited?: boolean;
 	/** Seconds or HTTP date from Retry-After, in ms. */
 	retryAfterMs?: number;
-	/** The request may have been applied by the server (it reached it, and no definite answer came back). */
+	/**
+	 * The request may have been applied by the server (it reached it, and no definite answer came
+	 * back).
+	 */
 	unknownOutcome?: boolean;
 	error: NodeApiError;
 }
 
-/** Answers after which a write may still have been applied (a gateway or the server gave up mid-way). */
+/**
+ * Answers after which a write may still have been applied (a gateway or the server gave up
+ * mid-way).
+ */
 const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
 
 function isLoopback(hostname: string): boolean {
@@ -102,7 +108,10 @@ function isLoopback(hostname: string): boolean {
 
 /** The one place that talks HTTP to Assistable: auth, retries, rate limiting, error mapping. */
 export class AssistableTransport {
-	/** The API key's pacing scope: base URL + a hash of the key (the key itself is never kept as a name). */
+	/**
+	 * The API key's pacing scope: base URL + a hash of the key (the key itself is never kept as a
+	 * name).
+	 */
 	readonly keyScope: string;
 
 	private constructor(
@@ -184,7 +193,10 @@ export class AssistableTransport {
 		);
 	}
 
-	/** Sends one request to the endpoint (retried as its retry safety allows); the answer's parsed JSON. */
+	/**
+	 * Sends one request to the endpoint (retried as its retry safety allows); the answer's parsed
+	 * JSON.
+	 */
 	async request(endpoint: Endpoint, spec: RequestSpec): Promise<unknown> {
 		return await this.call({ ...spec, endpoint, method: endpoint.method });
 	}
@@ -405,8 +417,9 @@ export class AssistableTransport {
 }
 
 /**
- * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values that URL
- * parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which are never sent.
+ * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values
+ * that URL parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which
+ * are never sent.
  */
 export function pathSegment(value: string): string | undefined {
 	const encoded = encodeURIComponent(value);
@@ -421,7 +434,10 @@ function safeDecode(text: string): string {
 	}
 }
 
-/** A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or hash. */
+/**
+ * A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or
+ * hash.
+ */
 function displayUrl(raw: string): string {
 	try {
 		const url = new URL(raw);

@@ -61,8 +61,8 @@ export function parseText(value: unknown, parameter: string): string | undefined
 }
 
 /**
- * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a number
- * without `+` needs the Default Country option.
+ * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a
+ * number without `+` needs the Default Country option.
  */
 export function parsePhone(
 	value: unknown,

@@ -3,8 +3,9 @@ import type { CustomFieldValue } from './types';
 import { InputError, quote } from '../../shared/validation';
 
 /**
- * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number, a
- * boolean or null only when the value is one; lists and objects as JSON values; `undefined` omitted.
+ * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number,
+ * a boolean or null only when the value is one; lists and objects as JSON values; `undefined`
+ * omitted.
  */
 
 const INVALID_JSON = Symbol('invalid JSON');
@@ -17,7 +18,9 @@ function parseJsonText(text: string): unknown {
 	}
 }
 
-/** The value as the API should get it; undefined when there is nothing to send (the key is omitted). */
+/**
+ * The value as the API should get it; undefined when there is nothing to send (the key is omitted).
+ */
 export function customFieldValue(
 	value: unknown,
 	key: string,
@@ -61,7 +64,9 @@ export function customFieldValue(
 	return object;
 }
 
-/** defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype. */
+/**
+ * defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype.
+ */
 function setKey(
 	target: Record<string, CustomFieldValue>,
 	key: string,
@@ -81,8 +86,9 @@ interface CustomFieldEntry {
 }
 
 /**
- * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text, or an
- * object from an expression). Entries of the list win on the same key. Undefined when nothing is set.
+ * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text,
+ * or an object from an expression). Entries of the list win on the same key. Undefined when nothing
+ * is set.
  */
 export function parseCustomFields(
 	list: unknown,

@@ -1,6 +1,7 @@
 /**
- * The contact endpoints of the v2 API: used by the node's contact calls (api.ts), the sandbox's router and
- * the fault matrix. Adding an endpoint here makes the sandbox route it (it still needs a handler there).
+ * The contact endpoints of the v2 API: used by the node's contact calls (api.ts), the sandbox's
+ * router and the fault matrix. Adding an endpoint here makes the sandbox route it (it still needs a
+ * handler there).
  */
 import type { Endpoint } from '../../shared/endpoint';
 

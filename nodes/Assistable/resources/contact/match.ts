@@ -161,8 +161,8 @@ export function matchLocations(match: Match): string[] | undefined {
 }
 
 /**
- * The ID of the one contact the match names; undefined when none does and the item is to be skipped.
- * Several matches are an error listing them: never update a random one.
+ * The ID of the one contact the match names; undefined when none does and the item is to be
+ * skipped. Several matches are an error listing them: never update a random one.
  */
 export async function resolveMatch(
 	ctx: IExecuteFunctions,
@@ -193,8 +193,9 @@ export async function resolveMatch(
 }
 
 /**
- * No readable contact has the value: fails when an entry of unexpected shape carries it (creating would
- * duplicate that contact, updating would merge onto an unreadable state); else says how many were skipped.
+ * No readable contact has the value: fails when an entry of unexpected shape carries it (creating
+ * would duplicate that contact, updating would merge onto an unreadable state); else says how many
+ * were skipped.
  */
 export async function unreadableMatch(
 	ctx: IExecuteFunctions,
@@ -222,7 +223,9 @@ export async function unreadableMatch(
 	return skipped;
 }
 
-/** Several contacts share the value: an error listing them all (the node never picks one at random). */
+/**
+ * Several contacts share the value: an error listing them all (the node never picks one at random).
+ */
 export function severalMatches(
 	ctx: IExecuteFunctions,
 	match: Extract<Match, { by: MatchBy }>,

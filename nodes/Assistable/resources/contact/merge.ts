@@ -16,8 +16,9 @@ export interface MergeOptions {
 }
 
 /**
- * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty Tags
- * list adds nothing when appending; with Append Tags off an empty list stays, to clear the contact's tags.
+ * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty
+ * Tags list adds nothing when appending; with Append Tags off an empty list stays, to clear the
+ * contact's tags.
  */
 export function withTagMode(changes: ContactChanges, appendTags: boolean): ContactChanges {
 	const tags = appendTags && changes.tags?.length === 0 ? undefined : changes.tags;

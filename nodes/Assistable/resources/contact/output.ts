@@ -16,8 +16,8 @@ const SIMPLE_FIELDS = [
 ] as const;
 
 /**
- * The contact as the API returned it, or reduced to its 10 most useful fields. Always a copy: output items
- * never share objects with each other or with this execution's state.
+ * The contact as the API returned it, or reduced to its 10 most useful fields. Always a copy:
+ * output items never share objects with each other or with this execution's state.
  */
 export function contactOutput(contact: Contact, simplify: boolean): IDataObject {
 	if (!simplify) return structuredClone(contact) as IDataObject;

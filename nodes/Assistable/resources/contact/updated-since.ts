@@ -3,9 +3,9 @@ import { DateTime } from 'luxon';
 import { InputError, quote } from '../../shared/validation';
 
 /**
- * Get Many's Updated Since as epoch ms. n8n's date picker stores a time without an offset: it is read in
- * the workflow's time zone (Settings → Timezone), so every server returns the same contacts. A value with
- * an offset (`Z`, `+02:00`) keeps it. Undefined when not set.
+ * Get Many's Updated Since as epoch ms. n8n's date picker stores a time without an offset: it is
+ * read in the workflow's time zone (Settings → Timezone), so every server returns the same
+ * contacts. A value with an offset (`Z`, `+02:00`) keeps it. Undefined when not set.
  */
 export function parseUpdatedSince(
 	value: unknown,

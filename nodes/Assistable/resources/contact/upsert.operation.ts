@@ -53,7 +53,10 @@ export const description: INodeProperties[] = [
 	optionsCollection(scope, updateOptions),
 ];
 
-/** Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version 1). */
+/**
+ * Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version
+ * 1).
+ */
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
@@ -79,7 +82,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 			...(contactId ? [] : matchIdentities(match)),
 			...changeIdentities(changes),
 		],
-		// Earlier items (of any execution of this process) with this email / phone are done: their creates show.
+		// Earlier items (of any execution of this process) with this email / phone are done: their
+		// creates show.
 		target: async (services) => {
 			const ids = await idsBeforeCreate(
 				services,

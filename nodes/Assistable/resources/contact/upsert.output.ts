@@ -9,9 +9,9 @@ export type UpsertAction = 'created' | 'updated' | 'found';
 const CONTACT_AS_ITEM_VERSION = 1.1;
 
 /**
- * Create or Update's output item. Node version 1 (saved workflows): `{ action, contact }`. From 1.1 on, like
- * every other operation, the contact is the item, with `action` added next to its fields (the API's contact
- * has no field of that name).
+ * Create or Update's output item. Node version 1 (saved workflows): `{ action, contact }`. From 1.1
+ * on, like every other operation, the contact is the item, with `action` added next to its fields
+ * (the API's contact has no field of that name).
  */
 export function upsertOutput(
 	ctx: IExecuteFunctions,

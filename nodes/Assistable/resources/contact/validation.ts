@@ -24,8 +24,9 @@ export function parseContactId(value: unknown, parameter = 'Contact ID'): string
 
 /**
  * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
- * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag is
- * "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off: clear them).
+ * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag
+ * is "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off:
+ * clear them).
  */
 export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
 	if (value === undefined || value === null) return undefined;

@@ -1,7 +1,7 @@
 /**
- * Writing a contact safely while other executions write it too: read-merge-write under the contact's
- * process-wide lease, waits after writes whose outcome is unknown, and the checks that run after a write
- * (tags still there; no duplicate created by another process).
+ * Writing a contact safely while other executions write it too: read-merge-write under the
+ * contact's process-wide lease, waits after writes whose outcome is unknown, and the checks that
+ * run after a write (tags still there; no duplicate created by another process).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
@@ -27,10 +27,15 @@ export interface WriteSettings extends MergeOptions {
 const ms = {
 	/** A merge builds on a state at most this old (or 2 round trips); older states are read again. */
 	stateAgeFloor: 250,
-	/** Checks re-read at least this long (or 4 round trips) after the write, jittered by up to half. */
+	/**
+	 * Checks re-read at least this long (or 4 round trips) after the write, jittered by up to half.
+	 */
 	checkDelayFloor: 100,
 	checkDelayCap: 5_000,
-	/** After a write whose outcome is unknown, the next write waits 2 request timeouts, within these bounds. */
+	/**
+	 * After a write whose outcome is unknown, the next write waits 2 request timeouts, within these
+	 * bounds.
+	 */
 	doubtFloor: 1_000,
 	doubtCap: 5_000,
 };
@@ -89,7 +94,9 @@ function recentState(services: ExecutionServices, lease: ContactLease): Contact 
 	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
 }
 
-/** The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left). */
+/**
+ * The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left).
+ */
 export async function readContact(
 	services: ExecutionServices,
 	contactId: string,
@@ -105,8 +112,9 @@ export async function readContact(
 }
 
 /**
- * Read (only when the merge needs it and no recent state is at hand), merge, PATCH, verify the fields.
- * A failed read sends no PATCH. Holds the contact's lease, so writes of this process never interleave.
+ * Read (only when the merge needs it and no recent state is at hand), merge, PATCH, verify the
+ * fields. A failed read sends no PATCH. Holds the contact's lease, so writes of this process never
+ * interleave.
  */
 export async function writeContact(
 	ctx: IExecuteFunctions,
@@ -154,7 +162,9 @@ export async function writeContact(
 	return { contact, write };
 }
 
-/** A request after a successful write failed: say that the write is in, and what was not checked. */
+/**
+ * A request after a successful write failed: say that the write is in, and what was not checked.
+ */
 function afterWriteFailure(
 	ctx: IExecuteFunctions,
 	error: unknown,
@@ -175,13 +185,18 @@ function afterWriteFailure(
 	return failure;
 }
 
-/** Tags this process's writes of a contact must leave on it (and off it), until their checks are done. */
+/**
+ * Tags this process's writes of a contact must leave on it (and off it), until their checks are
+ * done.
+ */
 interface TagExpectation {
 	present: Set<string>;
 	absent: Set<string>;
 	/** Writes not yet checked, with their sequence number and time. */
 	writes: Map<number, number>;
-	/** Writes up to this sequence number were seen in place by a check made late enough after them. */
+	/**
+	 * Writes up to this sequence number were seen in place by a check made late enough after them.
+	 */
 	checkedThrough: number;
 }
 
@@ -195,7 +210,8 @@ export function pendingTagChecks(): number {
 
 /**
  * Registers what a write meant for the tags; returns the check to run once the lease is released.
- * Later writes of this process supersede earlier ones: a replaced list or a removal is not re-added.
+ * Later writes of this process supersede earlier ones: a replaced list or a removal is not
+ * re-added.
  */
 export function tagCheckAfter(
 	ctx: IExecuteFunctions,
@@ -306,8 +322,9 @@ async function checkTags(
 }
 
 /**
- * POST create-contact; the new contact is recorded into this process's lookups of its location. A create
- * whose outcome is unknown marks its email / phone, so later creates of them look again first.
+ * POST create-contact; the new contact is recorded into this process's lookups of its location. A
+ * create whose outcome is unknown marks its email / phone, so later creates of them look again
+ * first.
  */
 export async function createContact(
 	services: ExecutionServices,
@@ -333,8 +350,9 @@ export async function createContact(
 }
 
 /**
- * The contacts with this email / phone, for a create-or-update decision. After a create whose outcome is
- * unknown, waits for it to land and asks a fresh list, so this process never creates the contact twice.
+ * The contacts with this email / phone, for a create-or-update decision. After a create whose
+ * outcome is unknown, waits for it to land and asks a fresh list, so this process never creates the
+ * contact twice.
  */
 export async function idsBeforeCreate(
 	services: ExecutionServices,
@@ -354,8 +372,9 @@ export async function idsBeforeCreate(
 }
 
 /**
- * After a create: another process may have created the same contact at the same time (there is no lock
- * across processes). A list requested a little later shows it; the item then fails naming every ID.
+ * After a create: another process may have created the same contact at the same time (there is no
+ * lock across processes). A list requested a little later shows it; the item then fails naming
+ * every ID.
  */
 export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
