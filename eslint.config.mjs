@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint';
 const n8nBase = { 'n8n-nodes-base': n8nNodesBase };
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'build/**', 'node_modules/**', '.runtime/**', 'coverage/**', 'test-artifacts/**', 'eslint.config.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'build/**',
+			'node_modules/**',
+			'.runtime/**',
+			'coverage/**',
+			'test-artifacts/**',
+			'eslint.config.mjs',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		extends: [tseslint.configs.recommended],

@@ -3,7 +3,9 @@ const path = require('path');
 const { task, src, dest } = require('gulp');
 
 // Copies the SVG icons next to the compiled code, where the `file:` icon paths point.
-task('build:icons', () => src(path.join('icons', '*.svg'), { encoding: false }).pipe(dest(path.join('dist', 'icons'))));
+task('build:icons', () =>
+	src(path.join('icons', '*.svg'), { encoding: false }).pipe(dest(path.join('dist', 'icons'))),
+);
 
 // Bundles the node into one file, so its dev dependencies (libphonenumber-js) ship inside dist: n8n allows
 // no runtime dependencies. Only n8n-workflow and luxon (both provided by n8n) stay outside. tsc's separate

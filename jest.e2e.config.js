@@ -7,14 +7,14 @@
  *   E2E_CHROMIUM=/usr/bin/chromium  browser binary
  */
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test/e2e'],
-  testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-  maxWorkers: 1,
-  testTimeout: 10 * 60 * 1000,
-  slowTestThreshold: 120,
-  verbose: true,
-  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.test.ts'],
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+	maxWorkers: 1,
+	testTimeout: 10 * 60 * 1000,
+	slowTestThreshold: 120,
+	verbose: true,
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -4,14 +4,14 @@
  * Figures go to test-artifacts/concurrency-<mode>.json.
  */
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test/queue'],
-  testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/queue/global-setup.ts',
-  maxWorkers: 1,
-  testTimeout: 5 * 60 * 1000,
-  slowTestThreshold: 120,
-  verbose: true,
-  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/queue'],
+	testMatch: ['**/*.test.ts'],
+	globalSetup: '<rootDir>/test/queue/global-setup.ts',
+	maxWorkers: 1,
+	testTimeout: 5 * 60 * 1000,
+	slowTestThreshold: 120,
+	verbose: true,
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -8,11 +8,14 @@ import type {
 
 /**
  * The Base URL for the credential test, refused like the node refuses it: https, or plain http to
- * localhost / 127.x / [::1] only. Anything else becomes text that is not a URL, so the test fails before
- * any connection is made and the key is never sent.
+ * localhost / 127.x / [::1] only. Anything else becomes text that is not a URL, so the test fails
+ * before any connection is made and the key is never sent.
  */
 const TEST_BASE_URL =
 	'={{ /^https:\\/\\//i.test($credentials.baseUrl) || /^http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test($credentials.baseUrl) ? $credentials.baseUrl : "Base URL refused (https only, plain http only for localhost)" }}';
+
+/** Assistable's v2 API; the node uses it too when the credential's Base URL is empty. */
+export const DEFAULT_BASE_URL = 'https://api.assistable.ai/v2';
 
 /** A contact ID that cannot exist: the credential test reads it to prove the key is accepted. */
 const CREDENTIAL_PROBE_CONTACT_ID = '00000000-0000-4000-8000-000000000000';
@@ -24,7 +27,8 @@ export class AssistableApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/assistable.svg', dark: 'file:../icons/assistable.dark.svg' };
 
-	documentationUrl = 'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md';
+	documentationUrl =
+		'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -40,8 +44,8 @@ export class AssistableApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.assistable.ai/v2',
-			placeholder: 'e.g. https://api.assistable.ai/v2',
+			default: DEFAULT_BASE_URL,
+			placeholder: `e.g. ${DEFAULT_BASE_URL}`,
 			description:
 				'Leave as is for Assistable. Change it only for a proxy or the local Assistable sandbox. Must use https, except on localhost.',
 		},
@@ -56,8 +60,8 @@ export class AssistableApi implements ICredentialType {
 		},
 	};
 
-	// The v2 API has no "who am I" endpoint. Reading a contact that cannot exist is free of side effects:
-	// a valid key gets 404 (accepted), a bad key 401, a key without access 403.
+	// The v2 API has no "who am I" endpoint. Reading a contact that cannot exist is free of side
+	// effects: a valid key gets 404 (accepted), a bad key 401, a key without access 403.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: TEST_BASE_URL,
@@ -71,14 +75,16 @@ export class AssistableApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Assistable rejected the API key (401). Copy a v2 API key from Assistable again.',
+					message:
+						'Assistable rejected the API key (401). Copy a v2 API key from Assistable again.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Assistable accepted the key but refused access (403). Check the key belongs to the right sub-account.',
+					message:
+						'Assistable accepted the key but refused access (403). Check the key belongs to the right sub-account.',
 				},
 			},
 			{

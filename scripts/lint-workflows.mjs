@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const dir = new URL('../.github/workflows/', import.meta.url).pathname;
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(dir)
+	.filter((f) => /\.ya?ml$/.test(f))
+	.sort();
 if (files.length === 0) {
 	console.error(`lint-workflows: no workflow files in ${dir}`);
 	process.exit(1);
@@ -20,7 +22,9 @@ for (const file of files) {
 		console.log(`lint-workflows: .github/workflows/${file} ok`);
 	} else {
 		failed++;
-		console.error(`lint-workflows: .github/workflows/${file} is not a valid workflow:\n${r.stdout}${r.stderr}`);
+		console.error(
+			`lint-workflows: .github/workflows/${file} is not a valid workflow:\n${r.stdout}${r.stderr}`,
+		);
 	}
 }
 // Releases: only publish.yml publishes, and only with provenance from an OIDC token.
@@ -28,11 +32,15 @@ for (const file of files) {
 	const text = readFileSync(join(dir, file), 'utf8');
 	const publishes = /npm publish/.test(text);
 	const problems = [];
-	if (publishes && file !== 'publish.yml') problems.push('runs npm publish; only publish.yml may publish');
+	if (publishes && file !== 'publish.yml')
+		problems.push('runs npm publish; only publish.yml may publish');
 	if (file === 'publish.yml') {
-		if (!/npm publish --provenance --access public/.test(text)) problems.push('must run `npm publish --provenance --access public`');
-		if (!/^\s+id-token: write\s*$/m.test(text)) problems.push('needs `permissions: id-token: write` for provenance');
-		if (!/^\s+tags:\s*\n\s+- 'v\*'/m.test(text)) problems.push("must run on version tags only (`on: push: tags: ['v*']`)");
+		if (!/npm publish --provenance --access public/.test(text))
+			problems.push('must run `npm publish --provenance --access public`');
+		if (!/^\s+id-token: write\s*$/m.test(text))
+			problems.push('needs `permissions: id-token: write` for provenance');
+		if (!/^\s+tags:\s*\n\s+- 'v\*'/m.test(text))
+			problems.push("must run on version tags only (`on: push: tags: ['v*']`)");
 	}
 	for (const problem of problems) {
 		failed++;

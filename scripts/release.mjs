@@ -45,11 +45,16 @@ function releaseChangelog(text, version, previous, date, repoUrl) {
 	const end = ends.length ? start + Math.min(...ends) : text.length;
 	const notes = text.slice(start, end).trim();
 	if (!notes) fail('the Unreleased section of CHANGELOG.md is empty: say what changed first');
-	if (new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm').test(text)) fail(`CHANGELOG.md already has a section for ${version}`);
+	if (new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm').test(text))
+		fail(`CHANGELOG.md already has a section for ${version}`);
 	let out = `${text.slice(0, start)}\n## [${version}] - ${date}\n\n${notes}\n\n${text.slice(end)}`;
 	out = out.replace(/^\[Unreleased\]: .*$/m, '').replace(/\n+$/, '\n');
 	const links = [`[Unreleased]: ${repoUrl}/compare/v${version}...HEAD`];
-	links.push(previous ? `[${version}]: ${repoUrl}/compare/v${previous}...v${version}` : `[${version}]: ${repoUrl}/releases/tag/v${version}`);
+	links.push(
+		previous
+			? `[${version}]: ${repoUrl}/compare/v${previous}...v${version}`
+			: `[${version}]: ${repoUrl}/releases/tag/v${version}`,
+	);
 	// Keep the older version links under the new ones.
 	const older = out.match(/^\[\d+\.\d+\.\d+\]: .*$/gm) ?? [];
 	out = out.replace(/^\[\d+\.\d+\.\d+\]: .*\n?/gm, '').replace(/\n+$/, '\n');
@@ -65,7 +70,8 @@ function main(argv) {
 	} catch {
 		fail('not inside a git repository');
 	}
-	if (git('status', '--porcelain')) fail('the working tree has uncommitted changes: commit or stash them first');
+	if (git('status', '--porcelain'))
+		fail('the working tree has uncommitted changes: commit or stash them first');
 
 	const pkgText = readFileSync('package.json', 'utf8');
 	const pkg = JSON.parse(pkgText);
@@ -76,20 +82,33 @@ function main(argv) {
 	const currentReleased = tags.includes(`v${current}`);
 	const version = nextVersion(current, bump);
 	const order = compare(version, current);
-	if (order < 0 || (order === 0 && currentReleased)) fail(`${version} is not newer than the released ${current}`);
+	if (order < 0 || (order === 0 && currentReleased))
+		fail(`${version} is not newer than the released ${current}`);
 	if (tags.includes(`v${version}`)) fail(`tag v${version} already exists`);
-	const released = tags.map((t) => t.slice(1)).filter((v) => SEMVER.test(v) && compare(v, version) < 0).sort(compare);
+	const released = tags
+		.map((t) => t.slice(1))
+		.filter((v) => SEMVER.test(v) && compare(v, version) < 0)
+		.sort(compare);
 	const previous = released.at(-1);
 
 	const repoUrl = String(pkg.repository?.url ?? pkg.repository ?? '')
 		.replace(/^git\+/, '')
 		.replace(/\.git$/, '');
-	if (!/^https:\/\//.test(repoUrl)) fail('package.json has no https repository url for the changelog links');
+	if (!/^https:\/\//.test(repoUrl))
+		fail('package.json has no https repository url for the changelog links');
 	const date = new Date().toISOString().slice(0, 10);
-	const changelog = releaseChangelog(readFileSync('CHANGELOG.md', 'utf8'), version, previous, date, repoUrl);
+	const changelog = releaseChangelog(
+		readFileSync('CHANGELOG.md', 'utf8'),
+		version,
+		previous,
+		date,
+		repoUrl,
+	);
 
 	if (dryRun) {
-		console.log(`release: would release ${version} (${date}), previous ${previous ?? 'none'}\n\n${changelog}`);
+		console.log(
+			`release: would release ${version} (${date}), previous ${previous ?? 'none'}\n\n${changelog}`,
+		);
 		return;
 	}
 	writeFileSync('CHANGELOG.md', changelog);

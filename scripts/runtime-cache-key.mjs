@@ -6,7 +6,9 @@ const source = readFileSync(new URL('../runtime/install-n8n.ts', import.meta.url
 const node = /NODE24_VERSION = '([\d.]+)'/.exec(source)?.[1];
 const n8n = [...source.matchAll(/^\t'(\d+\.\d+\.\d+)': \{/gm)].map((m) => m[1]);
 if (!node || n8n.length === 0) {
-	console.error('runtime-cache-key: cannot find NODE24_VERSION or SUPPORTED_N8N_VERSIONS in runtime/install-n8n.ts');
+	console.error(
+		'runtime-cache-key: cannot find NODE24_VERSION or SUPPORTED_N8N_VERSIONS in runtime/install-n8n.ts',
+	);
 	process.exit(1);
 }
 console.log(`n8n-runtime-node${node}-n8n${n8n.join('-')}`);

@@ -18,7 +18,10 @@ describe('built package, loaded by n8n-core', () => {
 		expect(loader.packageName).toBe('n8n-nodes-assistable');
 		expect(Object.keys(loader.nodeTypes)).toEqual(['assistable']);
 		expect(Object.keys(loader.credentialTypes)).toEqual(['assistableApi']);
-		const node = loader.nodeTypes.assistable.type.description as { credentials?: Array<{ name: string }>; usableAsTool?: boolean };
+		const node = loader.nodeTypes.assistable.type.description as {
+			credentials?: Array<{ name: string }>;
+			usableAsTool?: boolean;
+		};
 		expect(node.credentials?.map((c) => c.name)).toEqual(['assistableApi']);
 	});
 
@@ -43,8 +46,14 @@ describe('built package, loaded by n8n-core', () => {
 		// The nodes panel searches displayName and codex.alias: "contact", "crm" and "tag" must find the node.
 		expect(codex?.alias).toEqual(expect.arrayContaining(['contact', 'crm', 'tag']));
 		expect(codex?.subcategories).toEqual({ Tools: ['Other Tools'] });
-		const links = [...(codex?.resources?.primaryDocumentation ?? []), ...(codex?.resources?.credentialDocumentation ?? [])];
+		const links = [
+			...(codex?.resources?.primaryDocumentation ?? []),
+			...(codex?.resources?.credentialDocumentation ?? []),
+		];
 		expect(links.length).toBe(2);
-		for (const { url } of links) expect(url).toBe('https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md');
+		for (const { url } of links)
+			expect(url).toBe(
+				'https://github.com/assistable-community/n8n-nodes-assistable/blob/main/README.md',
+			);
 	});
 });

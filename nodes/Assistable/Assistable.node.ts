@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { contactDescription } from './resources/contact';
@@ -8,12 +13,17 @@ export class Assistable implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Assistable',
 		name: 'assistable',
-		icon: { light: 'file:../../icons/assistable.svg', dark: 'file:../../icons/assistable.dark.svg' },
+		icon: {
+			light: 'file:../../icons/assistable.svg',
+			dark: 'file:../../icons/assistable.dark.svg',
+		},
 		group: ['output'],
-		// 1.1: Create or Update outputs the contact itself (with `action`) instead of `{ action, contact }`.
+		// 1.1: Create or Update outputs the contact itself (with `action`) instead of `{ action,
+		// contact }`.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test keeps them equal).
+		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test
+		// keeps them equal).
 		subtitle:
 			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact"})[$parameter["operation"]] ?? $parameter["operation"] }}',
 		description: 'Create, find and update contacts in Assistable AI',

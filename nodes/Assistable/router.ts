@@ -16,9 +16,10 @@ const resources: Record<string, Record<string, OperationModule>> = { contact: co
 type NodeError = NodeApiError | NodeOperationError;
 
 /**
- * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of any
- * execution in this process) sharing its emails / phones, resolves its contact, queues for that contact,
- * then runs within the concurrency limit. Checks that follow a write run after its locks are released.
+ * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of
+ * any execution in this process) sharing its emails / phones, resolves its contact, queues for that
+ * contact, then runs within the concurrency limit. Checks that follow a write run after its locks
+ * are released.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -26,7 +27,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const module = resources[resource]?.[operation];
 	if (!module) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const continueOnFail = this.continueOnFail();
 	// Each input item's output items, assembled in input order at the end.
@@ -39,7 +43,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		// Details a user may route on (e.g. the IDs of duplicate contacts).
 		Object.assign(json, nodeError.context.output as IDataObject | undefined);
 		outputs[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
-		if (!firstError || itemIndex < firstError.itemIndex) firstError = { itemIndex, error: nodeError };
+		if (!firstError || itemIndex < firstError.itemIndex)
+			firstError = { itemIndex, error: nodeError };
 		return nodeError;
 	};
 
@@ -64,7 +69,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		directory: new LocationDirectory(transport),
 		signal,
 		withContact: async (contactId, work) => {
-			const lease = (await coordinator.contacts.acquire(contactKey(contactId), signal)) as ContactLease;
+			const lease = (await coordinator.contacts.acquire(
+				contactKey(contactId),
+				signal,
+			)) as ContactLease;
 			try {
 				return await slots.run(() => work(lease));
 			} finally {
@@ -77,7 +85,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const running: Array<Promise<void>> = [];
 	try {
 		await services.directory.preload(
-			plans.flatMap(({ itemIndex, plan }) => (plan.locations ?? []).map((locationId) => ({ locationId, itemIndex }))),
+			plans.flatMap(({ itemIndex, plan }) =>
+				(plan.locations ?? []).map((locationId) => ({ locationId, itemIndex })),
+			),
 		);
 		for (const { itemIndex, plan } of plans) {
 			if (stopped()) break;
@@ -85,10 +95,17 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			let contact: Promise<ContactLease> | undefined;
 			try {
 				const scoped = (identity: string) => `${transport.scope}|${identity}`;
-				releaseIdentities = await coordinator.identities.acquireAll((plan.identities ?? []).map(scoped), signal);
+				releaseIdentities = await coordinator.identities.acquireAll(
+					(plan.identities ?? []).map(scoped),
+					signal,
+				);
 				const contactId = plan.target ? await plan.target(services) : undefined;
 				// Queued now, in input order: the contact's writes keep arrival order across executions.
-				if (contactId) contact = coordinator.contacts.acquire(contactKey(contactId), signal) as Promise<ContactLease>;
+				if (contactId)
+					contact = coordinator.contacts.acquire(
+						contactKey(contactId),
+						signal,
+					) as Promise<ContactLease>;
 				const held = new Set((plan.heldIdentities?.() ?? []).map(scoped));
 				releaseIdentities((key) => held.has(key));
 			} catch (error) {
@@ -118,7 +135,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			verify = await slots.run(async () => {
 				if (stopped()) return undefined;
 				const outcome = await plan.run(services, lease);
-				outputs[itemIndex] = outcome.json.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+				outputs[itemIndex] = outcome.json.map((json) => ({
+					json,
+					pairedItem: { item: itemIndex },
+				}));
 				return outcome.verify;
 			});
 		} catch (error) {
@@ -127,12 +147,17 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			lease?.release();
 			releaseIdentities();
 			// A lease granted after an early failure (e.g. cancellation) is handed on at once.
-			if (!lease) contact?.then((granted) => granted.release(), () => undefined);
+			if (!lease)
+				contact?.then(
+					(granted) => granted.release(),
+					() => undefined,
+				);
 		}
 		if (!verify) return;
 		try {
 			const replaced = await verify();
-			if (replaced) outputs[itemIndex] = replaced.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			if (replaced)
+				outputs[itemIndex] = replaced.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			fail(itemIndex, error);
 		}
@@ -141,7 +166,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	if (error instanceof InputError) {
-		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.hint });
+		return new NodeOperationError(ctx.getNode(), error.message, {
+			itemIndex,
+			description: error.hint,
+		});
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		// Re-wrapping ignores itemIndex, so set it on the error itself.

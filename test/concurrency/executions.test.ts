@@ -21,7 +21,11 @@ let sandbox: Sandbox;
 let onRequest: ((r: RecordedRequest) => void) | undefined;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed(), keys: [{ key: KEY, locations: '*' }], onRequest: (r) => onRequest?.(r) });
+	sandbox = await startSandbox({
+		seed: demoSeed(),
+		keys: [{ key: KEY, locations: '*' }],
+		onRequest: (r) => onRequest?.(r),
+	});
 });
 afterAll(async () => sandbox.close());
 beforeEach(() => {
@@ -31,13 +35,22 @@ beforeEach(() => {
 });
 afterEach(() => {
 	// Whatever happened, nothing stays held in the process once the executions are over.
-	expect(coordinatorLoad()).toEqual({ contactKeys: 0, identityKeys: 0, rateGates: expect.any(Number) });
+	expect(coordinatorLoad()).toEqual({
+		contactKeys: 0,
+		identityKeys: 0,
+		rateGates: expect.any(Number),
+	});
 	expect(directoryLoad()).toEqual({ liveIndexes: 0, freshLoads: 0 });
 	expect(pendingTagChecks()).toBe(0);
 });
 
 /** One execution: a webhook-shaped item into the Assistable node. */
-function execution(operation: string, parameters: IDataObject, item: IDataObject = {}, continueOnFail = false) {
+function execution(
+	operation: string,
+	parameters: IDataObject,
+	item: IDataObject = {},
+	continueOnFail = false,
+) {
 	return runAssistable({
 		items: [item],
 		parameters: { resource: 'contact', operation, ...parameters },
@@ -54,7 +67,11 @@ describe.each([2, 10, 50])('%i executions at once', (n) => {
 	it('each appending a different tag to one contact: every tag ends on it, every execution succeeds', async () => {
 		const runs = await Promise.all(
 			Array.from({ length: n }, (_, i) =>
-				execution('update', { contactId: '={{ $json.contact_id }}', updateFields: { tags: '={{ $json.tag }}' } }, { contact_id: ada, tag: `t${i}` }),
+				execution(
+					'update',
+					{ contactId: '={{ $json.contact_id }}', updateFields: { tags: '={{ $json.tag }}' } },
+					{ contact_id: ada, tag: `t${i}` },
+				),
 			),
 		);
 		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
@@ -71,7 +88,15 @@ describe.each([2, 10, 50])('%i executions at once', (n) => {
 		const email = `burst-${n}@example.com`;
 		const runs = await Promise.all(
 			Array.from({ length: n }, (_, i) =>
-				execution('upsert', { locationId: LOC, matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } }, { email, tag: `t${i}` }),
+				execution(
+					'upsert',
+					{
+						locationId: LOC,
+						matchEmail: '={{ $json.email }}',
+						contactFields: { tags: '={{ $json.tag }}' },
+					},
+					{ email, tag: `t${i}` },
+				),
 			),
 		);
 		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
@@ -81,7 +106,9 @@ describe.each([2, 10, 50])('%i executions at once', (n) => {
 		const actions = runs.map((run) => run.items[0].json.action);
 		expect(actions.filter((a) => a === 'created')).toHaveLength(1);
 		expect(actions.filter((a) => a === 'updated')).toHaveLength(n - 1);
-		expect([...contacts[0].tags].sort()).toEqual(Array.from({ length: n }, (_, i) => `t${i}`).sort());
+		expect([...contacts[0].tags].sort()).toEqual(
+			Array.from({ length: n }, (_, i) => `t${i}`).sort(),
+		);
 		noKeyIn(runs);
 	});
 });
@@ -90,17 +117,30 @@ describe('one process, several executions', () => {
 	it('writes to one contact keep arrival order across executions: a later replace is not undone', async () => {
 		// The first execution appends; the second, started right after, replaces the whole list.
 		const first = execution('update', { contactId: ada, updateFields: { tags: 'first' } });
-		const second = execution('update', { contactId: ada, appendTags: false, updateFields: { tags: 'only' } });
+		const second = execution('update', {
+			contactId: ada,
+			appendTags: false,
+			updateFields: { tags: 'only' },
+		});
 		const runs = await Promise.all([first, second]);
 		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
 		expect(sandbox.getContact(ada)!.tags).toEqual(['only']);
 		const patches = on('patch');
-		expect(patches.map((p) => p.body)).toEqual([{ tags: ['lead', 'newsletter', 'first'] }, { tags: ['only'] }]);
+		expect(patches.map((p) => p.body)).toEqual([
+			{ tags: ['lead', 'newsletter', 'first'] },
+			{ tags: ['only'] },
+		]);
 	});
 
 	it('unrelated contacts still run at the same time', async () => {
 		const runs = await Promise.all(
-			[ada, grace].map((id) => execution('update', { contactId: id, appendTags: false, updateFields: { firstName: 'Same' } })),
+			[ada, grace].map((id) =>
+				execution('update', {
+					contactId: id,
+					appendTags: false,
+					updateFields: { firstName: 'Same' },
+				}),
+			),
 		);
 		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
 		const [a, b] = on('patch');
@@ -110,22 +150,33 @@ describe('one process, several executions', () => {
 
 	it('Requests per Second holds for all executions with one API key together', async () => {
 		const runs = await Promise.all(
-			Array.from({ length: 8 }, () => execution('getAll', { locationId: LOC, options: { requestsPerSecond: 10 } })),
+			Array.from({ length: 8 }, () =>
+				execution('getAll', { locationId: LOC, options: { requestsPerSecond: 10 } }),
+			),
 		);
 		expect(runs.every((run) => run.status === 'success')).toBe(true);
-		const starts = on('list').map((r) => r.startedAt).sort((a, b) => a - b);
+		const starts = on('list')
+			.map((r) => r.startedAt)
+			.sort((a, b) => a - b);
 		expect(starts).toHaveLength(8);
 		// 8 requests at 10 per second from 8 executions: the first and the last are at least 0.7 s apart.
 		expect(starts.at(-1)! - starts[0]).toBeGreaterThan(650);
 	});
 
 	it('a 429 pauses every execution using the same API key', async () => {
-		sandbox.injectFault({ route: 'get', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } } });
-		const runs = await Promise.all(Array.from({ length: 6 }, () => execution('get', { contactId: ada })));
+		sandbox.injectFault({
+			route: 'get',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+		});
+		const runs = await Promise.all(
+			Array.from({ length: 6 }, () => execution('get', { contactId: ada })),
+		);
 		expect(runs.every((run) => run.status === 'success')).toBe(true);
 		const gets = on('get');
 		const limited = gets.find((r) => r.status === 429)!;
-		const startedDuringPause = gets.filter((r) => r.startedAt > limited.endedAt + 15 && r.startedAt < limited.endedAt + 900);
+		const startedDuringPause = gets.filter(
+			(r) => r.startedAt > limited.endedAt + 15 && r.startedAt < limited.endedAt + 900,
+		);
 		expect(startedDuringPause).toEqual([]);
 	});
 
@@ -135,12 +186,24 @@ describe('one process, several executions', () => {
 		const controller = new AbortController();
 		const cancelled = runAssistable({
 			items: [{}],
-			parameters: { resource: 'contact', operation: 'update', contactId: ada, appendTags: false, updateFields: { firstName: 'Slow' }, options: { timeout: 500 } },
+			parameters: {
+				resource: 'contact',
+				operation: 'update',
+				contactId: ada,
+				appendTags: false,
+				updateFields: { firstName: 'Slow' },
+				options: { timeout: 500 },
+			},
 			credentials: { apiKey: KEY, baseUrl: sandbox.url },
 			signal: controller.signal,
 		});
 		await new Promise((resolve) => setTimeout(resolve, 200));
-		const next = execution('update', { contactId: ada, appendTags: false, updateFields: { lastName: 'Next' }, options: { timeout: 500 } });
+		const next = execution('update', {
+			contactId: ada,
+			appendTags: false,
+			updateFields: { lastName: 'Next' },
+			options: { timeout: 500 },
+		});
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		controller.abort();
 		const [first, second] = await Promise.all([cancelled, next]);
@@ -151,10 +214,21 @@ describe('one process, several executions', () => {
 });
 
 describe('inside one execution', () => {
-	function run(operation: string, parameters: IDataObject, items: IDataObject[], continueOnFail = true, timeout = 15_000) {
+	function run(
+		operation: string,
+		parameters: IDataObject,
+		items: IDataObject[],
+		continueOnFail = true,
+		timeout = 15_000,
+	) {
 		return runAssistable({
 			items,
-			parameters: { resource: 'contact', operation, ...parameters, options: { timeout, maxAttempts: 3, ...(parameters.options as IDataObject) } },
+			parameters: {
+				resource: 'contact',
+				operation,
+				...parameters,
+				options: { timeout, maxAttempts: 3, ...(parameters.options as IDataObject) },
+			},
 			credentials: { apiKey: KEY, baseUrl: sandbox.url },
 			onError: continueOnFail ? 'continueRegularOutput' : undefined,
 		});
@@ -164,7 +238,13 @@ describe('inside one execution', () => {
 		sandbox.setBehaviour({ latencyMs: 0 });
 		// The first PATCH is held 900 ms and then applied; the client gave up at 300 ms and retried.
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'delay', ms: 900 } });
-		const result = await run('update', { contactId: ada, updateFields: { tags: '={{ $json.tag }}' } }, [{ tag: 'a' }, { tag: 'b' }], true, 300);
+		const result = await run(
+			'update',
+			{ contactId: ada, updateFields: { tags: '={{ $json.tag }}' } },
+			[{ tag: 'a' }, { tag: 'b' }],
+			true,
+			300,
+		);
 		expect(result.items.map((i) => i.json.error)).toEqual([undefined, undefined]);
 		// Let the late PATCH land, then look.
 		await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -175,8 +255,19 @@ describe('inside one execution', () => {
 		sandbox.setBehaviour({ latencyMs: 0 });
 		sandbox.injectFault({ route: 'create', fault: { kind: 'drop' }, phase: 'after' });
 		const email = 'lost.answer@example.com';
-		const items = [{ email, tag: 'one' }, { email, tag: 'two' }];
-		const result = await run('upsert', { locationId: LOC, matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } }, items);
+		const items = [
+			{ email, tag: 'one' },
+			{ email, tag: 'two' },
+		];
+		const result = await run(
+			'upsert',
+			{
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				contactFields: { tags: '={{ $json.tag }}' },
+			},
+			items,
+		);
 		expect(result.items[0].json.description).toMatch(/may or may not have been created/);
 		expect(result.items[1].json.action).toBe('updated');
 		const contacts = sandbox.listContacts(LOC).filter((c) => c.email === email);
@@ -190,25 +281,49 @@ describe('inside one execution', () => {
 			{ op: 'set', tag: 'x' },
 			{ op: 'match', tag: 'y' },
 		];
-		const setEmail = await run('update', {
-			matchBy: '={{ $json.op === "set" ? "id" : "email" }}',
-			contactId: ada,
-			locationId: LOC,
-			matchEmail: 'ada.new@example.com',
-			matchPhone: '+14155550000',
-			updateFields: { email: '={{ $json.op === "set" ? "ada.new@example.com" : undefined }}', tags: '={{ $json.tag }}' },
-		}, items, false);
+		const setEmail = await run(
+			'update',
+			{
+				matchBy: '={{ $json.op === "set" ? "id" : "email" }}',
+				contactId: ada,
+				locationId: LOC,
+				matchEmail: 'ada.new@example.com',
+				matchPhone: '+14155550000',
+				updateFields: {
+					email: '={{ $json.op === "set" ? "ada.new@example.com" : undefined }}',
+					tags: '={{ $json.tag }}',
+				},
+			},
+			items,
+			false,
+		);
 		expect(setEmail.status).toBe('success');
-		expect(sandbox.getContact(ada)).toMatchObject({ email: 'ada.new@example.com', tags: ['lead', 'newsletter', 'x', 'y'] });
+		expect(sandbox.getContact(ada)).toMatchObject({
+			email: 'ada.new@example.com',
+			tags: ['lead', 'newsletter', 'x', 'y'],
+		});
 	});
 
 	it('Create or Update by an email an earlier item just gave a contact updates that contact, no duplicate', async () => {
-		const first = run('update', { contactId: ada, appendTags: false, updateFields: { email: 'moved@example.com' } }, [{}]);
-		const second = run('upsert', { locationId: LOC, matchEmail: 'moved@example.com', contactFields: { tags: 'moved' } }, [{}]);
+		const first = run(
+			'update',
+			{ contactId: ada, appendTags: false, updateFields: { email: 'moved@example.com' } },
+			[{}],
+		);
+		const second = run(
+			'upsert',
+			{ locationId: LOC, matchEmail: 'moved@example.com', contactFields: { tags: 'moved' } },
+			[{}],
+		);
 		const [a, b] = await Promise.all([first, second]);
 		expect(a.items[0].json.email).toBe('moved@example.com');
 		expect(b.items[0].json.action).toBe('updated');
-		expect(sandbox.listContacts(LOC).filter((c) => c.email === 'moved@example.com').map((c) => c.id)).toEqual([ada]);
+		expect(
+			sandbox
+				.listContacts(LOC)
+				.filter((c) => c.email === 'moved@example.com')
+				.map((c) => c.id),
+		).toEqual([ada]);
 	});
 });
 
@@ -224,15 +339,27 @@ describe('across processes (another writer the process cannot lock against)', ()
 		};
 		const result = await execution('update', { contactId: ada, updateFields: { tags: 'ours' } });
 		expect(result.status).toBe('success');
-		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'from-other-process', 'ours']);
+		expect(sandbox.getContact(ada)!.tags).toEqual([
+			'lead',
+			'newsletter',
+			'from-other-process',
+			'ours',
+		]);
 	});
 
 	it('a tag that keeps disappearing fails the item, saying so', async () => {
 		onRequest = (r) => {
 			if (r.route === 'patch') sandbox.updateContactDirect(ada, { tags: ['lead'] });
 		};
-		const result = await execution('update', { contactId: ada, updateFields: { tags: 'ours' } }, {}, true);
-		expect(result.items[0].json.error).toBe(`Another writer kept changing the contact's tags (missing "ours")`);
+		const result = await execution(
+			'update',
+			{ contactId: ada, updateFields: { tags: 'ours' } },
+			{},
+			true,
+		);
+		expect(result.items[0].json.error).toBe(
+			`Another writer kept changing the contact's tags (missing "ours")`,
+		);
 		expect(on('patch')).toHaveLength(4);
 	});
 
@@ -240,13 +367,28 @@ describe('across processes (another writer the process cannot lock against)', ()
 		let otherId: string | undefined;
 		onRequest = (r) => {
 			if (r.route === 'create' && !otherId) {
-				otherId = sandbox.addContact({ location_id: LOC, email: 'race@example.com', tags: ['other'] }).id;
+				otherId = sandbox.addContact({
+					location_id: LOC,
+					email: 'race@example.com',
+					tags: ['other'],
+				}).id;
 			}
 		};
-		const result = await execution('upsert', { locationId: LOC, matchEmail: 'race@example.com', contactFields: { tags: 'ours' } }, {}, true);
-		const ours = sandbox.listContacts(LOC).find((c) => c.email === 'race@example.com' && c.id !== otherId)!;
+		const result = await execution(
+			'upsert',
+			{ locationId: LOC, matchEmail: 'race@example.com', contactFields: { tags: 'ours' } },
+			{},
+			true,
+		);
+		const ours = sandbox
+			.listContacts(LOC)
+			.find((c) => c.email === 'race@example.com' && c.id !== otherId)!;
 		const json = result.items[0].json;
-		expect(json.error).toMatch(new RegExp(`^2 contacts in location "${LOC}" now have the email "race@example.com": [0-9a-f-]{36}, [0-9a-f-]{36}$`));
+		expect(json.error).toMatch(
+			new RegExp(
+				`^2 contacts in location "${LOC}" now have the email "race@example.com": [0-9a-f-]{36}, [0-9a-f-]{36}$`,
+			),
+		);
 		expect(json.error).toContain(otherId!);
 		expect(json.error).toContain(ours.id);
 		expect((json.contactIds as string[]).sort()).toEqual([otherId, ours.id].sort());

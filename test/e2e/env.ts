@@ -1,7 +1,12 @@
 /** Settings shared by the e2e suites and their global setup. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot, runtimeDir, SUPPORTED_N8N_VERSIONS, type N8nRuntime } from '../../runtime/install-n8n';
+import {
+	repoRoot,
+	runtimeDir,
+	SUPPORTED_N8N_VERSIONS,
+	type N8nRuntime,
+} from '../../runtime/install-n8n';
 
 function versionList(name: string, fallback: string): string[] {
 	const raw = (process.env[name] ?? fallback).trim();
@@ -9,7 +14,9 @@ function versionList(name: string, fallback: string): string[] {
 	const list = raw.split(/[\s,]+/).filter(Boolean);
 	for (const v of list) {
 		if (!SUPPORTED_N8N_VERSIONS[v]) {
-			throw new Error(`${name} lists n8n ${v}; supported: ${Object.keys(SUPPORTED_N8N_VERSIONS).join(', ')}`);
+			throw new Error(
+				`${name} lists n8n ${v}; supported: ${Object.keys(SUPPORTED_N8N_VERSIONS).join(', ')}`,
+			);
 		}
 	}
 	return list;
@@ -38,7 +45,8 @@ export function e2eStateFile(): string {
 /** What the global setup prepared (installed n8n versions, the packed tarball). */
 export function e2eState(): E2eState {
 	const file = e2eStateFile();
-	if (!fs.existsSync(file)) throw new Error(`${file} is missing: run the e2e tests with jest -c jest.e2e.config.js`);
+	if (!fs.existsSync(file))
+		throw new Error(`${file} is missing: run the e2e tests with jest -c jest.e2e.config.js`);
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as E2eState;
 }
 

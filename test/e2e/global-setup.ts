@@ -20,5 +20,7 @@ export default async function globalSetup(): Promise<void> {
 	const tgz = await buildAndPack({ log: prefixedLog('[e2e setup: pack]') });
 	const state: E2eState = { tgz, runtimes, packSeconds: Math.round((Date.now() - t) / 1000) };
 	fs.writeFileSync(e2eStateFile(), JSON.stringify(state, null, 2));
-	process.stdout.write(`[e2e setup] ready in ${Math.round((Date.now() - started) / 1000)} s (n8n ${versions.join(', ')})\n`);
+	process.stdout.write(
+		`[e2e setup] ready in ${Math.round((Date.now() - started) / 1000)} s (n8n ${versions.join(', ')})\n`,
+	);
 }

@@ -7,14 +7,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ChatMessage {
+interface ChatMessage {
 	role: string;
 	content?: unknown;
 	tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
 	tool_call_id?: string;
 }
 
-export interface ChatRequest {
+interface ChatRequest {
 	method: string;
 	path: string;
 	authorization?: string;
@@ -22,7 +22,14 @@ export interface ChatRequest {
 		model?: string;
 		stream?: boolean;
 		messages?: ChatMessage[];
-		tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: { properties?: Record<string, unknown> } } }>;
+		tools?: Array<{
+			type: string;
+			function: {
+				name: string;
+				description?: string;
+				parameters?: { properties?: Record<string, unknown> };
+			};
+		}>;
 	};
 }
 
@@ -47,13 +54,26 @@ function completion(message: Record<string, unknown>, finishReason: string) {
 }
 
 /** The same answer as SSE chunks, the way the API streams it. */
-function chunks(message: { content?: string | null; tool_calls?: Array<Record<string, unknown>> }, finishReason: string): string {
-	const base = { id: `chatcmpl-stub-${Date.now()}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: 'gpt-4o-mini' };
+function chunks(
+	message: { content?: string | null; tool_calls?: Array<Record<string, unknown>> },
+	finishReason: string,
+): string {
+	const base = {
+		id: `chatcmpl-stub-${Date.now()}`,
+		object: 'chat.completion.chunk',
+		created: Math.floor(Date.now() / 1000),
+		model: 'gpt-4o-mini',
+	};
 	const delta: Record<string, unknown> = { role: 'assistant', content: message.content ?? null };
-	if (message.tool_calls) delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
+	if (message.tool_calls)
+		delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
 	const events = [
 		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
-		{ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
+		{
+			...base,
+			choices: [{ index: 0, delta: {}, finish_reason: finishReason }],
+			usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+		},
 	];
 	return `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n`;
 }
@@ -75,32 +95,60 @@ export async function startOpenAiStub(toolArguments: Record<string, unknown>): P
 				body = undefined;
 			}
 			const path = (req.url ?? '').split('?')[0];
-			requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, body });
+			requests.push({
+				method: req.method ?? '',
+				path,
+				authorization: req.headers.authorization,
+				body,
+			});
 			const send = (status: number, json: unknown) => {
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(json));
 			};
 			if (req.method !== 'POST' || path !== '/v1/chat/completions' || !body?.messages) {
-				send(404, { error: { message: `The stub has no ${req.method} ${path}`, type: 'invalid_request_error' } });
+				send(404, {
+					error: {
+						message: `The stub has no ${req.method} ${path}`,
+						type: 'invalid_request_error',
+					},
+				});
 				return;
 			}
 			const toolResult = body.messages.find((m) => m.role === 'tool');
-			let message: { role: string; content: string | null; tool_calls?: Array<Record<string, unknown>> };
+			let message: {
+				role: string;
+				content: string | null;
+				tool_calls?: Array<Record<string, unknown>>;
+			};
 			let finishReason: string;
 			if (toolResult) {
-				const content = typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content);
+				const content =
+					typeof toolResult.content === 'string'
+						? toolResult.content
+						: JSON.stringify(toolResult.content);
 				message = { role: 'assistant', content: `${FINAL_ANSWER_PREFIX}${content}` };
 				finishReason = 'stop';
 			} else {
 				const tool = body.tools?.[0]?.function.name;
 				if (!tool) {
-					send(400, { error: { message: 'The stub expected one tool in the request', type: 'invalid_request_error' } });
+					send(400, {
+						error: {
+							message: 'The stub expected one tool in the request',
+							type: 'invalid_request_error',
+						},
+					});
 					return;
 				}
 				message = {
 					role: 'assistant',
 					content: null,
-					tool_calls: [{ id: 'call_stub_1', type: 'function', function: { name: tool, arguments: JSON.stringify(toolArguments) } }],
+					tool_calls: [
+						{
+							id: 'call_stub_1',
+							type: 'function',
+							function: { name: tool, arguments: JSON.stringify(toolArguments) },
+						},
+					],
 				};
 				finishReason = 'tool_calls';
 			}

@@ -21,7 +21,12 @@ import type {
 	IVersionedNodeType,
 	IWorkflowSettings,
 } from 'n8n-workflow';
-import { createRunExecutionData, ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	Workflow,
+} from 'n8n-workflow';
 
 import { AssistableApi } from '../../credentials/AssistableApi.credentials';
 import { Assistable } from '../../nodes/Assistable/Assistable.node';
@@ -47,7 +52,9 @@ class ItemsSource implements INodeType {
 
 const credentialTypes: Record<string, ICredentialType> = { assistableApi: new AssistableApi() };
 
-export function nodeTypesOf(extra: Record<string, INodeType | IVersionedNodeType> = {}): INodeTypes {
+export function nodeTypesOf(
+	extra: Record<string, INodeType | IVersionedNodeType> = {},
+): INodeTypes {
 	const types: Record<string, INodeType | IVersionedNodeType> = {
 		'test.itemsSource': new ItemsSource(),
 		'n8n-nodes-assistable.assistable': new Assistable(),
@@ -113,7 +120,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used');
 	}
 
-	async getDecrypted(_data: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_data: unknown,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const found = this.credentials[type];
 		if (!found) throw new Error(`No test credential of type ${type}`);
 		return { ...found };
@@ -134,7 +145,12 @@ export interface WorkflowRun {
 	/** Output items of each node, by node name (first run, first output). */
 	outputs: Record<string, INodeExecutionData[]>;
 	/** The workflow error as n8n stores it (a plain object), if the run failed. */
-	error?: IDataObject & { message?: string; description?: string; httpCode?: string; context?: IDataObject };
+	error?: IDataObject & {
+		message?: string;
+		description?: string;
+		httpCode?: string;
+		context?: IDataObject;
+	};
 	/** The whole run as n8n would store it, for scanning for secrets (serialized on first read). */
 	readonly serialized: string;
 }
@@ -180,7 +196,9 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	});
 	const executionId = `exec-${++executionCount}`;
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-	const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const finished = new Promise<IRun>((resolve) =>
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
 	const url = 'http://127.0.0.1:5678/';
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(spec.credentials ?? {}),
@@ -204,10 +222,14 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const start = spec.nodes[0];
 	const runData = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [{ node: start, data: { main: [spec.items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [
+				{ node: start, data: { main: [spec.items.map((json) => ({ json }))] }, source: null },
+			],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(
+		workflow,
+	);
 	spec.signal?.addEventListener('abort', () => execution.cancel(), { once: true });
 	await execution.catch(() => undefined);
 	const run = await finished;
@@ -246,12 +268,19 @@ export interface AssistableRun extends WorkflowRun {
 	items: INodeExecutionData[];
 }
 
-export const ASSISTABLE_NODE = 'Assistable';
+const ASSISTABLE_NODE = 'Assistable';
 
 /** Webhook-like source -> Assistable node, run in-process. */
 export async function runAssistable(spec: AssistableRunSpec): Promise<AssistableRun> {
 	const nodes: INode[] = [
-		{ id: '1', name: 'Webhook', type: 'test.itemsSource', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: '1',
+			name: 'Webhook',
+			type: 'test.itemsSource',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: '2',
 			name: ASSISTABLE_NODE,

@@ -5,13 +5,22 @@ const { ada } = DEMO_CONTACT_IDS;
 const env = useSandbox();
 const patchBodies = () => bodiesOf(env.sandbox(), 'patch');
 const update = (updateFields: object, items?: object[], extra: object = {}) =>
-	runNode(env.sandbox(), 'update', { contactId: ada, updateFields, ...extra } as never, { items: items as never });
+	runNode(env.sandbox(), 'update', { contactId: ada, updateFields, ...extra } as never, {
+		items: items as never,
+	});
 
 describe('custom fields: what is sent is what the user gave', () => {
 	it('keeps text from Custom Fields (JSON) as text', async () => {
-		const result = await update({ customFieldsJson: '{"zip":"94103","version":"1.10","code":"1e3","flag":"true","none":"null"}' }, undefined, {
-			options: { keepCustomFields: false },
-		});
+		const result = await update(
+			{
+				customFieldsJson:
+					'{"zip":"94103","version":"1.10","code":"1e3","flag":"true","none":"null"}',
+			},
+			undefined,
+			{
+				options: { keepCustomFields: false },
+			},
+		);
 		expect(result.status).toBe('success');
 		const sent = { zip: '94103', version: '1.10', code: '1e3', flag: 'true', none: 'null' };
 		expect(patchBodies()).toEqual([{ custom_fields: sent }]);
@@ -20,17 +29,41 @@ describe('custom fields: what is sent is what the user gave', () => {
 
 	it('keeps text typed in the Custom Fields list as text, leading zero or not', async () => {
 		const field = (key: string, value: string) => ({ key, value });
-		await update({ customFields: { field: [field('zip', '94103'), field('zip2', '02134'), field('ratio', '1.10'), field('big', '1e3')] } }, undefined, {
-			options: { keepCustomFields: false },
+		await update(
+			{
+				customFields: {
+					field: [
+						field('zip', '94103'),
+						field('zip2', '02134'),
+						field('ratio', '1.10'),
+						field('big', '1e3'),
+					],
+				},
+			},
+			undefined,
+			{
+				options: { keepCustomFields: false },
+			},
+		);
+		expect(patchBodies()[0].custom_fields).toEqual({
+			zip: '94103',
+			zip2: '02134',
+			ratio: '1.10',
+			big: '1e3',
 		});
-		expect(patchBodies()[0].custom_fields).toEqual({ zip: '94103', zip2: '02134', ratio: '1.10', big: '1e3' });
 	});
 
 	it('sends numbers, booleans and null only when the value is one, and never rounds JSON numbers', async () => {
 		await update(
 			{
-				customFieldsJson: '{"seats": 3, "ratio": 1.10, "id": 12345678901234567890, "pi": 3.14159265358979323846, "trial": true, "gone": null}',
-				customFields: { field: [{ key: 'score', value: '={{ $json.score }}' }, { key: 'vip', value: '={{ $json.vip }}' }] },
+				customFieldsJson:
+					'{"seats": 3, "ratio": 1.10, "id": 12345678901234567890, "pi": 3.14159265358979323846, "trial": true, "gone": null}',
+				customFields: {
+					field: [
+						{ key: 'score', value: '={{ $json.score }}' },
+						{ key: 'vip', value: '={{ $json.vip }}' },
+					],
+				},
 			},
 			[{ score: 42, vip: false }],
 			{ options: { keepCustomFields: false } },
@@ -48,7 +81,10 @@ describe('custom fields: what is sent is what the user gave', () => {
 	});
 
 	it('leaves out keys whose value is undefined instead of blanking them', async () => {
-		const result = await update({ customFieldsJson: '={{ { plan: $json.plan, seats: $json.seats } }}' }, [{ seats: 5 }]);
+		const result = await update(
+			{ customFieldsJson: '={{ { plan: $json.plan, seats: $json.seats } }}' },
+			[{ seats: 5 }],
+		);
 		expect(result.status).toBe('success');
 		const sent = patchBodies()[0].custom_fields as Record<string, unknown>;
 		expect(sent).not.toHaveProperty('plan', '');
@@ -57,19 +93,37 @@ describe('custom fields: what is sent is what the user gave', () => {
 	});
 
 	it('leaves out a list entry whose expression gives undefined', async () => {
-		await update({ customFields: { field: [{ key: 'plan', value: '={{ $json.plan }}' }, { key: 'seats', value: '={{ $json.seats }}' }] } }, [{ seats: 2 }], {
-			options: { keepCustomFields: false },
-		});
+		await update(
+			{
+				customFields: {
+					field: [
+						{ key: 'plan', value: '={{ $json.plan }}' },
+						{ key: 'seats', value: '={{ $json.seats }}' },
+					],
+				},
+			},
+			[{ seats: 2 }],
+			{
+				options: { keepCustomFields: false },
+			},
+		);
 		expect(patchBodies()[0].custom_fields).toEqual({ seats: 2 });
 	});
 
 	it('sends lists and objects as JSON values, dates as ISO text', async () => {
 		await update(
-			{ customFieldsJson: '={{ { colours: ["red", "blue"], address: { zip: "02134", floor: 3, note: $json.none }, signed: $json.when } }}' },
+			{
+				customFieldsJson:
+					'={{ { colours: ["red", "blue"], address: { zip: "02134", floor: 3, note: $json.none }, signed: $json.when } }}',
+			},
 			[{ when: '2025-12-01T10:00:00.000Z' }],
 			{ options: { keepCustomFields: false } },
 		);
-		const expected = { colours: ['red', 'blue'], address: { zip: '02134', floor: 3 }, signed: '2025-12-01T10:00:00.000Z' };
+		const expected = {
+			colours: ['red', 'blue'],
+			address: { zip: '02134', floor: 3 },
+			signed: '2025-12-01T10:00:00.000Z',
+		};
 		expect(patchBodies()[0].custom_fields).toEqual(expected);
 		expect(env.sandbox().getContact(ada)!.custom_fields).toMatchObject(expected);
 	});
@@ -77,7 +131,9 @@ describe('custom fields: what is sent is what the user gave', () => {
 	it('refuses a list with a missing entry, naming the key, before any request', async () => {
 		const result = await update({ customFieldsJson: '={{ { colours: ["red", $json.none] } }}' });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Custom field "colours" has no value at position 2 of its list');
+		expect(result.error?.message).toBe(
+			'Custom field "colours" has no value at position 2 of its list',
+		);
 		expect(env.sandbox().requests).toHaveLength(0);
 	});
 });
@@ -105,10 +161,18 @@ describe('tags: lists from expressions', () => {
 	});
 
 	it('drops missing entries of an array and sends numbers as text', async () => {
-		const result = await update({ tags: '={{ [$json.a, $json.b, $json.year, null, ""] }}' }, [{ a: 'webinar', year: 2025 }]);
+		const result = await update({ tags: '={{ [$json.a, $json.b, $json.year, null, ""] }}' }, [
+			{ a: 'webinar', year: 2025 },
+		]);
 		expect(result.status).toBe('success');
 		expect(patchBodies()).toEqual([{ tags: ['lead', 'newsletter', 'webinar', '2025'] }]);
 		await update({ tags: '={{ $json.year }}' }, [{ year: 2026 }]);
-		expect(env.sandbox().getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'webinar', '2025', '2026']);
+		expect(env.sandbox().getContact(ada)!.tags).toEqual([
+			'lead',
+			'newsletter',
+			'webinar',
+			'2025',
+			'2026',
+		]);
 	});
 });

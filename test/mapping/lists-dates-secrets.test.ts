@@ -11,17 +11,28 @@ const sandbox = () => env.sandbox();
 describe("Get Many's Updated Since, read in the workflow's time zone", () => {
 	// Ada was updated at 2025-12-01T09:15:42Z: 01:15 in Los Angeles, 09:15 in UTC.
 	const since = (value: string, timezone: string) =>
-		runNode(sandbox(), 'getAll', { locationId: LOC, returnAll: true, filters: { updatedSince: value } }, { settings: { timezone } });
+		runNode(
+			sandbox(),
+			'getAll',
+			{ locationId: LOC, returnAll: true, filters: { updatedSince: value } },
+			{ settings: { timezone } },
+		);
 
 	it('reads a picked date without offset in the workflow time zone', async () => {
 		expect((await since('2025-12-01T03:00:00', 'UTC')).items.map((i) => i.json.id)).toEqual([ada]);
 		expect((await since('2025-12-01T03:00:00', 'America/Los_Angeles')).items).toEqual([]);
-		expect((await since('2025-12-01T01:00:00', 'America/Los_Angeles')).items.map((i) => i.json.id)).toEqual([ada]);
+		expect(
+			(await since('2025-12-01T01:00:00', 'America/Los_Angeles')).items.map((i) => i.json.id),
+		).toEqual([ada]);
 	});
 
 	it('keeps an explicit offset', async () => {
-		expect((await since('2025-12-01T09:00:00Z', 'America/Los_Angeles')).items.map((i) => i.json.id)).toEqual([ada]);
-		expect((await since('2025-12-01T11:00:00+01:00', 'UTC')).items.map((i) => i.json.id)).toEqual([]);
+		expect(
+			(await since('2025-12-01T09:00:00Z', 'America/Los_Angeles')).items.map((i) => i.json.id),
+		).toEqual([ada]);
+		expect((await since('2025-12-01T11:00:00+01:00', 'UTC')).items.map((i) => i.json.id)).toEqual(
+			[],
+		);
 	});
 });
 
@@ -40,17 +51,31 @@ describe('a location list with entries of unexpected shape', () => {
 
 	it('still finds the other contacts by email and by phone', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'update', { matchBy: 'email', locationId: LOC, matchEmail: 'grace@example.org', updateFields: { firstName: 'G' } });
+		const result = await runNode(sandbox(), 'update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'grace@example.org',
+			updateFields: { firstName: 'G' },
+		});
 		expect(result.status).toBe('success');
 		expect(sandbox().getContact(grace)!.first_name).toBe('G');
 		listWithOddEntries();
-		const byPhone = await runNode(sandbox(), 'get', { matchBy: 'phone', locationId: LOC, matchPhone: '+15555550101' });
+		const byPhone = await runNode(sandbox(), 'get', {
+			matchBy: 'phone',
+			locationId: LOC,
+			matchPhone: '+15555550101',
+		});
 		expect(byPhone.items.map((i) => i.json.id)).toEqual([ada]);
 	});
 
 	it('says how many entries were skipped when nothing matches', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'update', { matchBy: 'email', locationId: LOC, matchEmail: 'nobody@example.com', updateFields: { firstName: 'X' } });
+		const result = await runNode(sandbox(), 'update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'nobody@example.com',
+			updateFields: { firstName: 'X' },
+		});
 		expect(result.error?.message).toBe(
 			`No contact in location "${LOC}" has the email "nobody@example.com" (3 entries of the location's list had an unexpected shape and were skipped)`,
 		);
@@ -58,8 +83,14 @@ describe('a location list with entries of unexpected shape', () => {
 
 	it('never creates a duplicate of an entry it skipped: Create or Update with that email fails, nothing written', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'upsert', { locationId: LOC, matchEmail: 'ODD@example.com', contactFields: { firstName: 'Dup' } });
-		expect(result.error?.message).toBe(`The contact in location "${LOC}" with the email "ODD@example.com" has an unexpected shape in Assistable's list`);
+		const result = await runNode(sandbox(), 'upsert', {
+			locationId: LOC,
+			matchEmail: 'ODD@example.com',
+			contactFields: { firstName: 'Dup' },
+		});
+		expect(result.error?.message).toBe(
+			`The contact in location "${LOC}" with the email "ODD@example.com" has an unexpected shape in Assistable's list`,
+		);
 		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
 	});
 
@@ -74,7 +105,12 @@ describe('a location list with entries of unexpected shape', () => {
 describe('Create or Update output', () => {
 	it('gives each item its own contact object', async () => {
 		const items = [{ email: 'twice@example.com' }, { email: 'twice@example.com' }];
-		const result = await runNode(sandbox(), 'upsert', { locationId: LOC, matchEmail: '={{ $json.email }}' }, { items });
+		const result = await runNode(
+			sandbox(),
+			'upsert',
+			{ locationId: LOC, matchEmail: '={{ $json.email }}' },
+			{ items },
+		);
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'found']);
 		const [first, second] = result.items.map((i) => i.json.contact as IDataObject);
 		expect(first).toEqual(second);
@@ -89,7 +125,12 @@ describe('a Base URL with user info', () => {
 
 	it('is never shown whole in network errors or the stored execution', async () => {
 		const closed = `http://proxyuser:${password}@127.0.0.1:1/v2`;
-		const result = await runNode(sandbox(), 'update', { contactId: ada, updateFields: { firstName: 'A' }, options: { maxAttempts: 1 } }, { baseUrl: closed });
+		const result = await runNode(
+			sandbox(),
+			'update',
+			{ contactId: ada, updateFields: { firstName: 'A' }, options: { maxAttempts: 1 } },
+			{ baseUrl: closed },
+		);
 		expect(result.status).toBe('error');
 		expect(result.error?.description).toContain('http://127.0.0.1:1/v2');
 		expect(result.serialized).not.toContain(password);
@@ -99,8 +140,16 @@ describe('a Base URL with user info', () => {
 
 	it('is not echoed from an API error body either', async () => {
 		const url = sandbox().url.replace('http://', `http://proxyuser:${password}@`);
-		sandbox().injectFault({ route: 'patch', fault: { kind: 'status', status: 400, body: { message: `bad request to ${url}` } } });
-		const result = await runNode(sandbox(), 'update', { contactId: ada, updateFields: { firstName: 'A' } }, { baseUrl: url });
+		sandbox().injectFault({
+			route: 'patch',
+			fault: { kind: 'status', status: 400, body: { message: `bad request to ${url}` } },
+		});
+		const result = await runNode(
+			sandbox(),
+			'update',
+			{ contactId: ada, updateFields: { firstName: 'A' } },
+			{ baseUrl: url },
+		);
 		expect(result.error?.description).toContain(`bad request to ${sandbox().url}`);
 		expect(result.serialized).not.toContain(password);
 	});

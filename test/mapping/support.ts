@@ -23,7 +23,12 @@ export interface RunOptions {
 }
 
 /** Runs the Assistable node in a real workflow (webhook-like source -> node) against the sandbox. */
-export function runNode(sandbox: Sandbox, operation: string, parameters: IDataObject, options: RunOptions = {}) {
+export function runNode(
+	sandbox: Sandbox,
+	operation: string,
+	parameters: IDataObject,
+	options: RunOptions = {},
+) {
 	return runAssistable({
 		items: options.items ?? [{}],
 		parameters: { resource: 'contact', operation, ...parameters },
@@ -33,4 +38,5 @@ export function runNode(sandbox: Sandbox, operation: string, parameters: IDataOb
 	});
 }
 
-export const bodiesOf = (sandbox: Sandbox, route: string) => sandbox.requests.filter((r) => r.route === route).map((r) => r.body as IDataObject);
+export const bodiesOf = (sandbox: Sandbox, route: string) =>
+	sandbox.requests.filter((r) => r.route === route).map((r) => r.body as IDataObject);

@@ -12,7 +12,10 @@ const root = path.resolve(__dirname, '../..');
 const scanner = path.join(root, 'node_modules/@n8n/scan-community-package/scanner/scanner.mjs');
 
 /** analyzePackage is ESM only: run it in a child process and read its result. */
-function analyze(dir: string, patterns: string[] | 'source'): { passed: boolean; message?: string; details?: string } {
+function analyze(
+	dir: string,
+	patterns: string[] | 'source',
+): { passed: boolean; message?: string; details?: string } {
 	const script = [
 		`import { analyzePackage, SOURCE_FILE_PATTERNS } from ${JSON.stringify(scanner)};`,
 		`const patterns = ${patterns === 'source' ? 'SOURCE_FILE_PATTERNS' : JSON.stringify(patterns)};`,
@@ -22,7 +25,12 @@ function analyze(dir: string, patterns: string[] | 'source'): { passed: boolean;
 	// Without jest's NODE_ENV=test, under which eslint-plugin-n8n-nodes-base treats every file as a trigger node.
 	const env = { ...process.env };
 	delete env.NODE_ENV;
-	const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+	const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+		cwd: root,
+		env,
+		encoding: 'utf8',
+		maxBuffer: 16 * 1024 * 1024,
+	});
 	return JSON.parse(out);
 }
 
@@ -33,7 +41,10 @@ describe('community package scanner', () => {
 	beforeAll(() => {
 		expect(existsSync(path.join(root, 'dist/nodes/Assistable/Assistable.node.js'))).toBe(true);
 		work = mkdtempSync(path.join(tmpdir(), 'assistable-pack-'));
-		execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+		execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		});
 		const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
 		unpacked = path.join(work, 'package');
 		execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);
@@ -54,8 +65,14 @@ describe('community package scanner', () => {
 	}, 120_000);
 
 	it('ships the phone library inside the bundle: the only modules required are the ones n8n provides', () => {
-		const files = readdirSync(path.join(unpacked, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
-		expect(files.sort()).toEqual(['credentials/AssistableApi.credentials.js', 'nodes/Assistable/Assistable.node.js']);
+		const files = readdirSync(path.join(unpacked, 'dist'), {
+			recursive: true,
+			encoding: 'utf8',
+		}).filter((file) => file.endsWith('.js'));
+		expect(files.sort()).toEqual([
+			'credentials/AssistableApi.credentials.js',
+			'nodes/Assistable/Assistable.node.js',
+		]);
 		const required = new Set<string>();
 		for (const file of files) {
 			const code = readFileSync(path.join(unpacked, 'dist', file), 'utf8');

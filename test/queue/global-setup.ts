@@ -10,7 +10,9 @@ import { artifactsDir, N8N_VERSION, queueStateFile, type QueueState } from './ha
 
 export default async function globalSetup(): Promise<void> {
 	const started = Date.now();
-	const runtime = await ensureN8n(N8N_VERSION, { log: prefixedLog(`[queue setup: n8n ${N8N_VERSION}]`) });
+	const runtime = await ensureN8n(N8N_VERSION, {
+		log: prefixedLog(`[queue setup: n8n ${N8N_VERSION}]`),
+	});
 	const dest = path.join(artifactsDir(), 'pack');
 	fs.rmSync(dest, { recursive: true, force: true });
 	const tgz = await buildAndPack({ log: prefixedLog('[queue setup: pack]'), dest });

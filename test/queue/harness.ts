@@ -37,7 +37,8 @@ export function queueStateFile(): string {
 
 export function queueState(): QueueState {
 	const file = queueStateFile();
-	if (!fs.existsSync(file)) throw new Error(`${file} is missing: run these tests with npm run test:queue`);
+	if (!fs.existsSync(file))
+		throw new Error(`${file} is missing: run these tests with npm run test:queue`);
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as QueueState;
 }
 
@@ -133,30 +134,40 @@ export async function startWorker(
 		name: opts.name,
 		process: child,
 		logs: () => logs,
-		startedExecutions: () => [...logs.matchAll(/Worker started execution (\d+) \(job/g)].map((m) => m[1]),
+		startedExecutions: () =>
+			[...logs.matchAll(/Worker started execution (\d+) \(job/g)].map((m) => m[1]),
 		stop,
 	};
 	const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
 	while (Date.now() < deadline) {
 		if (/n8n worker is now ready/.test(logs)) return worker;
-		if (exited !== undefined) throw new Error(`n8n worker ${opts.name} exited (${exited}) before it was ready:\n${tail(logs)}`);
+		if (exited !== undefined)
+			throw new Error(
+				`n8n worker ${opts.name} exited (${exited}) before it was ready:\n${tail(logs)}`,
+			);
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	await stop();
-	throw new Error(`n8n worker ${opts.name} was not ready within ${opts.timeoutMs ?? 180_000} ms:\n${tail(logs)}`);
+	throw new Error(
+		`n8n worker ${opts.name} was not ready within ${opts.timeoutMs ?? 180_000} ms:\n${tail(logs)}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Credential and workflows through the REST API (what the editor does)
 
-export async function createCredential(rest: N8nRest, sandbox: Sandbox): Promise<{ id: string; name: string }> {
+export async function createCredential(
+	rest: N8nRest,
+	sandbox: Sandbox,
+): Promise<{ id: string; name: string }> {
 	const name = 'Assistable (sandbox)';
 	const r = await rest.request<{ data: { id: string } }>('POST', '/credentials', {
 		name,
 		type: CREDENTIAL_TYPE,
 		data: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
 	});
-	if (r.status !== 200 || !r.data?.data?.id) throw new Error(`POST /rest/credentials answered ${r.status}: ${r.raw.slice(0, 500)}`);
+	if (r.status !== 200 || !r.data?.data?.id)
+		throw new Error(`POST /rest/credentials answered ${r.status}: ${r.raw.slice(0, 500)}`);
 	return { id: r.data.data.id, name };
 }
 
@@ -184,7 +195,13 @@ export async function createActiveWebhookWorkflow(
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPath,
+					responseMode: 'lastNode',
+					responseData: 'firstEntryJson',
+					options: {},
+				},
 			},
 			{
 				id: randomUUID(),
@@ -197,15 +214,32 @@ export async function createActiveWebhookWorkflow(
 			},
 		],
 		connections: { [WEBHOOK]: { main: [[{ node: ASSISTABLE, type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
 	};
-	const created = await rest.request<{ data: { id: string; versionId: string } }>('POST', '/workflows', body);
+	const created = await rest.request<{ data: { id: string; versionId: string } }>(
+		'POST',
+		'/workflows',
+		body,
+	);
 	if (created.status !== 200 || !created.data?.data?.id) {
-		throw new Error(`POST /rest/workflows answered ${created.status}: ${created.raw.slice(0, 500)}`);
+		throw new Error(
+			`POST /rest/workflows answered ${created.status}: ${created.raw.slice(0, 500)}`,
+		);
 	}
 	const { id, versionId } = created.data.data;
-	const activated = await rest.request<{ data: { active?: boolean; activeVersionId?: string } }>('POST', `/workflows/${id}/activate`, { versionId });
-	if (activated.status !== 200) throw new Error(`POST /rest/workflows/${id}/activate answered ${activated.status}: ${activated.raw.slice(0, 800)}`);
+	const activated = await rest.request<{ data: { active?: boolean; activeVersionId?: string } }>(
+		'POST',
+		`/workflows/${id}/activate`,
+		{ versionId },
+	);
+	if (activated.status !== 200)
+		throw new Error(
+			`POST /rest/workflows/${id}/activate answered ${activated.status}: ${activated.raw.slice(0, 800)}`,
+		);
 	return { id, name, path: webhookPath };
 }
 
@@ -238,7 +272,7 @@ export function upsertParameters(): Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------------------
 // Bursts
 
-export interface PostResult {
+interface PostResult {
 	requestId: string;
 	httpStatus: number;
 	body: string;
@@ -249,7 +283,11 @@ export interface PostResult {
  * and its headers sent first, then all bodies are written in the same tick, so n8n gets the requests complete at
  * (nearly) the same moment. Each answer arrives when its execution is over.
  */
-export async function burst(baseUrl: string, wf: WebhookWorkflow, bodies: Array<Record<string, unknown> & { request_id: string }>): Promise<PostResult[]> {
+async function burst(
+	baseUrl: string,
+	wf: WebhookWorkflow,
+	bodies: Array<Record<string, unknown> & { request_id: string }>,
+): Promise<PostResult[]> {
 	const url = new URL(`${baseUrl}/webhook/${wf.path}`);
 	const pending = bodies.map((b) => {
 		const payload = Buffer.from(JSON.stringify(b));
@@ -263,18 +301,27 @@ export async function burst(baseUrl: string, wf: WebhookWorkflow, bodies: Array<
 			timeout: 240_000,
 		});
 		const connected = new Promise<void>((resolve) => {
-			req.once('socket', (socket) => (socket.connecting ? socket.once('connect', () => resolve()) : resolve()));
+			req.once('socket', (socket) =>
+				socket.connecting ? socket.once('connect', () => resolve()) : resolve(),
+			);
 			req.once('error', () => resolve());
 		});
 		const answer = new Promise<PostResult>((resolve) => {
-			const fail = (err: Error) => resolve({ requestId: b.request_id, httpStatus: 0, body: `request failed: ${err.message}` });
+			const fail = (err: Error) =>
+				resolve({ requestId: b.request_id, httpStatus: 0, body: `request failed: ${err.message}` });
 			req.once('error', fail);
 			req.once('timeout', () => req.destroy(new Error('no answer within 240 s')));
 			req.once('response', (res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
 				res.once('error', fail);
-				res.once('end', () => resolve({ requestId: b.request_id, httpStatus: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+				res.once('end', () =>
+					resolve({
+						requestId: b.request_id,
+						httpStatus: res.statusCode ?? 0,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
 			});
 		});
 		req.flushHeaders();
@@ -305,25 +352,42 @@ type Flatted = { parse(text: string): unknown };
 
 /** n8n stores run data in the `flatted` format; use n8n's own copy of the library to read it. */
 function flatted(rt: N8nRuntime): Flatted {
-	return createRequire(path.join(rt.dir, 'node_modules', 'n8n', 'package.json'))('flatted') as Flatted;
+	return createRequire(path.join(rt.dir, 'node_modules', 'n8n', 'package.json'))(
+		'flatted',
+	) as Flatted;
 }
 
 interface RunData {
 	resultData?: {
 		error?: { message?: string; description?: string };
-		runData?: Record<string, Array<{ error?: { message?: string; description?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+		runData?: Record<
+			string,
+			Array<{
+				error?: { message?: string; description?: string };
+				data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> };
+			}>
+		>;
 	};
 }
 
 /** Every finished execution of a workflow, with its run data; waits (bounded) until `expected` have finished. */
-export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId: string, expected: number): Promise<ExecutionRecord[]> {
+async function executionRecords(
+	rest: N8nRest,
+	rt: N8nRuntime,
+	workflowId: string,
+	expected: number,
+): Promise<ExecutionRecord[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	type Summary = { id: string; status: string; startedAt?: string; stoppedAt?: string };
 	let summaries: Summary[] = [];
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const r = await rest.request<{ data: { results?: Summary[] } }>('GET', `/executions?filter=${filter}&limit=100`);
-		if (r.status !== 200) throw new Error(`GET /rest/executions answered ${r.status}: ${r.raw.slice(0, 500)}`);
+		const r = await rest.request<{ data: { results?: Summary[] } }>(
+			'GET',
+			`/executions?filter=${filter}&limit=100`,
+		);
+		if (r.status !== 200)
+			throw new Error(`GET /rest/executions answered ${r.status}: ${r.raw.slice(0, 500)}`);
 		summaries = r.data.data.results ?? [];
 		const finished = summaries.filter((s) => !['new', 'running', 'waiting'].includes(s.status));
 		if (finished.length >= expected || Date.now() > deadline) break;
@@ -332,8 +396,12 @@ export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId
 	const parser = flatted(rt);
 	const out: ExecutionRecord[] = [];
 	for (const s of summaries) {
-		const r = await rest.request<{ data: { id: string; status: string; data: string } }>('GET', `/executions/${s.id}`);
-		if (r.status !== 200) throw new Error(`GET /rest/executions/${s.id} answered ${r.status}: ${r.raw.slice(0, 500)}`);
+		const r = await rest.request<{ data: { id: string; status: string; data: string } }>(
+			'GET',
+			`/executions/${s.id}`,
+		);
+		if (r.status !== 200)
+			throw new Error(`GET /rest/executions/${s.id} answered ${r.status}: ${r.raw.slice(0, 500)}`);
 		const run = parser.parse(r.data.data.data) as RunData;
 		const webhookItems = run.resultData?.runData?.[WEBHOOK]?.[0]?.data?.main?.[0] ?? [];
 		const body = webhookItems[0]?.json?.body as { request_id?: string } | undefined;
@@ -346,7 +414,9 @@ export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId
 			startedAt: s.startedAt,
 			stoppedAt: s.stoppedAt,
 			requestId: body?.request_id,
-			error: nodeError ? `${nodeError.message ?? ''}${nodeError.description ? ` | ${nodeError.description}` : ''}` : undefined,
+			error: nodeError
+				? `${nodeError.message ?? ''}${nodeError.description ? ` | ${nodeError.description}` : ''}`
+				: undefined,
 			resultText: JSON.stringify({ outputs, error: nodeError ?? null }),
 		});
 	}
@@ -354,7 +424,7 @@ export async function executionRecords(rest: N8nRest, rt: N8nRuntime, workflowId
 }
 
 /** The most executions of these that were running at the same moment (from n8n's start/stop timestamps). */
-export function maxOverlap(records: ExecutionRecord[]): number {
+function maxOverlap(records: ExecutionRecord[]): number {
 	const events: Array<[number, number]> = [];
 	for (const r of records) {
 		if (!r.startedAt || !r.stoppedAt) continue;
@@ -371,9 +441,17 @@ export function maxOverlap(records: ExecutionRecord[]): number {
 // Analysis
 
 /** The sandbox's request log of a burst, compact: [ms from the first request's start, ms it took, method, route, status]. */
-export function requestTimeline(requests: Sandbox['requests']): Array<[number, number, string, string, number]> {
+function requestTimeline(
+	requests: Sandbox['requests'],
+): Array<[number, number, string, string, number]> {
 	const t0 = requests.length ? Math.min(...requests.map((q) => q.startedAt)) : 0;
-	return requests.map((q) => [Math.round(q.startedAt - t0), Math.round((q.endedAt || q.startedAt) - q.startedAt), q.method, q.route, q.status]);
+	return requests.map((q) => [
+		Math.round(q.startedAt - t0),
+		Math.round((q.endedAt || q.startedAt) - q.startedAt),
+		q.method,
+		q.route,
+		q.status,
+	]);
 }
 
 export interface TagBurstFigures {
@@ -431,14 +509,23 @@ function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
 }
 
 function httpErrors(posts: PostResult[]): string[] {
-	return [...new Set(posts.filter((p) => p.httpStatus !== 200).map((p) => `${p.httpStatus}: ${p.body.slice(0, 300)}`))];
+	return [
+		...new Set(
+			posts
+				.filter((p) => p.httpStatus !== 200)
+				.map((p) => `${p.httpStatus}: ${p.body.slice(0, 300)}`),
+		),
+	];
 }
 
 function distinctErrors(records: ExecutionRecord[]): string[] {
 	return [...new Set(records.filter((r) => r.error).map((r) => r.error!.slice(0, 300)))];
 }
 
-export function tagBurstBodies(contactId: string, label: string): Array<{ request_id: string; contact_id: string; tag: string }> {
+function tagBurstBodies(
+	contactId: string,
+	label: string,
+): Array<{ request_id: string; contact_id: string; tag: string }> {
 	return Array.from({ length: TAG_BURST }, (_, i) => ({
 		request_id: `${label}-tags-${String(i + 1).padStart(2, '0')}`,
 		contact_id: contactId,
@@ -446,7 +533,10 @@ export function tagBurstBodies(contactId: string, label: string): Array<{ reques
 	}));
 }
 
-export function upsertBurstBodies(email: string, label: string): Array<{ request_id: string; email: string; tag: string }> {
+function upsertBurstBodies(
+	email: string,
+	label: string,
+): Array<{ request_id: string; email: string; tag: string }> {
 	return Array.from({ length: UPSERT_BURST }, (_, i) => ({
 		request_id: `${label}-upsert-${String(i + 1).padStart(2, '0')}`,
 		email,
@@ -454,7 +544,7 @@ export function upsertBurstBodies(email: string, label: string): Array<{ request
 	}));
 }
 
-export function analyseTagBurst(
+function analyseTagBurst(
 	bodies: Array<{ request_id: string; tag: string }>,
 	posts: PostResult[],
 	records: ExecutionRecord[],
@@ -474,7 +564,9 @@ export function analyseTagBurst(
 		tagsExpected: bodies.length,
 		tagsOnContact: bodies.length - lost.length,
 		tagsLost: lost.map((b) => b.tag),
-		tagsLostSilently: lost.filter((b) => byRequest.get(b.request_id)?.status === 'success').map((b) => b.tag),
+		tagsLostSilently: lost
+			.filter((b) => byRequest.get(b.request_id)?.status === 'success')
+			.map((b) => b.tag),
 		existingTagKept: finalTags.includes(existingTag),
 		maxConcurrentExecutions: maxOverlap(records),
 		sandboxMaxInFlight,
@@ -483,7 +575,7 @@ export function analyseTagBurst(
 	};
 }
 
-export function analyseUpsertBurst(
+function analyseUpsertBurst(
 	bodies: Array<{ request_id: string; tag: string }>,
 	posts: PostResult[],
 	records: ExecutionRecord[],
@@ -495,7 +587,11 @@ export function analyseUpsertBurst(
 	const byRequest = new Set(records.map((r) => r.requestId));
 	// A contact of the group is "named" when some execution's result (or its HTTP answer) names it together with another one.
 	const texts = [...records.map((r) => r.resultText), ...posts.map((p) => p.body)];
-	const named = contactIds.filter((id) => texts.some((t) => t.includes(id) && contactIds.some((other) => other !== id && t.includes(other))));
+	const named = contactIds.filter((id) =>
+		texts.some(
+			(t) => t.includes(id) && contactIds.some((other) => other !== id && t.includes(other)),
+		),
+	);
 	const duplicates = Math.max(0, contactIds.length - 1);
 	return {
 		posts: posts.length,
@@ -529,19 +625,25 @@ export interface BurstContext {
 	label: string;
 }
 
-export const EXISTING_TAG = 'existing-customer';
+const EXISTING_TAG = 'existing-customer';
 
 /**
  * One POST that must succeed before a burst. n8n 2.41 may answer 404 for a moment after activation (the
  * webhook is published asynchronously), so a 404 is retried for up to 60 s; any other failure stops the test.
  */
-async function warmUp(ctx: BurstContext, wf: WebhookWorkflow, body: Record<string, unknown> & { request_id: string }): Promise<void> {
+async function warmUp(
+	ctx: BurstContext,
+	wf: WebhookWorkflow,
+	body: Record<string, unknown> & { request_id: string },
+): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
 		const [r] = await burst(ctx.baseUrl, wf, [body]);
 		if (r.httpStatus === 200) return;
 		if (r.httpStatus !== 404 || Date.now() > deadline) {
-			throw new Error(`The warm-up POST to /webhook/${wf.path} answered ${r.httpStatus}: ${r.body.slice(0, 500)}`);
+			throw new Error(
+				`The warm-up POST to /webhook/${wf.path} answered ${r.httpStatus}: ${r.body.slice(0, 500)}`,
+			);
 		}
 		await new Promise((res) => setTimeout(res, 250));
 	}
@@ -551,33 +653,68 @@ async function warmUp(ctx: BurstContext, wf: WebhookWorkflow, body: Record<strin
  * One execution first (another contact), so the burst meets a warm workflow as a live one would; then the
  * burst against one contact. Returns the figures and the burst's execution records (without the warm-up).
  */
-export async function runTagBurst(ctx: BurstContext, wf: WebhookWorkflow): Promise<{ figures: TagBurstFigures; records: ExecutionRecord[] }> {
-	const warm = ctx.sandbox.addContact({ location_id: DEMO_LOCATION_ID, first_name: 'Warm', last_name: 'Up', tags: [] });
+export async function runTagBurst(
+	ctx: BurstContext,
+	wf: WebhookWorkflow,
+): Promise<{ figures: TagBurstFigures; records: ExecutionRecord[] }> {
+	const warm = ctx.sandbox.addContact({
+		location_id: DEMO_LOCATION_ID,
+		first_name: 'Warm',
+		last_name: 'Up',
+		tags: [],
+	});
 	const warmId = `${ctx.label}-tags-warmup`;
 	await warmUp(ctx, wf, { request_id: warmId, contact_id: warm.id, tag: 'warm-up' });
-	const contact = ctx.sandbox.addContact({ location_id: DEMO_LOCATION_ID, first_name: 'Tag', last_name: 'Burst', tags: [EXISTING_TAG] });
+	const contact = ctx.sandbox.addContact({
+		location_id: DEMO_LOCATION_ID,
+		first_name: 'Tag',
+		last_name: 'Burst',
+		tags: [EXISTING_TAG],
+	});
 	const bodies = tagBurstBodies(contact.id, ctx.label);
 	ctx.sandbox.clearRequests();
 	const posts = await burst(ctx.baseUrl, wf, bodies);
-	const records = (await executionRecords(ctx.rest, ctx.rt, wf.id, bodies.length + 1)).filter((r) => r.requestId !== warmId);
+	const records = (await executionRecords(ctx.rest, ctx.rt, wf.id, bodies.length + 1)).filter(
+		(r) => r.requestId !== warmId,
+	);
 	const finalTags = ctx.sandbox.getContact(contact.id)!.tags;
-	const figures = analyseTagBurst(bodies, posts, records, finalTags, EXISTING_TAG, ctx.sandbox.stats().maxInFlight);
+	const figures = analyseTagBurst(
+		bodies,
+		posts,
+		records,
+		finalTags,
+		EXISTING_TAG,
+		ctx.sandbox.stats().maxInFlight,
+	);
 	figures.sandboxRequests = requestTimeline(ctx.sandbox.requests);
 	return { figures, records };
 }
 
 /** A warm-up execution (another email), then the burst of Create or Update for one new email. */
-export async function runUpsertBurst(ctx: BurstContext, wf: WebhookWorkflow): Promise<{ figures: UpsertBurstFigures; records: ExecutionRecord[] }> {
+export async function runUpsertBurst(
+	ctx: BurstContext,
+	wf: WebhookWorkflow,
+): Promise<{ figures: UpsertBurstFigures; records: ExecutionRecord[] }> {
 	const stamp = `${Date.now()}.${randomUUID().slice(0, 6)}`;
 	const warmId = `${ctx.label}-upsert-warmup`;
-	await warmUp(ctx, wf, { request_id: warmId, email: `warm.up.${stamp}@example.com`, tag: 'warm-up' });
+	await warmUp(ctx, wf, {
+		request_id: warmId,
+		email: `warm.up.${stamp}@example.com`,
+		tag: 'warm-up',
+	});
 	const email = `new.signup.${stamp}@example.com`;
 	const bodies = upsertBurstBodies(email, ctx.label);
 	ctx.sandbox.clearRequests();
 	const posts = await burst(ctx.baseUrl, wf, bodies);
-	const records = (await executionRecords(ctx.rest, ctx.rt, wf.id, bodies.length + 1)).filter((r) => r.requestId !== warmId);
-	const group = ctx.sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email?.toLowerCase() === email);
-	const createRequests = ctx.sandbox.requests.filter((q) => q.route === 'create' && q.status >= 200 && q.status < 300);
+	const records = (await executionRecords(ctx.rest, ctx.rt, wf.id, bodies.length + 1)).filter(
+		(r) => r.requestId !== warmId,
+	);
+	const group = ctx.sandbox
+		.listContacts(DEMO_LOCATION_ID)
+		.filter((c) => c.email?.toLowerCase() === email);
+	const createRequests = ctx.sandbox.requests.filter(
+		(q) => q.route === 'create' && q.status >= 200 && q.status < 300,
+	);
 	const figures = analyseUpsertBurst(bodies, posts, records, group, createRequests.length);
 	if (group.length > 1) {
 		const ids = group.map((c) => c.id);
@@ -586,7 +723,9 @@ export async function runUpsertBurst(ctx: BurstContext, wf: WebhookWorkflow): Pr
 			const body = bodies.find((b) => Array.isArray(tags) && tags.includes(b.tag));
 			return records.find((r) => body && r.requestId === body.request_id);
 		});
-		const naming = creators.filter((r) => r && ids.filter((id) => r.resultText.includes(id)).length >= 2).length;
+		const naming = creators.filter(
+			(r) => r && ids.filter((id) => r.resultText.includes(id)).length >= 2,
+		).length;
 		figures.creatorsNamingDuplicate = { naming, creators: creators.length };
 	}
 	figures.sandboxRequests = requestTimeline(ctx.sandbox.requests);
@@ -648,16 +787,28 @@ export function formatReport(r: ModeReport): string {
 			['  duplicates', String(u.duplicates)],
 			['  duplicates no execution reports', String(u.duplicatesSilent)],
 			...(u.creatorsNamingDuplicate
-				? [['  creating executions naming the duplicate', `${u.creatorsNamingDuplicate.naming}/${u.creatorsNamingDuplicate.creators}`] as [string, string]]
+				? [
+						[
+							'  creating executions naming the duplicate',
+							`${u.creatorsNamingDuplicate.naming}/${u.creatorsNamingDuplicate.creators}`,
+						] as [string, string],
+					]
 				: []),
 			['  failed executions', `${u.executionsFailed}/${u.executions}`],
 			['  most executions at once', String(u.maxConcurrentExecutions)],
 		);
 	}
 	for (const [name, c] of Object.entries(r.executionsPerProcess ?? {})) {
-		rows.push([`executions on ${name}${c.pid ? ` (pid ${c.pid})` : ''}`, `${c.tagBurst} + ${c.upsertBurst}`]);
+		rows.push([
+			`executions on ${name}${c.pid ? ` (pid ${c.pid})` : ''}`,
+			`${c.tagBurst} + ${c.upsertBurst}`,
+		]);
 	}
-	for (const [pid, n] of Object.entries(r.nodeModuleLoadsByPid ?? {})) rows.push([`Assistable.node.js loads in pid ${pid}`, String(n)]);
+	for (const [pid, n] of Object.entries(r.nodeModuleLoadsByPid ?? {}))
+		rows.push([`Assistable.node.js loads in pid ${pid}`, String(n)]);
 	const width = Math.max(...rows.map(([k]) => k.length));
-	return [`[concurrency: ${r.mode} mode, n8n ${r.n8nVersion}, sandbox latency ${r.sandboxLatencyMs} ms]`, ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`)].join('\n');
+	return [
+		`[concurrency: ${r.mode} mode, n8n ${r.n8nVersion}, sandbox latency ${r.sandboxLatencyMs} ms]`,
+		...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+	].join('\n');
 }

@@ -15,7 +15,10 @@ if (logFile) {
 	const compile = Module.prototype._compile;
 	Module.prototype._compile = function (content, filename) {
 		if (ours.test(filename)) {
-			fs.appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, file: filename, at: new Date().toISOString() })}\n`);
+			fs.appendFileSync(
+				logFile,
+				`${JSON.stringify({ pid: process.pid, file: filename, at: new Date().toISOString() })}\n`,
+			);
 		}
 		return compile.apply(this, arguments);
 	};

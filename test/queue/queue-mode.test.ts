@@ -7,7 +7,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort, installPackage, makeUserFolder, N8nRest, n8nEnv, prefixedLog, startN8n, type N8nServer } from '../../runtime/n8n';
+import {
+	freePort,
+	installPackage,
+	makeUserFolder,
+	N8nRest,
+	n8nEnv,
+	prefixedLog,
+	startN8n,
+	type N8nServer,
+} from '../../runtime/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { startPostgres, startRedis, type Postgres, type Service } from './services';
 import {
@@ -121,14 +130,28 @@ describe(`queue mode: n8n ${N8N_VERSION} main + ${WORKERS} workers, Redis, Postg
 			);
 		}
 		workers.push(
-			...(await Promise.all(workerEnvs.map((env, i) => startWorker(rt, env, { name: names[i + 1], concurrency: WORKER_CONCURRENCY })))),
+			...(await Promise.all(
+				workerEnvs.map((env, i) =>
+					startWorker(rt, env, { name: names[i + 1], concurrency: WORKER_CONCURRENCY }),
+				),
+			)),
 		);
 
 		const rest = new N8nRest(main.url);
 		await rest.setupOwner();
 		const credential = await createCredential(rest, sandbox);
-		tagsWf = await createActiveWebhookWorkflow(rest, credential, 'Burst append tags', appendTagParameters());
-		upsertWf = await createActiveWebhookWorkflow(rest, credential, 'Burst create or update', upsertParameters());
+		tagsWf = await createActiveWebhookWorkflow(
+			rest,
+			credential,
+			'Burst append tags',
+			appendTagParameters(),
+		);
+		upsertWf = await createActiveWebhookWorkflow(
+			rest,
+			credential,
+			'Burst create or update',
+			upsertParameters(),
+		);
 		ctx = { rt, rest, sandbox, baseUrl: main.url, label: 'queue' };
 		report.setupSeconds = Math.round((Date.now() - started) / 1000);
 		report.processes = {
@@ -137,7 +160,9 @@ describe(`queue mode: n8n ${N8N_VERSION} main + ${WORKERS} workers, Redis, Postg
 			'redis-server': redis.pid,
 			postgres: postgres.pid,
 		};
-		report.executionsPerProcess = Object.fromEntries(workers.map((w) => [w.name, { pid: w.process.pid, tagBurst: 0, upsertBurst: 0 }]));
+		report.executionsPerProcess = Object.fromEntries(
+			workers.map((w) => [w.name, { pid: w.process.pid, tagBurst: 0, upsertBurst: 0 }]),
+		);
 	});
 
 	afterAll(async () => {
@@ -149,8 +174,11 @@ describe(`queue mode: n8n ${N8N_VERSION} main + ${WORKERS} workers, Redis, Postg
 			// Workers first (they hold jobs), then the main, then the services they use.
 			await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
 			await main?.stop().catch(() => undefined);
-			await Promise.all([redis?.stop(), postgres?.stop(), sandbox?.close()].map((p) => p?.catch(() => undefined)));
-			if (!process.env.E2E_KEEP) for (const f of userFolders) fs.rmSync(f, { recursive: true, force: true });
+			await Promise.all(
+				[redis?.stop(), postgres?.stop(), sandbox?.close()].map((p) => p?.catch(() => undefined)),
+			);
+			if (!process.env.E2E_KEEP)
+				for (const f of userFolders) fs.rmSync(f, { recursive: true, force: true });
 		}
 	});
 
@@ -183,18 +211,28 @@ describe(`queue mode: n8n ${N8N_VERSION} main + ${WORKERS} workers, Redis, Postg
 		expect(figures.duplicatesSilent).toBe(0);
 		// A duplicate is detected after the create: the later of two creates always sees the earlier contact,
 		// so at least one creating execution must name the other contact (in its output or its error).
-		if (figures.duplicates > 0) expect(figures.creatorsNamingDuplicate!.naming).toBeGreaterThanOrEqual(1);
+		if (figures.duplicates > 0)
+			expect(figures.creatorsNamingDuplicate!.naming).toBeGreaterThanOrEqual(1);
 	});
 
 	test('executions ran on both workers, and each worker loaded the node module once', () => {
-		const ranSome = (name: string) => report.executionsPerProcess![name].tagBurst + report.executionsPerProcess![name].upsertBurst > 0;
-		expect(Object.fromEntries(workers.map((w) => [w.name, ranSome(w.name)]))).toEqual(Object.fromEntries(workers.map((w) => [w.name, true])));
+		const ranSome = (name: string) =>
+			report.executionsPerProcess![name].tagBurst + report.executionsPerProcess![name].upsertBurst >
+			0;
+		expect(Object.fromEntries(workers.map((w) => [w.name, ranSome(w.name)]))).toEqual(
+			Object.fromEntries(workers.map((w) => [w.name, true])),
+		);
 		for (const w of workers) expect(w.process.exitCode).toBeNull();
 		expect(main!.process.exitCode).toBeNull();
 		const loads = nodeModuleLoadsByPid(readModuleLoads(moduleLog));
-		for (const w of workers) expect({ pid: w.process.pid, loads: loads[String(w.process.pid)] }).toEqual({ pid: w.process.pid, loads: 1 });
+		for (const w of workers)
+			expect({ pid: w.process.pid, loads: loads[String(w.process.pid)] }).toEqual({
+				pid: w.process.pid,
+				loads: 1,
+			});
 		// No other process loaded it, and none more than once (the main may load it for the editor and webhooks).
 		const ours = new Set([main!.process.pid, ...workers.map((w) => w.process.pid)].map(String));
-		for (const [pid, n] of Object.entries(loads)) expect({ pid, ours: ours.has(pid), loads: n }).toEqual({ pid, ours: true, loads: 1 });
+		for (const [pid, n] of Object.entries(loads))
+			expect({ pid, ours: ours.has(pid), loads: n }).toEqual({ pid, ours: true, loads: 1 });
 	});
 });

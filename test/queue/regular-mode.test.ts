@@ -5,7 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort, installPackage, makeUserFolder, N8nRest, n8nEnv, prefixedLog, startN8n, type N8nServer } from '../../runtime/n8n';
+import {
+	freePort,
+	installPackage,
+	makeUserFolder,
+	N8nRest,
+	n8nEnv,
+	prefixedLog,
+	startN8n,
+	type N8nServer,
+} from '../../runtime/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
 	appendTagParameters,
@@ -32,7 +41,12 @@ import {
 } from './harness';
 
 describe(`regular mode: n8n ${N8N_VERSION}, one process, webhook bursts`, () => {
-	const report: ModeReport = { mode: 'regular', n8nVersion: N8N_VERSION, sandboxLatencyMs: SANDBOX_LATENCY_MS, commit: gitCommit() };
+	const report: ModeReport = {
+		mode: 'regular',
+		n8nVersion: N8N_VERSION,
+		sandboxLatencyMs: SANDBOX_LATENCY_MS,
+		commit: gitCommit(),
+	};
 	let sandbox: Sandbox | undefined;
 	let server: N8nServer | undefined;
 	let userFolder: string | undefined;
@@ -59,12 +73,24 @@ describe(`regular mode: n8n ${N8N_VERSION}, one process, webhook bursts`, () => 
 		const rest = new N8nRest(server.url);
 		await rest.setupOwner();
 		const credential = await createCredential(rest, sandbox);
-		tagsWf = await createActiveWebhookWorkflow(rest, credential, 'Burst append tags', appendTagParameters());
-		upsertWf = await createActiveWebhookWorkflow(rest, credential, 'Burst create or update', upsertParameters());
+		tagsWf = await createActiveWebhookWorkflow(
+			rest,
+			credential,
+			'Burst append tags',
+			appendTagParameters(),
+		);
+		upsertWf = await createActiveWebhookWorkflow(
+			rest,
+			credential,
+			'Burst create or update',
+			upsertParameters(),
+		);
 		ctx = { rt, rest, sandbox, baseUrl: server.url, label: 'regular' };
 		report.setupSeconds = Math.round((Date.now() - started) / 1000);
 		report.processes = { 'n8n start': server.process.pid };
-		report.executionsPerProcess = { main: { pid: server.process.pid, tagBurst: 0, upsertBurst: 0 } };
+		report.executionsPerProcess = {
+			main: { pid: server.process.pid, tagBurst: 0, upsertBurst: 0 },
+		};
 	});
 
 	afterAll(async () => {
@@ -75,7 +101,8 @@ describe(`regular mode: n8n ${N8N_VERSION}, one process, webhook bursts`, () => 
 		} finally {
 			await server?.stop();
 			await sandbox?.close();
-			if (userFolder && !process.env.E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true });
+			if (userFolder && !process.env.E2E_KEEP)
+				fs.rmSync(userFolder, { recursive: true, force: true });
 		}
 	});
 
@@ -114,6 +141,8 @@ describe(`regular mode: n8n ${N8N_VERSION}, one process, webhook bursts`, () => 
 		expect(server!.process.exitCode).toBeNull();
 		expect(server!.process.signalCode).toBeNull();
 		// Exactly one process compiled the node's module, exactly once: the `n8n start` that ran every execution.
-		expect(nodeModuleLoadsByPid(readModuleLoads(moduleLog))).toEqual({ [String(server!.process.pid)]: 1 });
+		expect(nodeModuleLoadsByPid(readModuleLoads(moduleLog))).toEqual({
+			[String(server!.process.pid)]: 1,
+		});
 	});
 });

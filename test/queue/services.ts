@@ -11,11 +11,16 @@ import { freePort } from '../../runtime/n8n';
 import { killTree, run, tail, track } from '../../runtime/process';
 
 /** Debian's PostgreSQL server binaries: ASSISTABLE_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin. */
-export const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? newestPostgresBin();
+const PG_BIN = process.env.ASSISTABLE_PG_BIN ?? newestPostgresBin();
 
 function newestPostgresBin(): string {
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+	const versions = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((v) => /^\d+$/.test(v))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
 	return path.join(root, versions[0] ?? '15', 'bin');
 }
 
@@ -37,8 +42,19 @@ function daemon(
 	cmd: string,
 	args: string[],
 	opts: { uid?: number; gid?: number; cwd?: string; onStop?: () => void },
-): { child: ChildProcess; logs: () => string; exited: () => boolean; stop: (signal: NodeJS.Signals) => Promise<void> } {
-	const child = spawn(cmd, args, { cwd: opts.cwd, uid: opts.uid, gid: opts.gid, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+): {
+	child: ChildProcess;
+	logs: () => string;
+	exited: () => boolean;
+	stop: (signal: NodeJS.Signals) => Promise<void>;
+} {
+	const child = spawn(cmd, args, {
+		cwd: opts.cwd,
+		uid: opts.uid,
+		gid: opts.gid,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	track(child);
 	let logs = '';
 	let exited = false;
@@ -97,10 +113,31 @@ export async function startRedis(): Promise<Service> {
 	const d = daemon(
 		'redis',
 		'redis-server',
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+			'--protected-mode',
+			'yes',
+		],
 		{ onStop: () => fs.rmSync(dir, { recursive: true, force: true }) },
 	);
-	const service: Service = { name: 'redis', port, pid: d.child.pid, logs: d.logs, stop: () => d.stop('SIGTERM') };
+	const service: Service = {
+		name: 'redis',
+		port,
+		pid: d.child.pid,
+		logs: d.logs,
+		stop: () => d.stop('SIGTERM'),
+	};
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
 		if (d.exited()) break;
@@ -133,13 +170,18 @@ function osUser(name: string): { uid: number; gid: number } {
  * PostgreSQL 15 (Debian's binaries) as the `postgres` OS user: initdb into a throwaway folder under the OS temp
  * folder, TCP on 127.0.0.1 only (no Unix socket), then a database and login role for n8n.
  */
-export async function startPostgres(opts: { database?: string; user?: string; password?: string } = {}): Promise<Postgres> {
+export async function startPostgres(
+	opts: { database?: string; user?: string; password?: string } = {},
+): Promise<Postgres> {
 	const database = opts.database ?? 'n8n';
 	const user = opts.user ?? 'n8n';
 	const password = opts.password ?? 'n8n-queue-test';
 	for (const bin of ['initdb', 'postgres', 'psql']) {
 		const p = bin === 'psql' ? '/usr/bin/psql' : path.join(PG_BIN, bin);
-		if (!fs.existsSync(p)) throw new Error(`${p} is missing: install Debian's postgresql package (apt-get install -y postgresql)`);
+		if (!fs.existsSync(p))
+			throw new Error(
+				`${p} is missing: install Debian's postgresql package (apt-get install -y postgresql)`,
+			);
 	}
 	const { uid, gid } = osUser('postgres');
 	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'assistable-pg-'));
@@ -150,12 +192,16 @@ export async function startPostgres(opts: { database?: string; user?: string; pa
 	const cleanup = () => fs.rmSync(base, { recursive: true, force: true });
 	try {
 		const init = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-			const c = spawn(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'], {
-				uid,
-				gid,
-				cwd: base,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			});
+			const c = spawn(
+				path.join(PG_BIN, 'initdb'),
+				['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C'],
+				{
+					uid,
+					gid,
+					cwd: base,
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
 			let out = '';
 			c.stdout.on('data', (d) => (out += d));
 			c.stderr.on('data', (d) => (out += d));
@@ -173,21 +219,49 @@ export async function startPostgres(opts: { database?: string; user?: string; pa
 		'postgres',
 		path.join(PG_BIN, 'postgres'),
 		[
-			'-D', dataDir, '-p', String(port),
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', 'unix_socket_directories=',
-			'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-			'-c', 'max_connections=100',
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'unix_socket_directories=',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=100',
 		],
 		{ uid, gid, cwd: base, onStop: cleanup },
 	);
 	// SIGINT: PostgreSQL's "fast" shutdown (rolls back open transactions, no waiting for clients).
 	const stop = () => d.stop('SIGINT');
 	const psql = async (sql: string, db = 'postgres') => {
-		const r = await run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], {
-			timeoutMs: 30_000,
-			env: { ...process.env, PGCONNECT_TIMEOUT: '2' },
-		});
+		const r = await run(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				'postgres',
+				'-d',
+				db,
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-tAc',
+				sql,
+			],
+			{
+				timeoutMs: 30_000,
+				env: { ...process.env, PGCONNECT_TIMEOUT: '2' },
+			},
+		);
 		if (r.code !== 0) throw new Error(`psql failed (exit ${r.code}): ${r.stderr.trim()}`);
 		return r.stdout;
 	};
@@ -204,7 +278,9 @@ export async function startPostgres(opts: { database?: string; user?: string; pa
 	}
 	if (!ready) {
 		await stop();
-		throw new Error(`PostgreSQL did not accept connections on 127.0.0.1:${port}:\n${tail(d.logs())}`);
+		throw new Error(
+			`PostgreSQL did not accept connections on 127.0.0.1:${port}:\n${tail(d.logs())}`,
+		);
 	}
 	try {
 		await psql(`CREATE ROLE "${user}" LOGIN PASSWORD '${password}'`);
@@ -213,5 +289,15 @@ export async function startPostgres(opts: { database?: string; user?: string; pa
 		await stop();
 		throw err;
 	}
-	return { name: 'postgres', port, pid: d.child.pid, logs: d.logs, stop, database, user, password, psql };
+	return {
+		name: 'postgres',
+		port,
+		pid: d.child.pid,
+		logs: d.logs,
+		stop,
+		database,
+		user,
+		password,
+		psql,
+	};
 }

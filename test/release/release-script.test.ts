@@ -9,18 +9,30 @@ import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 const script = path.join(root, 'scripts', 'release.mjs');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
+const gitEnv = {
+	...process.env,
+	GIT_AUTHOR_NAME: 'Test',
+	GIT_AUTHOR_EMAIL: 't@example.com',
+	GIT_COMMITTER_NAME: 'Test',
+	GIT_COMMITTER_EMAIL: 't@example.com',
+};
 const repoUrl = 'https://github.com/assistable-community/n8n-nodes-assistable';
 
 let dir: string;
-const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: gitEnv, encoding: 'utf8' }).trim();
-const release = (...args: string[]) => spawnSync(process.execPath, [script, ...args], { cwd: dir, env: gitEnv, encoding: 'utf8' });
+const git = (...args: string[]) =>
+	execFileSync('git', args, { cwd: dir, env: gitEnv, encoding: 'utf8' }).trim();
+const release = (...args: string[]) =>
+	spawnSync(process.execPath, [script, ...args], { cwd: dir, env: gitEnv, encoding: 'utf8' });
 const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 
 beforeEach(() => {
 	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-test-'));
 	git('init', '-q', '-b', 'main');
-	const pkg = { name: 'n8n-nodes-assistable', version: '0.1.0', repository: { type: 'git', url: `git+${repoUrl}.git` } };
+	const pkg = {
+		name: 'n8n-nodes-assistable',
+		version: '0.1.0',
+		repository: { type: 'git', url: `git+${repoUrl}.git` },
+	};
 	fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 	fs.writeFileSync(
 		path.join(dir, 'package-lock.json'),
@@ -36,7 +48,9 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('first release of the untagged version, then a patch: commits, tags, dated sections, compare links', () => {
 	const today = new Date().toISOString().slice(0, 10);
-	const unreleased = /## \[Unreleased\]\n\n([\s\S]*?)\n\n\[Unreleased\]/.exec(read('CHANGELOG.md'))?.[1];
+	const unreleased = /## \[Unreleased\]\n\n([\s\S]*?)\n\n\[Unreleased\]/.exec(
+		read('CHANGELOG.md'),
+	)?.[1];
 	expect(unreleased).toMatch(/### Added/);
 
 	const first = release('0.1.0');
@@ -56,7 +70,10 @@ test('first release of the untagged version, then a patch: commits, tags, dated 
 	expect(empty.stderr).toMatch(/Unreleased section of CHANGELOG.md is empty/);
 	expect(git('tag', '--list')).toBe('v0.1.0');
 
-	fs.writeFileSync(path.join(dir, 'CHANGELOG.md'), changelog.replace('## [Unreleased]\n', '## [Unreleased]\n\n### Fixed\n- A fix.\n'));
+	fs.writeFileSync(
+		path.join(dir, 'CHANGELOG.md'),
+		changelog.replace('## [Unreleased]\n', '## [Unreleased]\n\n### Fixed\n- A fix.\n'),
+	);
 	git('commit', '-qam', 'notes');
 	const patch = release('patch');
 	expect(patch.status).toBe(0);
@@ -65,7 +82,9 @@ test('first release of the untagged version, then a patch: commits, tags, dated 
 	const lock = JSON.parse(read('package-lock.json'));
 	expect([lock.version, lock.packages[''].version]).toEqual(['0.1.1', '0.1.1']);
 	changelog = read('CHANGELOG.md');
-	expect(changelog).toContain(`## [Unreleased]\n\n## [0.1.1] - ${today}\n\n### Fixed\n- A fix.\n\n## [0.1.0] - ${today}`);
+	expect(changelog).toContain(
+		`## [Unreleased]\n\n## [0.1.1] - ${today}\n\n### Fixed\n- A fix.\n\n## [0.1.0] - ${today}`,
+	);
 	expect(changelog).toContain(`[Unreleased]: ${repoUrl}/compare/v0.1.1...HEAD`);
 	expect(changelog).toContain(`[0.1.1]: ${repoUrl}/compare/v0.1.0...v0.1.1`);
 	expect(changelog).toContain(`[0.1.0]: ${repoUrl}/releases/tag/v0.1.0`);

@@ -13,10 +13,12 @@ import type { Contact, Fault, RecordedRequest, Sandbox } from '../../sandbox/ser
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../../sandbox/server';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
-import { MAX_CONTACT_BYTES, MAX_LIST_BYTES } from '../../nodes/Assistable/shared/transport';
+import type { ContactRoute as Route } from '../../nodes/Assistable/resources/contact/endpoints';
+import {
+	MAX_CONTACT_BYTES,
+	MAX_LIST_BYTES,
+} from '../../nodes/Assistable/resources/contact/endpoints';
 import { CRASH_TEXT, SandboxPool, SharedLock, sleep, writeArtifact } from './matrix-support';
-
-type Route = 'get' | 'patch' | 'create' | 'list';
 
 const KEY = 'asst_SECRET_matrix_key_9f8e7d';
 const LOC = DEMO_LOCATION_ID;
@@ -59,7 +61,9 @@ const operations: Operation[] = [
 	...[true, false].flatMap((append): Operation[] => {
 		const onOff = `Append Tags ${append ? 'on' : 'off'}`;
 		// Each write of tags is followed by Re-Check Tags' read (on by default).
-		const lookup = append ? (['list', 'get', 'patch', 'get'] as Route[]) : (['list', 'patch', 'get'] as Route[]);
+		const lookup = append
+			? (['list', 'get', 'patch', 'get'] as Route[])
+			: (['list', 'patch', 'get'] as Route[]);
 		return [
 			{
 				name: `update by id, ${onOff}`,
@@ -67,7 +71,13 @@ const operations: Operation[] = [
 				append,
 				routes: append ? ['get', 'patch', 'get'] : ['patch', 'get'],
 				write: 'patch',
-				parameters: { operation: 'update', matchBy: 'id', contactId: ada, appendTags: append, updateFields: CHANGES },
+				parameters: {
+					operation: 'update',
+					matchBy: 'id',
+					contactId: ada,
+					appendTags: append,
+					updateFields: CHANGES,
+				},
 			},
 			{
 				name: `update by email, ${onOff}`,
@@ -75,7 +85,14 @@ const operations: Operation[] = [
 				append,
 				routes: lookup,
 				write: 'patch',
-				parameters: { operation: 'update', matchBy: 'email', locationId: LOC, matchEmail: 'ADA@example.com', appendTags: append, updateFields: CHANGES },
+				parameters: {
+					operation: 'update',
+					matchBy: 'email',
+					locationId: LOC,
+					matchEmail: 'ADA@example.com',
+					appendTags: append,
+					updateFields: CHANGES,
+				},
 			},
 			{
 				name: `upsert an existing contact, ${onOff}`,
@@ -83,7 +100,14 @@ const operations: Operation[] = [
 				append,
 				routes: lookup,
 				write: 'patch',
-				parameters: { operation: 'upsert', matchBy: 'email', locationId: LOC, matchEmail: ADA_EMAIL, appendTags: append, contactFields: CHANGES },
+				parameters: {
+					operation: 'upsert',
+					matchBy: 'email',
+					locationId: LOC,
+					matchEmail: ADA_EMAIL,
+					appendTags: append,
+					contactFields: CHANGES,
+				},
 			},
 		];
 	}),
@@ -93,18 +117,43 @@ const operations: Operation[] = [
 		// The second list is the duplicate check a moment after the create.
 		routes: ['list', 'create', 'list'],
 		write: 'create',
-		parameters: { operation: 'upsert', matchBy: 'email', locationId: LOC, matchEmail: NEW_EMAIL, contactFields: CREATE_FIELDS },
+		parameters: {
+			operation: 'upsert',
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: NEW_EMAIL,
+			contactFields: CREATE_FIELDS,
+		},
 	},
 	{
 		name: 'create',
 		effect: 'create',
 		routes: ['create'],
 		write: 'create',
-		parameters: { operation: 'create', locationId: LOC, contactFields: { ...CREATE_FIELDS, email: NEW_EMAIL } },
+		parameters: {
+			operation: 'create',
+			locationId: LOC,
+			contactFields: { ...CREATE_FIELDS, email: NEW_EMAIL },
+		},
 	},
-	{ name: 'get by id', effect: 'get', routes: ['get'], parameters: { operation: 'get', matchBy: 'id', contactId: ada } },
-	{ name: 'get by email', effect: 'get', routes: ['list', 'get'], parameters: { operation: 'get', matchBy: 'email', locationId: LOC, matchEmail: ADA_EMAIL } },
-	{ name: 'get many', effect: 'getAll', routes: ['list'], parameters: { operation: 'getAll', locationId: LOC, returnAll: true } },
+	{
+		name: 'get by id',
+		effect: 'get',
+		routes: ['get'],
+		parameters: { operation: 'get', matchBy: 'id', contactId: ada },
+	},
+	{
+		name: 'get by email',
+		effect: 'get',
+		routes: ['list', 'get'],
+		parameters: { operation: 'get', matchBy: 'email', locationId: LOC, matchEmail: ADA_EMAIL },
+	},
+	{
+		name: 'get many',
+		effect: 'getAll',
+		routes: ['list'],
+		parameters: { operation: 'getAll', locationId: LOC, returnAll: true },
+	},
 ];
 
 // ---------------------------------------------------------------- faults
@@ -118,7 +167,12 @@ interface FaultSpec {
 	message: (route: Route) => RegExp;
 }
 
-const status = (code: number, headers?: Record<string, string>) => (): Fault => ({ kind: 'status', status: code, headers, body: { message: LEAK } });
+const status = (code: number, headers?: Record<string, string>) => (): Fault => ({
+	kind: 'status',
+	status: code,
+	headers,
+	body: { message: LEAK },
+});
 const serverError = (code: number): FaultSpec => ({
 	label: `${code}`,
 	fault: status(code),
@@ -133,37 +187,91 @@ const delay: FaultSpec = {
 	retry: 'idempotent',
 	message: () => new RegExp(`did not answer within ${TIMEOUT_MS} ms`),
 };
-const drop: FaultSpec = { label: 'drop', fault: () => ({ kind: 'drop' }), phase: 'before', retry: 'idempotent', message: () => /could not be reached/ };
-const malformed: FaultSpec = { label: 'malformed', fault: () => ({ kind: 'malformed' }), phase: 'before', retry: 'never', message: () => /answered 200 with a body that is not JSON/ };
+const drop: FaultSpec = {
+	label: 'drop',
+	fault: () => ({ kind: 'drop' }),
+	phase: 'before',
+	retry: 'idempotent',
+	message: () => /could not be reached/,
+};
+const malformed: FaultSpec = {
+	label: 'malformed',
+	fault: () => ({ kind: 'malformed' }),
+	phase: 'before',
+	retry: 'never',
+	message: () => /answered 200 with a body that is not JSON/,
+};
 
 const FAULTS: FaultSpec[] = [
-	{ label: '429 with Retry-After 0', fault: status(429, { 'retry-after': '0' }), phase: 'before', retry: 'always', message: () => /rate limit reached \(429\)/ },
+	{
+		label: '429 with Retry-After 0',
+		fault: status(429, { 'retry-after': '0' }),
+		phase: 'before',
+		retry: 'always',
+		message: () => /rate limit reached \(429\)/,
+	},
 	serverError(500),
 	serverError(502),
 	serverError(503),
 	serverError(504),
-	{ label: '400', fault: status(400), phase: 'before', retry: 'never', message: () => /rejected the request \(400\)/ },
+	{
+		label: '400',
+		fault: status(400),
+		phase: 'before',
+		retry: 'never',
+		message: () => /rejected the request \(400\)/,
+	},
 	{
 		label: '404',
 		fault: status(404),
 		phase: 'before',
 		retry: 'never',
-		message: (route) => (route === 'get' || route === 'patch' ? /Contact not found \(404\)/ : /no such route or location \(404\)/),
+		message: (route) =>
+			route === 'get' || route === 'patch'
+				? /Contact not found \(404\)/
+				: /no such route or location \(404\)/,
 	},
-	{ label: '408', fault: status(408), phase: 'before', retry: 'idempotent', message: () => /\(408\)/ },
+	{
+		label: '408',
+		fault: status(408),
+		phase: 'before',
+		retry: 'idempotent',
+		message: () => /\(408\)/,
+	},
 	delay,
 	drop,
 	malformed,
-	{ label: 'truncated', fault: () => ({ kind: 'truncated' }), phase: 'before', retry: 'never', message: () => /answered 200 with a body that is not JSON/ },
-	{ label: 'wrong-shape', fault: () => ({ kind: 'wrong-shape' }), phase: 'before', retry: 'never', message: () => /unexpected shape/ },
+	{
+		label: 'truncated',
+		fault: () => ({ kind: 'truncated' }),
+		phase: 'before',
+		retry: 'never',
+		message: () => /answered 200 with a body that is not JSON/,
+	},
+	{
+		label: 'wrong-shape',
+		fault: () => ({ kind: 'wrong-shape' }),
+		phase: 'before',
+		retry: 'never',
+		message: () => /unexpected shape/,
+	},
 	{
 		label: 'huge',
-		fault: (route) => ({ kind: 'huge', bytes: (route === 'list' ? LIST_LIMIT : CONTACT_LIMIT) + 1024 }),
+		fault: (route) => ({
+			kind: 'huge',
+			bytes: (route === 'list' ? LIST_LIMIT : CONTACT_LIMIT) + 1024,
+		}),
 		phase: 'before',
 		retry: 'never',
 		message: () => /answer is too large/,
 	},
-	{ label: 'ok-false', fault: () => ({ kind: 'ok-false', error: LEAK }), phase: 'before', retry: 'never', message: () => /Assistable reported an error: Injected failure for Bearer \*\*\*/ },
+	{
+		label: 'ok-false',
+		fault: () => ({ kind: 'ok-false', error: LEAK }),
+		phase: 'before',
+		retry: 'never',
+		message: () => /Assistable reported an error: Injected failure for Bearer \*\*\*/,
+	},
 ];
 
 /** Faults that hit a write after Assistable applied it: the answer is lost, the change is not. */
@@ -249,7 +357,12 @@ const kindOf = (c: Case) => c.spec.fault(c.route).kind;
 function leavesDoubt(c: Case): boolean {
 	if (c.route !== c.op.write) return false;
 	const fault = c.spec.fault(c.route);
-	return c.spec.phase === 'after' || fault.kind === 'delay' || fault.kind === 'drop' || (fault.kind === 'status' && [408, 500, 502, 503, 504].includes(fault.status));
+	return (
+		c.spec.phase === 'after' ||
+		fault.kind === 'delay' ||
+		fault.kind === 'drop' ||
+		(fault.kind === 'status' && [408, 500, 502, 503, 504].includes(fault.status))
+	);
 }
 const isHeavy = (c: Case) => kindOf(c) === 'huge' && c.route === 'list';
 
@@ -263,18 +376,28 @@ async function settle(sandbox: Sandbox, hold: (ms: number) => void): Promise<voi
 	if (!delayed.length) return;
 	const last = Math.max(...delayed.map((r) => r.startedAt));
 	hold(last + 2 * DELAY_MS + 1000 - performance.now());
-	if (delayed.some((r) => r.route === 'patch' || r.route === 'create')) await sleep(last + DELAY_MS + 400 - performance.now());
+	if (delayed.some((r) => r.route === 'patch' || r.route === 'create'))
+		await sleep(last + DELAY_MS + 400 - performance.now());
 }
 
 function observe(c: Case): Promise<Observation> {
 	const body = () =>
 		pool.with(demoSeed(), async (sandbox, hold) => {
 			const before = sandbox.listContacts();
-			sandbox.injectFault({ route: c.route, fault: c.spec.fault(c.route), phase: c.spec.phase, times: c.variant === 'once' ? 1 : Infinity });
+			sandbox.injectFault({
+				route: c.route,
+				fault: c.spec.fault(c.route),
+				phase: c.spec.phase,
+				times: c.variant === 'once' ? 1 : Infinity,
+			});
 			const timeout = kindOf(c) === 'delay' ? TIMEOUT_MS : RELAXED_TIMEOUT_MS;
 			const result = await runAssistable({
 				items: [{}],
-				parameters: { resource: 'contact', ...c.op.parameters, options: { maxAttempts: MAX_ATTEMPTS, timeout } },
+				parameters: {
+					resource: 'contact',
+					...c.op.parameters,
+					options: { maxAttempts: MAX_ATTEMPTS, timeout },
+				},
 				credentials: { apiKey: KEY, baseUrl: sandbox.url },
 				onError: 'continueRegularOutput',
 			});
@@ -282,7 +405,12 @@ function observe(c: Case): Promise<Observation> {
 			// After a write whose outcome is unknown the process waits before writing that contact (or creating
 			// that email) again, for up to 5 s: the next case on this sandbox (same API) starts after that.
 			if (leavesDoubt(c)) hold(5_500);
-			return { result, requests: structuredClone(sandbox.requests), before, after: sandbox.listContacts() };
+			return {
+				result,
+				requests: structuredClone(sandbox.requests),
+				before,
+				after: sandbox.listContacts(),
+			};
 		});
 	if (isHeavy(c)) return stalls.exclusive(body);
 	if (kindOf(c) === 'delay') return stalls.shared(body);
@@ -309,12 +437,18 @@ function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Array<Promis
 }
 
 beforeAll(async () => {
-	await pool.start(DELAY_CONCURRENCY + CONCURRENCY + 8, { keys: [{ key: KEY, locations: '*' }], seed: demoSeed() });
+	await pool.start(DELAY_CONCURRENCY + CONCURRENCY + 8, {
+		keys: [{ key: KEY, locations: '*' }],
+		seed: demoSeed(),
+	});
 	const heavy = allCases.filter(isHeavy);
 	const delayed = allCases.filter((c) => kindOf(c) === 'delay');
 	const rest = allCases.filter((c) => !isHeavy(c) && kindOf(c) !== 'delay');
 	const start = (cases: Case[], limit: number) => {
-		const observed = limited(cases.map((c) => () => observe(c)), limit);
+		const observed = limited(
+			cases.map((c) => () => observe(c)),
+			limit,
+		);
 		observed.forEach((promise, i) => observations.set(cases[i], promise));
 		return observed;
 	};
@@ -344,7 +478,8 @@ const routesOf = (requests: RecordedRequest[]) => requests.map((r) => r.route);
 const withoutStamp = ({ updated_at: _u, ...rest }: Contact) => rest;
 const stripStamps = (value: unknown): unknown =>
 	JSON.parse(JSON.stringify(value), (key, v: unknown) => (key === 'updated_at' ? undefined : v));
-const withEmail = (contacts: Contact[], email: string) => contacts.filter((c) => c.email?.toLowerCase() === email);
+const withEmail = (contacts: Contact[], email: string) =>
+	contacts.filter((c) => c.email?.toLowerCase() === email);
 
 function check(c: Case, { result, requests, before, after }: Observation): void {
 	const { op, route, spec, variant } = c;
@@ -360,20 +495,24 @@ function check(c: Case, { result, requests, before, after }: Observation): void 
 	// Assistable applied it, or a later request. A held-back ('delay') request is still processed by the server.
 	const applied =
 		op.write !== undefined &&
-		(succeeds || afterWrite || (route === op.write && (spec.phase === 'after' || kindOf(c) === 'delay')));
+		(succeeds ||
+			afterWrite ||
+			(route === op.write && (spec.phase === 'after' || kindOf(c) === 'delay')));
 
 	// Bookkeeping for the summary, before any assertion can stop the case.
 	summary.casesRun++;
 	summary.requestsSent += requests.length;
 	summary.retriedRequests += attempts - 1;
-	const removedOnPurpose = applied && op.write === 'patch' ? (op.append ? ['newsletter'] : adaBefore.tags) : [];
+	const removedOnPurpose =
+		applied && op.write === 'patch' ? (op.append ? ['newsletter'] : adaBefore.tags) : [];
 	const lost = before.flatMap((contact) => {
 		const now = after.find((a) => a.id === contact.id);
 		const allowed = contact.id === ada ? removedOnPurpose : [];
 		return contact.tags.filter((tag) => !allowed.includes(tag) && !now?.tags.includes(tag));
 	});
 	summary.tagsLost += lost.length;
-	if (withEmail(after, NEW_EMAIL).length > 1 || withEmail(after, ADA_EMAIL).length > 1) summary.duplicateCreates++;
+	if (withEmail(after, NEW_EMAIL).length > 1 || withEmail(after, ADA_EMAIL).length > 1)
+		summary.duplicateCreates++;
 	if (result.serialized.includes(KEY)) summary.keyLeaks++;
 	const errorItem = result.items[0]?.json as { error?: string; description?: string } | undefined;
 	const errorText = `${errorItem?.error ?? ''}\n${errorItem?.description ?? ''}\n${result.error?.message ?? ''}\n${result.error?.description ?? ''}`;
@@ -389,7 +528,11 @@ function check(c: Case, { result, requests, before, after }: Observation): void 
 		// Nothing was written: every contact is exactly as before, down to updated_at.
 		expect(after).toEqual(before);
 	} else if (op.write === 'patch') {
-		expect(withoutStamp(adaAfter)).toEqual({ ...withoutStamp(adaBefore), first_name: 'Augusta', tags: op.append ? ['lead', 'vip'] : ['vip'] });
+		expect(withoutStamp(adaAfter)).toEqual({
+			...withoutStamp(adaBefore),
+			first_name: 'Augusta',
+			tags: op.append ? ['lead', 'vip'] : ['vip'],
+		});
 		expect(after.filter((x) => x.id !== ada)).toEqual(before.filter((x) => x.id !== ada));
 	} else {
 		// Exactly one new contact, even when the create was answered with a fault.
@@ -410,7 +553,10 @@ function check(c: Case, { result, requests, before, after }: Observation): void 
 	const onRoute = requests.filter((r) => r.route === route);
 	// A retry repeats the same request: same path, same body.
 	for (const repeat of onRoute.slice(1)) {
-		expect({ path: repeat.path, body: repeat.body }).toEqual({ path: onRoute[0].path, body: onRoute[0].body });
+		expect({ path: repeat.path, body: repeat.body }).toEqual({
+			path: onRoute[0].path,
+			body: onRoute[0].body,
+		});
 	}
 	if (spec.retry === 'never') expect(onRoute).toHaveLength(1);
 	if ((route === 'get' || route === 'list') && !succeeds && !afterWrite) {
@@ -443,7 +589,10 @@ function check(c: Case, { result, requests, before, after }: Observation): void 
 	} else {
 		expect(result.items).toHaveLength(1);
 		expect(errorItem?.error).toMatch(spec.message(route));
-		if (afterWrite) expect(errorItem?.error).toMatch(/^The update was applied, but re-checking its tags failed: /);
+		if (afterWrite)
+			expect(errorItem?.error).toMatch(
+				/^The update was applied, but re-checking its tags failed: /,
+			);
 		if (isRetried) expect(errorItem?.error).toMatch(new RegExp(`after ${MAX_ATTEMPTS} attempts`));
 		else expect(errorItem?.error).not.toMatch(/after \d+ attempts?/);
 		if (route === 'create' && !isRetried && /^(drop|delay|500)/.test(spec.label)) {
@@ -460,18 +609,31 @@ function check(c: Case, { result, requests, before, after }: Observation): void 
 
 describe.each(operations)('$name', (op) => {
 	describe.each(op.routes)('fault on %s', (route) => {
-		it.each(allCases.filter((c) => c.op === op && c.route === route))('$label', async (c) => {
-			check(c, await observations.get(c)!);
-		}, 120_000);
+		it.each(allCases.filter((c) => c.op === op && c.route === route))(
+			'$label',
+			async (c) => {
+				check(c, await observations.get(c)!);
+			},
+			120_000,
+		);
 	});
 });
 
 describe('Retry-After', () => {
-	const update = { operation: 'update', contactId: ada, appendTags: false, updateFields: { tags: 'vip' } };
+	const update = {
+		operation: 'update',
+		contactId: ada,
+		appendTags: false,
+		updateFields: { tags: 'vip' },
+	};
 	const runUpdate = (sandbox: Sandbox) =>
 		runAssistable({
 			items: [{}],
-			parameters: { resource: 'contact', ...update, options: { maxAttempts: MAX_ATTEMPTS, timeout: RELAXED_TIMEOUT_MS } },
+			parameters: {
+				resource: 'contact',
+				...update,
+				options: { maxAttempts: MAX_ATTEMPTS, timeout: RELAXED_TIMEOUT_MS },
+			},
 			credentials: { apiKey: KEY, baseUrl: sandbox.url },
 			onError: 'continueRegularOutput',
 		});
@@ -479,11 +641,23 @@ describe('Retry-After', () => {
 	it.concurrent.each([429, 503])('%s with Retry-After 1 waits a second, then succeeds', (code) =>
 		pool.with(demoSeed(), async (sandbox) => {
 			summary.casesRun++;
-			sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: code, headers: { 'retry-after': '1' }, body: { message: LEAK } } });
+			sandbox.injectFault({
+				route: 'patch',
+				fault: {
+					kind: 'status',
+					status: code,
+					headers: { 'retry-after': '1' },
+					body: { message: LEAK },
+				},
+			});
 			const result = await runUpdate(sandbox);
 			const [first, second] = sandbox.requests;
 			// The last request is Re-Check Tags' read.
-			expect(sandbox.requests.map((r) => `${r.route} ${r.status}`)).toEqual([`patch ${code}`, 'patch 200', 'get 200']);
+			expect(sandbox.requests.map((r) => `${r.route} ${r.status}`)).toEqual([
+				`patch ${code}`,
+				'patch 200',
+				'get 200',
+			]);
 			expect(second.startedAt - first.endedAt).toBeGreaterThanOrEqual(950);
 			expect(result.items.map((i) => i.json)).toEqual([sandbox.getContact(ada)]);
 			expect(sandbox.getContact(ada)!.tags).toEqual(['vip']);
@@ -495,7 +669,11 @@ describe('Retry-After', () => {
 		pool.with(demoSeed(), async (sandbox) => {
 			summary.casesRun++;
 			const before = sandbox.listContacts();
-			sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 429, headers: { 'retry-after': '120' } }, times: Infinity });
+			sandbox.injectFault({
+				route: 'patch',
+				fault: { kind: 'status', status: 429, headers: { 'retry-after': '120' } },
+				times: Infinity,
+			});
 			const result = await runUpdate(sandbox);
 			expect(sandbox.requests).toHaveLength(1);
 			expect(result.items[0].json.error).toMatch(/rate limit reached \(429\)/);

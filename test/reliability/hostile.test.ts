@@ -1,7 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import {
+	DEMO_API_KEY,
+	DEMO_CONTACT_IDS,
+	DEMO_LOCATION_ID,
+	demoSeed,
+	startSandbox,
+} from '../../sandbox/server';
 import { pathSegment } from '../../nodes/Assistable/shared/transport';
 import { runAssistable } from '../harness/workflow';
 
@@ -39,27 +45,44 @@ function run(operation: string, parameters: IDataObject, id: string) {
 }
 
 describe('hostile IDs never reach another route', () => {
-	it.each(HOSTILE.map((id) => [JSON.stringify(id).slice(0, 40), id]))('contact ID %s is refused before any request', async (_label, id) => {
-		for (const operation of ['update', 'get']) {
-			const result = await run(operation, { contactId: '={{ $json.id }}', updateFields: { firstName: 'X' } }, id);
-			expect(result.items[0].json.error).toMatch(/Contact ID (is empty|.* is not an Assistable contact ID)/);
-			expect((result.items[0].json.error as string).length).toBeLessThan(200);
-		}
-		expect(sandbox.requests).toEqual([]);
-	});
+	it.each(HOSTILE.map((id) => [JSON.stringify(id).slice(0, 40), id]))(
+		'contact ID %s is refused before any request',
+		async (_label, id) => {
+			for (const operation of ['update', 'get']) {
+				const result = await run(
+					operation,
+					{ contactId: '={{ $json.id }}', updateFields: { firstName: 'X' } },
+					id,
+				);
+				expect(result.items[0].json.error).toMatch(
+					/Contact ID (is empty|.* is not an Assistable contact ID)/,
+				);
+				expect((result.items[0].json.error as string).length).toBeLessThan(200);
+			}
+			expect(sandbox.requests).toEqual([]);
+		},
+	);
 
-	it.each(HOSTILE.map((id) => [JSON.stringify(id).slice(0, 40), id]))('location ID %s is refused before any request', async (_label, id) => {
-		for (const [operation, extra] of [
-			['create', { contactFields: { firstName: 'X' } }],
-			['getAll', {}],
-			['upsert', { matchEmail: 'a@example.com' }],
-			['update', { matchBy: 'email', matchEmail: 'a@example.com', updateFields: { firstName: 'X' } }],
-		] as const) {
-			const result = await run(operation, { locationId: '={{ $json.id }}', ...extra }, id);
-			expect(result.items[0].json.error).toMatch(/Location ID (is empty|.* is not a location ID)/);
-		}
-		expect(sandbox.requests).toEqual([]);
-	});
+	it.each(HOSTILE.map((id) => [JSON.stringify(id).slice(0, 40), id]))(
+		'location ID %s is refused before any request',
+		async (_label, id) => {
+			for (const [operation, extra] of [
+				['create', { contactFields: { firstName: 'X' } }],
+				['getAll', {}],
+				['upsert', { matchEmail: 'a@example.com' }],
+				[
+					'update',
+					{ matchBy: 'email', matchEmail: 'a@example.com', updateFields: { firstName: 'X' } },
+				],
+			] as const) {
+				const result = await run(operation, { locationId: '={{ $json.id }}', ...extra }, id);
+				expect(result.items[0].json.error).toMatch(
+					/Location ID (is empty|.* is not a location ID)/,
+				);
+			}
+			expect(sandbox.requests).toEqual([]);
+		},
+	);
 
 	const SENDABLE = HOSTILE.filter((value) => !['.', '..'].includes(value));
 
@@ -79,7 +102,9 @@ describe('hostile IDs never reach another route', () => {
 
 	it('hostile segments sent for real arrive on the intended route only', async () => {
 		for (const value of SENDABLE) {
-			const response = await fetch(`${sandbox.url}/contacts/${pathSegment(value)}`, { headers: { authorization: `Bearer ${DEMO_API_KEY}` } });
+			const response = await fetch(`${sandbox.url}/contacts/${pathSegment(value)}`, {
+				headers: { authorization: `Bearer ${DEMO_API_KEY}` },
+			});
 			expect(response.status).toBe(404);
 		}
 		expect(sandbox.requests.map((r) => r.route)).toEqual(SENDABLE.map(() => 'get'));

@@ -31,8 +31,12 @@ export class SandboxPool {
 	 * sandbox out of the pool for that long after it returns, so a request the sandbox is still holding
 	 * back (a 'delay' fault) cannot change the next test's contacts.
 	 */
-	async with<T>(seed: Parameters<Sandbox['reset']>[0], fn: (sandbox: Sandbox, hold: (ms: number) => void) => Promise<T>): Promise<T> {
-		const sandbox = this.free.pop() ?? (await new Promise<Sandbox>((resolve) => this.waiting.push(resolve)));
+	async with<T>(
+		seed: Parameters<Sandbox['reset']>[0],
+		fn: (sandbox: Sandbox, hold: (ms: number) => void) => Promise<T>,
+	): Promise<T> {
+		const sandbox =
+			this.free.pop() ?? (await new Promise<Sandbox>((resolve) => this.waiting.push(resolve)));
 		sandbox.reset(seed);
 		let quarantineMs = 0;
 		try {

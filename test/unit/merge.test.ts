@@ -1,7 +1,17 @@
-import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../nodes/Assistable/shared/merge';
-import type { Contact } from '../../nodes/Assistable/shared/types';
+import {
+	buildContactWrite,
+	mergeTags,
+	needsCurrentContact,
+	unappliedFields,
+} from '../../nodes/Assistable/resources/contact/merge';
+import type { Contact } from '../../nodes/Assistable/resources/contact/types';
 
-const contact: Contact = { id: 'c1', tags: ['lead', 'newsletter'], custom_fields: { plan: 'pro', score: 1 }, email: 'A@Example.com' };
+const contact: Contact = {
+	id: 'c1',
+	tags: ['lead', 'newsletter'],
+	custom_fields: { plan: 'pro', score: 1 },
+	email: 'A@Example.com',
+};
 
 describe('mergeTags', () => {
 	it('keeps existing order, then new ones, without duplicates', () => {
@@ -41,14 +51,34 @@ describe('buildContactWrite', () => {
 			{ appendTags: true, keepCustomFields: true },
 			contact,
 		);
-		expect(write).toEqual({ last_name: 'L', tags: ['lead', 'newsletter', 'vip'], custom_fields: { plan: 'pro', score: 2 } });
+		expect(write).toEqual({
+			last_name: 'L',
+			tags: ['lead', 'newsletter', 'vip'],
+			custom_fields: { plan: 'pro', score: 2 },
+		});
 	});
 });
 
 describe('unappliedFields', () => {
 	it('names the fields the returned contact does not show', () => {
-		const returned: Contact = { id: 'c1', tags: ['a'], email: 'a@example.com', custom_fields: { plan: 'pro' }, first_name: 'X' };
-		expect(unappliedFields({ tags: ['a'], email: 'A@example.com', custom_fields: { plan: 'pro' } }, returned)).toEqual([]);
-		expect(unappliedFields({ tags: ['a', 'b'], first_name: 'Y', custom_fields: { plan: 'max' } }, returned)).toEqual(['Tags', 'First Name', 'Custom Fields']);
+		const returned: Contact = {
+			id: 'c1',
+			tags: ['a'],
+			email: 'a@example.com',
+			custom_fields: { plan: 'pro' },
+			first_name: 'X',
+		};
+		expect(
+			unappliedFields(
+				{ tags: ['a'], email: 'A@example.com', custom_fields: { plan: 'pro' } },
+				returned,
+			),
+		).toEqual([]);
+		expect(
+			unappliedFields(
+				{ tags: ['a', 'b'], first_name: 'Y', custom_fields: { plan: 'max' } },
+				returned,
+			),
+		).toEqual(['Tags', 'First Name', 'Custom Fields']);
 	});
 });

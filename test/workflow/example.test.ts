@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import {
+	DEMO_API_KEY,
+	DEMO_CONTACT_IDS,
+	DEMO_LOCATION_ID,
+	demoSeed,
+	startSandbox,
+} from '../../sandbox/server';
 import { runAssistable } from '../harness/workflow';
 
 function assistableNode(file: string) {
@@ -19,7 +25,6 @@ beforeEach(() => sandbox.reset(demoSeed()));
 
 // The README's importable examples, with their webhook replaced by the item such a webhook emits.
 describe('examples/webhook-update-contact.workflow.json', () => {
-
 	it('adds the form tags to the existing ones and sets email, phone and a custom field', async () => {
 		const node = assistableNode('webhook-update-contact.workflow.json');
 		const body = {
@@ -52,7 +57,14 @@ describe('examples/webhook-upsert-contact.workflow.json', () => {
 	it('creates a new sign-up, and updates an existing contact found by email without losing its tags', async () => {
 		const node = assistableNode('webhook-upsert-contact.workflow.json');
 		const parameters = { ...node.parameters, locationId: DEMO_LOCATION_ID };
-		const body = (email: string) => ({ email, first_name: 'Ada', last_name: 'Lovelace', phone: '+44 20 7946 0018', plan: 'pro', source: 'landing-page' });
+		const body = (email: string) => ({
+			email,
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			phone: '+44 20 7946 0018',
+			plan: 'pro',
+			source: 'landing-page',
+		});
 		const result = await runAssistable({
 			items: [{ body: body('new.signup@example.com') }, { body: body('ADA@example.com') }],
 			parameters,
@@ -63,9 +75,23 @@ describe('examples/webhook-upsert-contact.workflow.json', () => {
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
 		// Node version 1.1: each item is the contact itself.
-		expect(result.items[1].json).toEqual({ ...sandbox.getContact(DEMO_CONTACT_IDS.ada), action: 'updated' });
-		const created = sandbox.listContacts(DEMO_LOCATION_ID).find((c) => c.email === 'new.signup@example.com')!;
-		expect(created).toMatchObject({ phone_number: '+442079460018', tags: ['signup', 'pro'], custom_fields: { signup_source: 'landing-page' } });
-		expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)!.tags).toEqual(['lead', 'newsletter', 'signup', 'pro']);
+		expect(result.items[1].json).toEqual({
+			...sandbox.getContact(DEMO_CONTACT_IDS.ada),
+			action: 'updated',
+		});
+		const created = sandbox
+			.listContacts(DEMO_LOCATION_ID)
+			.find((c) => c.email === 'new.signup@example.com')!;
+		expect(created).toMatchObject({
+			phone_number: '+442079460018',
+			tags: ['signup', 'pro'],
+			custom_fields: { signup_source: 'landing-page' },
+		});
+		expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)!.tags).toEqual([
+			'lead',
+			'newsletter',
+			'signup',
+			'pro',
+		]);
 	});
 });

@@ -1,7 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import {
+	DEMO_API_KEY,
+	DEMO_CONTACT_IDS,
+	DEMO_LOCATION_ID,
+	DEMO_OTHER_LOCATION_ID,
+	demoSeed,
+	startSandbox,
+} from '../../sandbox/server';
 import { runAssistable } from '../harness/workflow';
 
 const { ada, grace, linus, margaret } = DEMO_CONTACT_IDS;
@@ -14,7 +21,12 @@ beforeAll(async () => {
 afterAll(async () => sandbox.close());
 beforeEach(() => sandbox.reset(demoSeed()));
 
-function run(operation: string, parameters: IDataObject, items: IDataObject[] = [{}], onError?: 'continueRegularOutput') {
+function run(
+	operation: string,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	onError?: 'continueRegularOutput',
+) {
 	return runAssistable({
 		items,
 		parameters: { resource: 'contact', operation, ...parameters },
@@ -26,16 +38,31 @@ const byRoute = (route: string) => sandbox.requests.filter((r) => r.route === ro
 
 describe('Update matched by email or phone', () => {
 	it('finds the contact by email, case-insensitively, and appends tags', async () => {
-		const result = await run('update', { matchBy: 'email', locationId: LOC, matchEmail: 'ADA@Example.com', updateFields: { tags: 'webinar' } });
+		const result = await run('update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'ADA@Example.com',
+			updateFields: { tags: 'webinar' },
+		});
 		expect(result.status).toBe('success');
 		// The last GET is Re-Check Tags (on by default).
-		expect(sandbox.requests.map((r) => `${r.method} ${r.route}`)).toEqual(['GET list', 'GET get', 'PATCH patch', 'GET get']);
+		expect(sandbox.requests.map((r) => `${r.method} ${r.route}`)).toEqual([
+			'GET list',
+			'GET get',
+			'PATCH patch',
+			'GET get',
+		]);
 		expect(byRoute('patch')[0].params.contactId).toBe(ada);
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'webinar']);
 	});
 
 	it('finds the contact by the normalised E.164 phone', async () => {
-		await run('update', { matchBy: 'phone', locationId: LOC, matchPhone: '+44 7700 900-123', updateFields: { firstName: 'Amazing Grace' } });
+		await run('update', {
+			matchBy: 'phone',
+			locationId: LOC,
+			matchPhone: '+44 7700 900-123',
+			updateFields: { firstName: 'Amazing Grace' },
+		});
 		expect(sandbox.getContact(grace)!.first_name).toBe('Amazing Grace');
 	});
 
@@ -46,7 +73,16 @@ describe('Update matched by email or phone', () => {
 			{ email: 'ada@example.com', tag: 'three' },
 			{ email: 'GRACE@example.org', tag: 'four' },
 		];
-		const result = await run('update', { matchBy: 'email', locationId: LOC, matchEmail: '={{ $json.email }}', updateFields: { tags: '={{ $json.tag }}' } }, items);
+		const result = await run(
+			'update',
+			{
+				matchBy: 'email',
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				updateFields: { tags: '={{ $json.tag }}' },
+			},
+			items,
+		);
 		expect(result.status).toBe('success');
 		expect(byRoute('list')).toHaveLength(1);
 		// One read per contact before its first write; the later items merge onto the previous PATCH response.
@@ -59,27 +95,54 @@ describe('Update matched by email or phone', () => {
 	});
 
 	it('no match is a clear per-item error by default, and can skip the item instead', async () => {
-		const failing = await run('update', { matchBy: 'email', locationId: LOC, matchEmail: 'nobody@example.com', updateFields: { firstName: 'X' } });
+		const failing = await run('update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'nobody@example.com',
+			updateFields: { firstName: 'X' },
+		});
 		expect(failing.status).toBe('error');
-		expect(failing.error?.message).toBe(`No contact in location "${LOC}" has the email "nobody@example.com"`);
+		expect(failing.error?.message).toBe(
+			`No contact in location "${LOC}" has the email "nobody@example.com"`,
+		);
 		expect(failing.error?.description).toMatch(/Skip the Item/);
 		expect(byRoute('patch')).toHaveLength(0);
 
 		const skipping = await run(
 			'update',
-			{ matchBy: 'email', locationId: LOC, matchEmail: '={{ $json.email }}', onNoMatch: 'skip', updateFields: { firstName: 'X' } },
+			{
+				matchBy: 'email',
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				onNoMatch: 'skip',
+				updateFields: { firstName: 'X' },
+			},
 			[{ email: 'nobody@example.com' }, { email: 'ada@example.com' }],
 		);
 		expect(skipping.status).toBe('success');
 		expect(skipping.items).toHaveLength(1);
-		expect(skipping.items[0]).toMatchObject({ json: { id: ada, first_name: 'X' }, pairedItem: { item: 1 } });
+		expect(skipping.items[0]).toMatchObject({
+			json: { id: ada, first_name: 'X' },
+			pairedItem: { item: 1 },
+		});
 	});
 
 	it('several matches are an error listing their IDs, and nothing is updated', async () => {
-		const twin = sandbox.addContact({ location_id: LOC, email: 'Ada@example.com', first_name: 'Twin' });
-		const result = await run('update', { matchBy: 'email', locationId: LOC, matchEmail: 'ada@example.com', updateFields: { firstName: 'X' } });
+		const twin = sandbox.addContact({
+			location_id: LOC,
+			email: 'Ada@example.com',
+			first_name: 'Twin',
+		});
+		const result = await run('update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'ada@example.com',
+			updateFields: { firstName: 'X' },
+		});
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe(`2 contacts in location "${LOC}" have the email "ada@example.com": ${ada}, ${twin.id}`);
+		expect(result.error?.message).toBe(
+			`2 contacts in location "${LOC}" have the email "ada@example.com": ${ada}, ${twin.id}`,
+		);
 		expect(byRoute('patch')).toHaveLength(0);
 	});
 
@@ -87,34 +150,71 @@ describe('Update matched by email or phone', () => {
 		sandbox.injectFault({ route: 'list', fault: { kind: 'status', status: 500 }, times: Infinity });
 		const result = await run(
 			'update',
-			{ matchBy: 'email', locationId: LOC, matchEmail: '={{ $json.email }}', updateFields: { firstName: 'X' }, options: { maxAttempts: 1 } },
+			{
+				matchBy: 'email',
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				updateFields: { firstName: 'X' },
+				options: { maxAttempts: 1 },
+			},
 			[{ email: 'ada@example.com' }, { email: 'grace@example.org' }],
 			'continueRegularOutput',
 		);
-		expect(result.items.map((i) => i.json.error)).toEqual([expect.stringMatching(/server error \(500\)/), expect.stringMatching(/server error \(500\)/)]);
+		expect(result.items.map((i) => i.json.error)).toEqual([
+			expect.stringMatching(/server error \(500\)/),
+			expect.stringMatching(/server error \(500\)/),
+		]);
 		expect(byRoute('list')).toHaveLength(1);
 		expect(byRoute('patch')).toHaveLength(0);
 	});
 });
 
 describe('Create', () => {
-	it.each([201, 200] as const)('creates the contact with the fields set (server answers %i)', async (status) => {
-		sandbox.setBehaviour({ createStatus: status });
-		const result = await run('create', {
-			locationId: LOC,
-			contactFields: { firstName: 'Katherine', email: 'kj@example.com', phoneNumber: '+1 757-555-0100', tags: 'nasa, nasa, math', customFields: { field: [{ key: 'orbits', value: '3' }] } },
-		});
-		expect(result.status).toBe('success');
-		const [create] = byRoute('create');
-		expect(create).toMatchObject({ method: 'POST', path: `/v2/contacts/create-contact/${LOC}`, status });
-		expect(create.body).toEqual({ first_name: 'Katherine', email: 'kj@example.com', phone_number: '+17575550100', tags: ['nasa', 'math'], custom_fields: { orbits: '3' } });
-		const id = result.items[0].json.id as string;
-		expect(sandbox.getContact(id)).toMatchObject({ location_id: LOC, first_name: 'Katherine', tags: ['nasa', 'math'] });
-	});
+	it.each([201, 200] as const)(
+		'creates the contact with the fields set (server answers %i)',
+		async (status) => {
+			sandbox.setBehaviour({ createStatus: status });
+			const result = await run('create', {
+				locationId: LOC,
+				contactFields: {
+					firstName: 'Katherine',
+					email: 'kj@example.com',
+					phoneNumber: '+1 757-555-0100',
+					tags: 'nasa, nasa, math',
+					customFields: { field: [{ key: 'orbits', value: '3' }] },
+				},
+			});
+			expect(result.status).toBe('success');
+			const [create] = byRoute('create');
+			expect(create).toMatchObject({
+				method: 'POST',
+				path: `/v2/contacts/create-contact/${LOC}`,
+				status,
+			});
+			expect(create.body).toEqual({
+				first_name: 'Katherine',
+				email: 'kj@example.com',
+				phone_number: '+17575550100',
+				tags: ['nasa', 'math'],
+				custom_fields: { orbits: '3' },
+			});
+			const id = result.items[0].json.id as string;
+			expect(sandbox.getContact(id)).toMatchObject({
+				location_id: LOC,
+				first_name: 'Katherine',
+				tags: ['nasa', 'math'],
+			});
+		},
+	);
 
 	it('validates before sending', async () => {
-		const result = await run('create', { locationId: LOC, contactFields: { phoneNumber: '757 555 0100' } });
-		expect(result.error?.message).toMatch(/Phone Number "757 555 0100" is not a valid phone number/);
+		const result = await run('create', {
+			locationId: LOC,
+			contactFields: { phoneNumber: '757 555 0100' },
+		});
+		expect(result.error?.message).toMatch(
+			/Phone Number "757 555 0100" is not a valid phone number/,
+		);
 		const empty = await run('create', { locationId: ' ', contactFields: { firstName: 'A' } });
 		expect(empty.error?.message).toBe('Location ID is empty');
 		const nothing = await run('create', { locationId: LOC, contactFields: {} });
@@ -129,11 +229,23 @@ describe('Create or Update', () => {
 			{ email: 'new.person@example.com', tag: 'webinar' },
 			{ email: 'ada@example.com', tag: 'webinar' },
 		];
-		const result = await run('upsert', { locationId: LOC, matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } }, items);
+		const result = await run(
+			'upsert',
+			{
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				contactFields: { tags: '={{ $json.tag }}' },
+			},
+			items,
+		);
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
 		const created = result.items[0].json.contact as IDataObject;
-		expect(sandbox.getContact(created.id as string)).toMatchObject({ email: 'new.person@example.com', tags: ['webinar'], location_id: LOC });
+		expect(sandbox.getContact(created.id as string)).toMatchObject({
+			email: 'new.person@example.com',
+			tags: ['webinar'],
+			location_id: LOC,
+		});
 		expect(result.items[1].json.contact).toEqual(sandbox.getContact(ada));
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'webinar']);
 		// The lookup, then the duplicate check a moment after the create (another process may have created it too).
@@ -146,24 +258,46 @@ describe('Create or Update', () => {
 			{ email: 'twice@example.com', tag: 'first' },
 			{ email: 'Twice@Example.com', tag: 'second' },
 		];
-		const result = await run('upsert', { locationId: LOC, matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } }, items);
+		const result = await run(
+			'upsert',
+			{
+				locationId: LOC,
+				matchEmail: '={{ $json.email }}',
+				contactFields: { tags: '={{ $json.tag }}' },
+			},
+			items,
+		);
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
 		expect(byRoute('create')).toHaveLength(1);
-		const matches = sandbox.listContacts(LOC).filter((c) => c.email?.toLowerCase() === 'twice@example.com');
+		const matches = sandbox
+			.listContacts(LOC)
+			.filter((c) => c.email?.toLowerCase() === 'twice@example.com');
 		expect(matches).toHaveLength(1);
 		expect(matches[0].tags).toEqual(['first', 'second']);
 	});
 
 	it('a match with nothing to change is returned as found, without a write', async () => {
-		const result = await run('upsert', { locationId: LOC, matchEmail: 'grace@example.org', contactFields: {} });
+		const result = await run('upsert', {
+			locationId: LOC,
+			matchEmail: 'grace@example.org',
+			contactFields: {},
+		});
 		expect(result.items[0].json).toEqual({ action: 'found', contact: sandbox.getContact(grace) });
 		expect(sandbox.requests.map((r) => r.route)).toEqual(['list', 'get']);
 	});
 
 	it('matches by phone and sets the phone when creating', async () => {
-		const result = await run('upsert', { locationId: LOC, matchBy: 'phone', matchPhone: '+1 (555) 010-9999', contactFields: { firstName: 'Phoebe' } });
+		const result = await run('upsert', {
+			locationId: LOC,
+			matchBy: 'phone',
+			matchPhone: '+1 (555) 010-9999',
+			contactFields: { firstName: 'Phoebe' },
+		});
 		expect(result.items[0].json.action).toBe('created');
-		expect(byRoute('create')[0].body).toEqual({ phone_number: '+15550109999', first_name: 'Phoebe' });
+		expect(byRoute('create')[0].body).toEqual({
+			phone_number: '+15550109999',
+			first_name: 'Phoebe',
+		});
 	});
 });
 
@@ -171,7 +305,12 @@ describe('Get', () => {
 	it('gets by ID and by email', async () => {
 		const byId = await run('get', { contactId: grace });
 		expect(byId.items[0].json).toEqual(sandbox.getContact(grace));
-		const byEmail = await run('get', { matchBy: 'email', locationId: LOC, matchEmail: 'grace@example.org', options: { simplify: true } });
+		const byEmail = await run('get', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'grace@example.org',
+			options: { simplify: true },
+		});
 		expect(byEmail.items[0].json).toMatchObject({ id: grace, email: 'grace@example.org' });
 		expect(Object.keys(byEmail.items[0].json).length).toBeLessThanOrEqual(10);
 	});
@@ -194,7 +333,10 @@ describe('Get Many', () => {
 	});
 
 	it('filters on tag, email, phone and updated since', async () => {
-		const ids = async (filters: IDataObject) => (await run('getAll', { locationId: LOC, returnAll: true, filters })).items.map((i) => i.json.id);
+		const ids = async (filters: IDataObject) =>
+			(await run('getAll', { locationId: LOC, returnAll: true, filters })).items.map(
+				(i) => i.json.id,
+			);
 		expect(await ids({ tags: 'lead' })).toEqual([ada]);
 		expect(await ids({ tags: 'lead, customer' })).toEqual([]);
 		expect(await ids({ email: 'GRACE@example.org' })).toEqual([grace]);
@@ -203,7 +345,11 @@ describe('Get Many', () => {
 	});
 
 	it('several input items share one list request and each output is paired to its item', async () => {
-		const result = await run('getAll', { locationId: LOC, returnAll: true, filters: { tags: '={{ $json.tag }}' } }, [{ tag: 'lead' }, { tag: 'customer' }]);
+		const result = await run(
+			'getAll',
+			{ locationId: LOC, returnAll: true, filters: { tags: '={{ $json.tag }}' } },
+			[{ tag: 'lead' }, { tag: 'customer' }],
+		);
 		expect(byRoute('list')).toHaveLength(1);
 		expect(result.items.map((i) => [i.json.id, i.pairedItem])).toEqual([
 			[ada, { item: 0 }],

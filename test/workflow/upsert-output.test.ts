@@ -6,7 +6,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import {
+	DEMO_API_KEY,
+	DEMO_CONTACT_IDS,
+	DEMO_LOCATION_ID,
+	demoSeed,
+	startSandbox,
+} from '../../sandbox/server';
 import { Assistable } from '../../nodes/Assistable/Assistable.node';
 import { runAssistable } from '../harness/workflow';
 
@@ -40,19 +46,30 @@ describe('version 1.1: the contact is the item, with action next to its fields',
 			{ email: 'new.person@example.com', tag: 'webinar' },
 			{ email: 'ada@example.com', tag: 'webinar' },
 		];
-		const result = await upsert(1.1, { matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } }, items);
+		const result = await upsert(
+			1.1,
+			{ matchEmail: '={{ $json.email }}', contactFields: { tags: '={{ $json.tag }}' } },
+			items,
+		);
 		expect(result.status).toBe('success');
 		const [created, updated] = result.items.map((i) => i.json);
 		const createdId = created.id as string;
 		expect(created).toEqual({ ...sandbox.getContact(createdId), action: 'created' });
-		expect(sandbox.getContact(createdId)).toMatchObject({ email: 'new.person@example.com', tags: ['webinar'] });
+		expect(sandbox.getContact(createdId)).toMatchObject({
+			email: 'new.person@example.com',
+			tags: ['webinar'],
+		});
 		expect(updated).toEqual({ ...sandbox.getContact(ada), action: 'updated' });
 		expect(updated.tags).toEqual(['lead', 'newsletter', 'webinar']);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
 	test('found, simplified: the 10 simple fields plus action', async () => {
-		const result = await upsert(1.1, { matchEmail: 'grace@example.org', contactFields: {}, options: { simplify: true } });
+		const result = await upsert(1.1, {
+			matchEmail: 'grace@example.org',
+			contactFields: {},
+			options: { simplify: true },
+		});
 		const json = result.items[0].json;
 		expect(json).toMatchObject({ id: grace, email: 'grace@example.org', action: 'found' });
 		expect(json.contact).toBeUndefined();

@@ -1,6 +1,6 @@
 /**
- * State shared by every execution of every Assistable node in this n8n process (n8n loads a package's
- * module once per process). Keys are dropped as soon as nothing holds or waits on them.
+ * State shared by every execution of every Assistable node in this n8n process (n8n loads a
+ * package's module once per process). Keys are dropped as soon as nothing holds or waits on them.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -21,8 +21,10 @@ function abortReason(signal: AbortSignal): unknown {
 	return signal.reason ?? new Error('The execution was cancelled');
 }
 
-/** FIFO locks by key. A waiter is registered when `acquire` is called, so call order is grant order. */
-export class KeyedLocks<T = unknown> {
+/**
+ * FIFO locks by key. A waiter is registered when `acquire` is called, so call order is grant order.
+ */
+class KeyedLocks<T = unknown> {
 	private readonly entries = new Map<string, Entry<T>>();
 
 	acquire(key: string, signal?: AbortSignal): Promise<Lease<T>> {
@@ -57,10 +59,14 @@ export class KeyedLocks<T = unknown> {
 	}
 
 	/**
-	 * Acquires several keys in one global order (sorted), so two holders never wait on each other. The
-	 * result releases the keys `keep` does not name (all of them without `keep`); call it again for the rest.
+	 * Acquires several keys in one global order (sorted), so two holders never wait on each other.
+	 * The result releases the keys `keep` does not name (all of them without `keep`); call it again
+	 * for the rest.
 	 */
-	async acquireAll(keys: string[], signal?: AbortSignal): Promise<(keep?: (key: string) => boolean) => void> {
+	async acquireAll(
+		keys: string[],
+		signal?: AbortSignal,
+	): Promise<(keep?: (key: string) => boolean) => void> {
 		const leases = new Map<string, Lease<T>>();
 		const release = (keep?: (key: string) => boolean) => {
 			for (const [key, lease] of [...leases].reverse()) {
@@ -105,7 +111,7 @@ export class KeyedLocks<T = unknown> {
 }
 
 /** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
-export class ExpiringMarks {
+class ExpiringMarks {
 	private readonly until = new Map<string, number>();
 
 	set(key: string, untilMs: number): void {
@@ -135,9 +141,15 @@ export class ExpiringMarks {
 	}
 }
 
-/** Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all executions. */
-export class RateGates {
-	private readonly gates = new Map<string, { pausedUntil: number; nextSlot: number; waiting: number }>();
+/**
+ * Client-side pacing per API key: a 429 pause and a requests-per-second spacing, for all
+ * executions.
+ */
+class RateGates {
+	private readonly gates = new Map<
+		string,
+		{ pausedUntil: number; nextSlot: number; waiting: number }
+	>();
 
 	/** Waits for this key's pause and spacing to allow one more request. */
 	async pass(key: string, intervalMs: number, signal?: AbortSignal): Promise<void> {
@@ -175,13 +187,14 @@ export class RateGates {
 	private prune(): void {
 		const now = Date.now();
 		for (const [key, gate] of this.gates) {
-			if (gate.waiting === 0 && gate.pausedUntil <= now && gate.nextSlot <= now) this.gates.delete(key);
+			if (gate.waiting === 0 && gate.pausedUntil <= now && gate.nextSlot <= now)
+				this.gates.delete(key);
 		}
 	}
 }
 
 /** Round-trip times seen per API scope, to size waits on what the API actually takes. */
-export class LatencyMeter {
+class LatencyMeter {
 	private readonly smoothed = new Map<string, number>();
 
 	observe(scope: string, ms: number): void {

@@ -1,23 +1,19 @@
+import { isContact, listContacts } from '../resources/contact/api';
+import type { MatchBy } from '../resources/contact/identity';
+import { emailKey } from '../resources/contact/identity';
 import { phoneKey } from './phone';
 import type { AssistableTransport } from './transport';
-import { isContact } from './transport';
-import type { Contact } from './types';
+import type { Contact } from '../resources/contact/types';
 
-export type MatchBy = 'email' | 'phone';
-
-export function emailKey(email: unknown): string | undefined {
-	return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
-}
-
-/** The identity an item locks while it looks up, creates or sets this email / phone (see ItemPlan). */
-export function identityOf(by: MatchBy, value: unknown): string | undefined {
-	const key = by === 'email' ? emailKey(value) : phoneKey(value);
-	return key === undefined ? undefined : `${by}:${key}`;
-}
-
-/** A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of contacts. */
+/**
+ * A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of
+ * contacts.
+ */
 class IdentityIndex {
-	private readonly ids = { email: new Map<string, Set<string>>(), phone: new Map<string, Set<string>>() };
+	private readonly ids = {
+		email: new Map<string, Set<string>>(),
+		phone: new Map<string, Set<string>>(),
+	};
 	/** The email and phone each contact is indexed under, to re-index it after a write. */
 	private readonly keysOf = new Map<string, { email?: string; phone?: string }>();
 	/** Entries of the list that were not usable contacts (no id, mistyped tags or custom fields). */
@@ -32,8 +28,12 @@ class IdentityIndex {
 				continue;
 			}
 			this.skipped++;
-			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)]) if (key) this.skippedKeys.add(key);
+			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+				string,
+				unknown
+			>;
+			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)])
+				if (key) this.skippedKeys.add(key);
 		}
 	}
 
@@ -65,7 +65,9 @@ class IdentityIndex {
 	}
 }
 
-/** One load of a location's index, shared by the executions of this process using the same API key. */
+/**
+ * One load of a location's index, shared by the executions of this process using the same API key.
+ */
 interface LiveIndex {
 	keyScope: string;
 	startedAt: number;
@@ -78,16 +80,25 @@ interface LiveIndex {
 	pending: Contact[];
 }
 
-/** An index started this recently is reused by a new execution instead of loading the list again. */
+/**
+ * An index started this recently is reused by a new execution instead of loading the list again.
+ */
 const REUSE_WITHIN_MS = 2_000;
 
 /**
- * Process-wide: the live indexes of each location (by base URL + location). Every create or change made by
- * any execution of the process is recorded into all of them, so a lookup sees this process's writes.
+ * Process-wide: the live indexes of each location (by base URL + location). Every create or change
+ * made by any execution of the process is recorded into all of them, so a lookup sees this
+ * process's writes.
  */
 const liveIndexes = new Map<string, Set<LiveIndex>>();
-/** Process-wide: list loads made for freshness checks, shared by checks that start while one is under way. */
-const freshLoads = new Map<string, { startedAt: number; users: number; ready: Promise<IdentityIndex> }>();
+/**
+ * Process-wide: list loads made for freshness checks, shared by checks that start while one is
+ * under way.
+ */
+const freshLoads = new Map<
+	string,
+	{ startedAt: number; users: number; ready: Promise<IdentityIndex> }
+>();
 
 function releaseLive(scope: string, live: LiveIndex): void {
 	live.users--;
@@ -105,8 +116,9 @@ export function directoryLoad(): { liveIndexes: number; freshLoads: number } {
 }
 
 /**
- * An execution's view of locations: email / phone lookups through the process-wide indexes, and, for Get
- * Many, the contact list itself (requested once per location per execution, kept only for this execution).
+ * An execution's view of locations: email / phone lookups through the process-wide indexes, and,
+ * for Get Many, the contact list itself (requested once per location per execution, kept only for
+ * this execution).
  */
 export class LocationDirectory {
 	private readonly used = new Map<string, Promise<LiveIndex>>();
@@ -131,8 +143,15 @@ export class LocationDirectory {
 			candidate.keyScope === keyScope && Date.now() - candidate.startedAt < REUSE_WITHIN_MS;
 		let live = reuse ? [...set].find(recent) : undefined;
 		if (!live) {
-			const created: LiveIndex = { keyScope, startedAt: Date.now(), users: 0, loader: this, pending: [], ready: undefined as never };
-			created.ready = this.transport.listContacts(locationId, itemIndex).then((contacts) => {
+			const created: LiveIndex = {
+				keyScope,
+				startedAt: Date.now(),
+				users: 0,
+				loader: this,
+				pending: [],
+				ready: undefined as never,
+			};
+			created.ready = listContacts(this.transport, locationId, itemIndex).then((contacts) => {
 				const index = new IdentityIndex(contacts);
 				for (const contact of created.pending.splice(0)) index.put(contact);
 				created.index = index;
@@ -148,7 +167,8 @@ export class LocationDirectory {
 			async (error) => {
 				releaseLive(scope, chosen);
 				if (chosen.loader === this) throw error;
-				// Another execution's failed (e.g. cancelled) load is not this one's answer: load once more.
+				// Another execution's failed (e.g. cancelled) load is not this one's answer: load once
+				// more.
 				this.used.delete(locationId);
 				return await this.join(locationId, itemIndex, false);
 			},
@@ -158,33 +178,57 @@ export class LocationDirectory {
 		return joined;
 	}
 
-	/** Loads the indexes of these locations, each once; failures surface on the items that use them. */
+	/**
+	 * Loads the indexes of these locations, each once; failures surface on the items that use them.
+	 */
 	async preload(locations: Iterable<{ locationId: string; itemIndex: number }>): Promise<void> {
-		await Promise.allSettled([...locations].map(({ locationId, itemIndex }) => this.join(locationId, itemIndex)));
+		await Promise.allSettled(
+			[...locations].map(({ locationId, itemIndex }) => this.join(locationId, itemIndex)),
+		);
 	}
 
-	/** IDs of the location's contacts with that email or phone, as of the list plus this process's writes. */
+	/**
+	 * IDs of the location's contacts with that email or phone, as of the list plus this process's
+	 * writes.
+	 */
 	async find(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<string[]> {
 		const live = await this.join(locationId, itemIndex);
 		return (await live.ready).find(by, value);
 	}
 
 	/**
-	 * How many entries of the location's list were left out of the lookups for their shape, and whether one
-	 * of them has this email or phone (then "no match" is not certain).
+	 * How many entries of the location's list were left out of the lookups for their shape, and
+	 * whether one of them has this email or phone (then "no match" is not certain).
 	 */
-	async skipped(locationId: string, by: MatchBy, value: string, itemIndex: number): Promise<{ count: number; sameValue: boolean }> {
+	async skipped(
+		locationId: string,
+		by: MatchBy,
+		value: string,
+		itemIndex: number,
+	): Promise<{ count: number; sameValue: boolean }> {
 		const live = await this.join(locationId, itemIndex);
 		const index = await live.ready;
 		return { count: index.skipped, sameValue: index.skippedHas(by, value) };
 	}
 
 	/** The same, from a list requested after `since` (shared with other checks needing the same). */
-	async findFresh(locationId: string, by: MatchBy, value: string, since: number, itemIndex: number): Promise<string[]> {
+	async findFresh(
+		locationId: string,
+		by: MatchBy,
+		value: string,
+		since: number,
+		itemIndex: number,
+	): Promise<string[]> {
 		const scope = `${this.transport.keyScope}|${locationId}`;
 		let load = freshLoads.get(scope);
 		if (!load || load.startedAt < since) {
-			const started = { startedAt: Date.now(), users: 0, ready: this.transport.listContacts(locationId, itemIndex).then((contacts) => new IdentityIndex(contacts)) };
+			const started = {
+				startedAt: Date.now(),
+				users: 0,
+				ready: listContacts(this.transport, locationId, itemIndex).then(
+					(contacts) => new IdentityIndex(contacts),
+				),
+			};
 			started.ready.catch(() => undefined);
 			freshLoads.set(scope, started);
 			load = started;
@@ -199,11 +243,14 @@ export class LocationDirectory {
 		}
 	}
 
-	/** The location's list as the API returned it, every entry included (for Get Many; one request per location). */
+	/**
+	 * The location's list as the API returned it, every entry included (for Get Many; one request per
+	 * location).
+	 */
 	contacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		let list = this.lists.get(locationId);
 		if (!list) {
-			list = this.transport.listContacts(locationId, itemIndex);
+			list = listContacts(this.transport, locationId, itemIndex);
 			list.catch(() => undefined);
 			this.lists.set(locationId, list);
 		}

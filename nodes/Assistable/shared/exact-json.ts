@@ -1,6 +1,6 @@
 /**
- * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more digits
- * than a double keeps) is returned as its text, digit for digit.
+ * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more
+ * digits than a double keeps) is returned as its text, digit for digit.
  */
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -29,7 +29,7 @@ export function parseExactJson(text: string): unknown {
 }
 
 /** Whether Number(token) has exactly the decimal value the token writes. */
-export function isExact(token: string): boolean {
+function isExact(token: string): boolean {
 	const value = Number(token);
 	return Number.isFinite(value) && canonical(token) === canonical(String(value));
 }

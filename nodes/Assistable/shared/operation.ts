@@ -3,10 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Lease } from './coordinator';
 import type { LocationDirectory } from './directory';
 import type { AssistableTransport } from './transport';
-import type { Contact } from './types';
+import type { Contact } from '../resources/contact/types';
 
 /** A contact as last read or written in this process, and when (ms since epoch). */
-export interface KnownContact {
+interface KnownContact {
 	contact: Contact;
 	at: number;
 }
@@ -20,14 +20,19 @@ export interface ExecutionServices {
 	directory: LocationDirectory;
 	/** Fires when the execution is cancelled. */
 	signal?: AbortSignal;
-	/** Runs `work` holding the contact's process-wide lease and one of this execution's concurrency slots. */
+	/**
+	 * Runs `work` holding the contact's process-wide lease and one of this execution's concurrency
+	 * slots.
+	 */
 	withContact<T>(contactId: string, work: (lease: ContactLease) => Promise<T>): Promise<T>;
 }
 
 /** An item's outcome: its output items, and a check to run once its locks are released. */
-export interface ItemOutcome {
+interface ItemOutcome {
 	json: IDataObject[];
-	/** Runs after the item's locks are released; a throw fails the item, a result replaces its output. */
+	/**
+	 * Runs after the item's locks are released; a throw fails the item, a result replaces its output.
+	 */
 	verify?: () => Promise<IDataObject[] | void>;
 }
 
@@ -36,13 +41,19 @@ export interface ItemPlan {
 	/** Locations whose lookup index this item needs; each is loaded once, before any item runs. */
 	locations?: string[];
 	/**
-	 * Emails / phones (as `email:value`, `phone:value`) this item looks up, creates or sets. The item waits
-	 * for earlier items (of any execution of this process) holding one of them, then resolves its target.
+	 * Emails / phones (as `email:value`, `phone:value`) this item looks up, creates or sets. The item
+	 * waits for earlier items (of any execution of this process) holding one of them, then resolves
+	 * its target.
 	 */
 	identities?: string[];
-	/** Of `identities`, those the item keeps until it is done (what it may create or set); default none. */
+	/**
+	 * Of `identities`, those the item keeps until it is done (what it may create or set); default
+	 * none.
+	 */
 	heldIdentities?(): string[];
-	/** The contact the item reads or writes, resolved when its turn comes; undefined when it has none. */
+	/**
+	 * The contact the item reads or writes, resolved when its turn comes; undefined when it has none.
+	 */
 	target?(services: ExecutionServices): Promise<string | undefined>;
 	/** Runs holding the target contact's lease (when there is a target). */
 	run(services: ExecutionServices, lease: ContactLease | undefined): Promise<ItemOutcome>;

@@ -1,28 +1,32 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { TransportOptions } from './transport';
-import { DEFAULT_TRANSPORT_OPTIONS } from './transport';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from './transport';
 
-export const DEFAULT_CONCURRENCY = 5;
-export const MAX_CONCURRENCY = 50;
+const DEFAULT_CONCURRENCY = 5;
+const MAX_CONCURRENCY = 50;
+const MAX_ATTEMPTS = 10;
+const MAX_TIMEOUT_MS = 600_000;
 
 /** Options every operation offers for how requests are made; read once per execution. */
-export const requestOptionFields: INodeProperties[] = [
+const requestOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-		default: 5,
-		description: 'How many items to process at once. Items for the same contact always run one after another, in order.',
+		default: DEFAULT_CONCURRENCY,
+		description:
+			'How many items to process at once. Items for the same contact always run one after another, in order.',
 	},
 	{
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 4,
-		description: 'Tries per request when Assistable is busy or unreachable (429, 5xx, timeouts), the first included',
+		typeOptions: { minValue: 1, maxValue: MAX_ATTEMPTS },
+		default: DEFAULT_MAX_ATTEMPTS,
+		description:
+			'Tries per request when Assistable is busy or unreachable (429, 5xx, timeouts), the first included',
 	},
 	{
 		displayName: 'Requests per Second',
@@ -30,22 +34,28 @@ export const requestOptionFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
+		description:
+			'Cap on requests per second for this node, to stay under a known API quota. 0 means no cap.',
 	},
 	{
 		displayName: 'Timeout',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 30000,
+		default: DEFAULT_TIMEOUT_MS,
 		description:
 			'Time in ms to wait for each request to answer before trying again (or failing after Max Attempts)',
 	},
 ];
 
-/** An Options collection's entries plus the request options, in alphabetical order (n8n's convention). */
+/**
+ * An Options collection's entries plus the request options, in alphabetical order (n8n's
+ * convention).
+ */
 export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
-	return [...options, ...requestOptionFields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return [...options, ...requestOptionFields].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	);
 }
 
 export interface ExecutionSettings {
@@ -63,9 +73,12 @@ export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings
 	return {
 		concurrency: bounded(options.concurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
 		transport: {
-			maxAttempts: bounded(options.maxAttempts, DEFAULT_TRANSPORT_OPTIONS.maxAttempts, 1, 10),
-			timeoutMs: bounded(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs, 1, 600_000),
-			requestsPerSecond: typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0 ? options.requestsPerSecond : 0,
+			maxAttempts: bounded(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, MAX_ATTEMPTS),
+			timeoutMs: bounded(options.timeout, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
+			requestsPerSecond:
+				typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0
+					? options.requestsPerSecond
+					: 0,
 		},
 	};
 }

@@ -1,4 +1,6 @@
-/** A FIFO counting semaphore: at most `free` holders at once, the others served in arrival order. */
+/**
+ * A FIFO counting semaphore: at most `free` holders at once, the others served in arrival order.
+ */
 export class Semaphore {
 	private waiting: Array<() => void> = [];
 

@@ -8,12 +8,12 @@ import type {
 import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../../../credentials/AssistableApi.credentials';
 import { coordinator } from './coordinator';
+import type { Endpoint } from './endpoint';
+import { pathValues } from './endpoint';
 
-import type { Contact, ContactWrite } from './types';
-
-export const CREDENTIAL_TYPE = 'assistableApi';
-export const DEFAULT_BASE_URL = 'https://api.assistable.ai/v2';
+const CREDENTIAL_TYPE = 'assistableApi';
 
 export interface TransportOptions {
 	/** Tries per request, the first included. */
@@ -24,53 +24,57 @@ export interface TransportOptions {
 	requestsPerSecond: number;
 }
 
-export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
-	maxAttempts: 4,
-	timeoutMs: 30_000,
-	requestsPerSecond: 0,
-};
+export const DEFAULT_MAX_ATTEMPTS = 4;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Longest wait a Retry-After may ask for before the request counts as failed. */
-export const MAX_RETRY_AFTER_MS = 60_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
-/** Largest answer accepted for one contact, and for a location's list (about 50 000 contacts). */
-export const MAX_CONTACT_BYTES = 5 * 1024 * 1024;
-export const MAX_LIST_BYTES = 50 * 1024 * 1024;
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Network failures after which the request may or may not have reached the server. */
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ESOCKETTIMEDOUT']);
+const RETRYABLE_NETWORK = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ESOCKETTIMEDOUT',
+]);
 /** Network failures where the request certainly did not reach the server. */
 const NOT_SENT_NETWORK = new Set(['ECONNREFUSED']);
 
-type Route = 'get' | 'patch' | 'create' | 'list';
-
-const UNSAFE_TO_RETRY =
-	'Not retried, because the request may have reached Assistable: the contact may or may not have been created. Check Assistable before running this item again.';
+function unsafeToRetry(call: ApiCall): string {
+	const effect = call.unconfirmedEffect ?? 'it may or may not have been applied';
+	return `Not retried, because the request may have reached Assistable: ${effect}. Check Assistable before running this item again.`;
+}
 
 function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-interface ApiCall {
-	route: Route;
-	method: IHttpRequestMethods;
-	/** Path segments after the base URL; each is encoded as one segment. */
-	segments: string[];
+/** One request to an endpoint, as a resource's API module describes it. */
+export interface RequestSpec {
+	/** Values of the endpoint path's `{name}` placeholders; each is encoded as one segment. */
+	params: Record<string, string>;
 	body?: object;
 	itemIndex: number;
-	/** Whether a retry may repeat an effect on the server. */
-	idempotent: boolean;
 	/** Shown in messages, e.g. the contact ID. */
 	subject: string;
+	/** The message (without the status) and hint of a 404; default: no such route. */
+	notFound?: { message: string; hint?: string };
+	/** The hint of a 403. */
+	forbiddenHint?: string;
+	/** What may have happened when a write that is not retry-safe got no definite answer. */
+	unconfirmedEffect?: string;
 	/** Called when an attempt of a write failed in a way that may still be applied by the server. */
 	onUnknownOutcome?: () => void;
 }
 
-/** Hooks a caller may attach to a write. */
-export interface WriteHooks {
-	onUnknownOutcome?: () => void;
+interface ApiCall extends RequestSpec {
+	endpoint: Endpoint;
+	method: IHttpRequestMethods;
 }
 
 interface RawResponse {
@@ -84,12 +88,18 @@ interface Failure {
 	rateLimited?: boolean;
 	/** Seconds or HTTP date from Retry-After, in ms. */
 	retryAfterMs?: number;
-	/** The request may have been applied by the server (it reached it, and no definite answer came back). */
+	/**
+	 * The request may have been applied by the server (it reached it, and no definite answer came
+	 * back).
+	 */
 	unknownOutcome?: boolean;
 	error: NodeApiError;
 }
 
-/** Answers after which a write may still have been applied (a gateway or the server gave up mid-way). */
+/**
+ * Answers after which a write may still have been applied (a gateway or the server gave up
+ * mid-way).
+ */
 const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
 
 function isLoopback(hostname: string): boolean {
@@ -98,12 +108,15 @@ function isLoopback(hostname: string): boolean {
 
 /** The one place that talks HTTP to Assistable: auth, retries, rate limiting, error mapping. */
 export class AssistableTransport {
-	/** The API key's pacing scope: base URL + a hash of the key (the key itself is never kept as a name). */
+	/**
+	 * The API key's pacing scope: base URL + a hash of the key (the key itself is never kept as a
+	 * name).
+	 */
 	readonly keyScope: string;
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		/** The base URL: names the API whose contacts this transport reaches. */
+		/** The base URL: names the API this transport reaches. */
 		readonly scope: string,
 		private readonly redact: (text: string) => string,
 		private readonly options: TransportOptions,
@@ -129,16 +142,25 @@ export class AssistableTransport {
 		return coordinator.latency.typical(this.scope);
 	}
 
-	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<AssistableTransport> {
+	static async create(
+		ctx: IExecuteFunctions,
+		options: TransportOptions,
+	): Promise<AssistableTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		const raw = String(credentials.baseUrl || DEFAULT_BASE_URL)
+			.trim()
+			.replace(/\/+$/, '');
 		let url: URL;
 		try {
 			url = new URL(raw);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), `The credential's Base URL ${JSON.stringify(displayUrl(raw))} is not a URL`, {
-				description: `Set Base URL in the Assistable API credential to ${DEFAULT_BASE_URL}.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The credential's Base URL ${JSON.stringify(displayUrl(raw))} is not a URL`,
+				{
+					description: `Set Base URL in the Assistable API credential to ${DEFAULT_BASE_URL}.`,
+				},
+			);
 		}
 		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
 			throw new NodeOperationError(ctx.getNode(), "The credential's Base URL must use https", {
@@ -146,66 +168,55 @@ export class AssistableTransport {
 			});
 		}
 		// The key, and a password in the Base URL's user info, never appear in messages.
-		const secrets = [String(credentials.apiKey ?? ''), safeDecode(url.password)].filter((secret) => secret.length >= 4);
-		const redact = (text: string) => secrets.reduce((result, secret) => result.split(secret).join('***'), text);
+		const secrets = [String(credentials.apiKey ?? ''), safeDecode(url.password)].filter(
+			(secret) => secret.length >= 4,
+		);
+		const redact = (text: string) =>
+			secrets.reduce((result, secret) => result.split(secret).join('***'), text);
 		const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		const credential: IAdditionalCredentialOptions = {
-			credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentials },
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data: credentials,
+			},
 		};
 		const apiKey = String(credentials.apiKey ?? '');
-		return new AssistableTransport(ctx, raw, (text) => redact(text.split(raw).join(displayUrl(raw))), options, credential, apiKey);
+		return new AssistableTransport(
+			ctx,
+			raw,
+			(text) => redact(text.split(raw).join(displayUrl(raw))),
+			options,
+			credential,
+			apiKey,
+		);
 	}
 
-	async getContact(contactId: string, itemIndex: number): Promise<Contact> {
-		const body = await this.call({
-			route: 'get', method: 'GET', segments: ['contacts', contactId], itemIndex, idempotent: true, subject: contactId,
-		});
-		return this.asContact(body, itemIndex, contactId);
+	/**
+	 * Sends one request to the endpoint (retried as its retry safety allows); the answer's parsed
+	 * JSON.
+	 */
+	async request(endpoint: Endpoint, spec: RequestSpec): Promise<unknown> {
+		return await this.call({ ...spec, endpoint, method: endpoint.method });
 	}
 
-	async updateContact(contactId: string, write: ContactWrite, itemIndex: number, hooks: WriteHooks = {}): Promise<Contact> {
-		const body = await this.call({
-			route: 'patch', method: 'PATCH', segments: ['contacts', contactId], body: write, itemIndex, idempotent: true, subject: contactId, ...hooks,
-		});
-		return this.asContact(body, itemIndex, contactId);
-	}
-
-	async createContact(locationId: string, write: ContactWrite, itemIndex: number, hooks: WriteHooks = {}): Promise<Contact> {
-		const body = await this.call({
-			route: 'create', method: 'POST', segments: ['contacts', 'create-contact', locationId], body: write, itemIndex, idempotent: false, subject: locationId, ...hooks,
-		});
-		return this.asContact(body, itemIndex);
-	}
-
-	/** The list as the API sent it; each entry is checked where it is used (see isContact). */
-	async listContacts(locationId: string, itemIndex: number): Promise<unknown[]> {
-		const body = await this.call({
-			route: 'list', method: 'GET', segments: ['get-contacts', locationId], itemIndex, idempotent: true, subject: locationId,
-		});
-		if (!Array.isArray(body)) {
-			throw this.apiError(itemIndex, 'Assistable answered the contact list with an unexpected shape', 'Expected a JSON array of contacts. Check the Base URL points at the v2 API.');
-		}
-		return body;
-	}
-
-	/** The answer as a contact; with `expectedId`, it must be that contact. */
-	private asContact(body: unknown, itemIndex: number, expectedId?: string): Contact {
-		if (!isContact(body)) {
-			throw this.apiError(itemIndex, 'Assistable answered with an unexpected shape instead of a contact', 'Expected a JSON contact object with an id, text tags and an object of custom fields. Check the Base URL points at the v2 API.');
-		}
-		if (expectedId !== undefined && body.id.toLowerCase() !== expectedId.toLowerCase()) {
-			throw this.apiError(itemIndex, `Assistable answered with another contact (${JSON.stringify(body.id)}) than the one asked for`, 'Nothing was merged from that answer. Check the Base URL points at the v2 API.');
-		}
-		return body;
+	/** An error for an answer of the wrong shape, found by the caller. */
+	unexpectedAnswer(itemIndex: number, message: string, description: string): NodeApiError {
+		return this.apiError(itemIndex, message, description);
 	}
 
 	private async call(call: ApiCall): Promise<unknown> {
-		const segments = call.segments.map(pathSegment);
+		const segments = pathValues(call.endpoint, call.params).map(pathSegment);
 		if (segments.some((segment) => segment === undefined)) {
-			throw new NodeOperationError(this.ctx.getNode(), `Refused to send a request for ${JSON.stringify(call.subject)}`, {
-				itemIndex: call.itemIndex,
-				description: 'That value cannot be used as an ID in a URL.',
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Refused to send a request for ${JSON.stringify(call.subject)}`,
+				{
+					itemIndex: call.itemIndex,
+					description: 'That value cannot be used as an ID in a URL.',
+				},
+			);
 		}
 		const url = `${this.scope}/${segments.join('/')}`;
 		for (let attempt = 1; ; attempt++) {
@@ -223,7 +234,8 @@ export class AssistableTransport {
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
 			const wait = failure.retryAfterMs ?? backoff(attempt);
 			if (wait > MAX_RETRY_AFTER_MS) {
-				failure.error.description = `${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
+				failure.error.description =
+					`${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
 				throw failure.error;
 			}
 			// A rate limit slows every request made with this key in this process, not just this one.
@@ -254,17 +266,39 @@ export class AssistableTransport {
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
 		const started = Date.now();
-		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, request, this.credential)) as RawResponse;
+		const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_TYPE,
+			request,
+			this.credential,
+		)) as RawResponse;
 		coordinator.latency.observe(this.scope, Date.now() - started);
 		return response;
 	}
 
-	private interpret(call: ApiCall, response: RawResponse, attempt: number): { body: unknown } | Failure {
+	private interpret(
+		call: ApiCall,
+		response: RawResponse,
+		attempt: number,
+	): { body: unknown } | Failure {
 		const status = response.statusCode;
-		let text = typeof response.body === 'string' ? response.body : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : undefined;
-		const limit = call.route === 'list' ? MAX_LIST_BYTES : MAX_CONTACT_BYTES;
+		let text =
+			typeof response.body === 'string'
+				? response.body
+				: Buffer.isBuffer(response.body)
+					? response.body.toString('utf8')
+					: undefined;
+		const limit = call.endpoint.maxBytes;
 		if (text !== undefined && text.length > limit) {
-			return { retryable: false, error: this.apiError(call.itemIndex, `Assistable's answer is too large (${text.length} bytes, limit ${limit})`, 'This is not what the API documents; check the Base URL.', status) };
+			return {
+				retryable: false,
+				error: this.apiError(
+					call.itemIndex,
+					`Assistable's answer is too large (${text.length} bytes, limit ${limit})`,
+					'This is not what the API documents; check the Base URL.',
+					status,
+				),
+			};
 		}
 		// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
 		if (text !== undefined) text = this.redact(text);
@@ -280,20 +314,46 @@ export class AssistableTransport {
 		}
 		if (status >= 200 && status < 300) {
 			if (!isJson) {
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable answered ${status} with a body that is not JSON`, `Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`, status) };
+				return {
+					retryable: false,
+					error: this.apiError(
+						call.itemIndex,
+						`Assistable answered ${status} with a body that is not JSON`,
+						`Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`,
+						status,
+					),
+				};
 			}
 			if (isObject(parsed) && parsed.ok === false) {
 				const reason = messageOf(parsed) ?? 'no reason given';
-				return { retryable: false, error: this.apiError(call.itemIndex, `Assistable reported an error: ${reason}`, this.hintFor(call, 200, reason), status) };
+				return {
+					retryable: false,
+					error: this.apiError(
+						call.itemIndex,
+						`Assistable reported an error: ${reason}`,
+						this.hintFor(call, 200, reason),
+						status,
+					),
+				};
 			}
 			return { body: parsed };
 		}
 		const reason = messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined);
-		const retryable = RETRYABLE_STATUS.has(status) && (call.idempotent || status === 429);
-		const gaveUp = retryable && attempt >= this.options.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
+		const retryable = RETRYABLE_STATUS.has(status) && (call.endpoint.retrySafe || status === 429);
+		const gaveUp =
+			retryable && attempt >= this.options.maxAttempts
+				? ` (gave up after ${plural(attempt, 'attempt')})`
+				: '';
 		const message = `${statusMessage(call, status)}${gaveUp}`;
-		const unsafe = !call.idempotent && RETRYABLE_STATUS.has(status) && !retryable ? UNSAFE_TO_RETRY : '';
-		const description = [reason ? `Assistable said: ${reason}.` : '', this.hintFor(call, status, reason ?? ''), unsafe]
+		const unsafe =
+			!call.endpoint.retrySafe && RETRYABLE_STATUS.has(status) && !retryable
+				? unsafeToRetry(call)
+				: '';
+		const description = [
+			reason ? `Assistable said: ${reason}.` : '',
+			this.hintFor(call, status, reason ?? ''),
+			unsafe,
+		]
 			.filter(Boolean)
 			.join(' ');
 		const failure: Failure = {
@@ -301,44 +361,65 @@ export class AssistableTransport {
 			unknownOutcome: UNKNOWN_OUTCOME_STATUS.has(status),
 			error: this.apiError(call.itemIndex, message, description, status),
 		};
-		if (status === 429 || status === 503) failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
+		if (status === 429 || status === 503)
+			failure.retryAfterMs = retryAfterMs(header(response.headers, 'retry-after'));
 		failure.rateLimited = status === 429;
 		return failure;
 	}
 
 	private networkFailure(call: ApiCall, error: unknown, attempt: number): Failure {
 		const code = networkCode(error);
-		const retryable = (call.idempotent && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
-		const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `did not answer within ${this.options.timeoutMs} ms` : 'could not be reached';
+		const retryable =
+			(call.endpoint.retrySafe && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
+		const what =
+			code === 'ECONNREFUSED'
+				? 'refused the connection'
+				: code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+					? `did not answer within ${this.options.timeoutMs} ms`
+					: 'could not be reached';
 		const attempts = attempt > 1 || retryable ? ` after ${plural(attempt, 'attempt')}` : '';
-		const unsafe = !call.idempotent && !retryable ? ` ${UNSAFE_TO_RETRY}` : '';
+		const unsafe = !call.endpoint.retrySafe && !retryable ? ` ${unsafeToRetry(call)}` : '';
 		return {
 			retryable,
 			unknownOutcome: !NOT_SENT_NETWORK.has(code),
-			error: this.apiError(call.itemIndex, `Assistable ${what}${attempts}`, `Network error ${code || 'unknown'} on ${call.method} ${this.redact(displayUrl(this.scope))}.${unsafe}`),
+			error: this.apiError(
+				call.itemIndex,
+				`Assistable ${what}${attempts}`,
+				`Network error ${code || 'unknown'} on ${call.method} ${this.redact(displayUrl(this.scope))}.${unsafe}`,
+			),
 		};
 	}
 
 	private hintFor(call: ApiCall, status: number, reason: string): string {
 		if (status === 401) return 'Check the API key in the Assistable API credential.';
-		if (status === 403) return "The API key's sub-account cannot see this contact: use a key of the contact's sub-account (location).";
-		if (status === 404 && /route/i.test(reason)) return 'Check that the Base URL in the credential ends with /v2.';
-		if (status === 404 && (call.route === 'get' || call.route === 'patch')) {
-			return `No contact has the ID ${JSON.stringify(call.subject)}. Use the contact's own ID (a UUID); a location (sub-account) ID is not a contact ID.`;
-		}
+		if (status === 403) return call.forbiddenHint ?? '';
+		if (status === 404 && /route/i.test(reason))
+			return 'Check that the Base URL in the credential ends with /v2.';
+		if (status === 404) return call.notFound?.hint ?? '';
 		if (status === 429) return 'Lower Concurrency or set Requests per Second in the node options.';
 		return '';
 	}
 
-	private apiError(itemIndex: number, message: string, description: string, status?: number): NodeApiError {
+	private apiError(
+		itemIndex: number,
+		message: string,
+		description: string,
+		status?: number,
+	): NodeApiError {
 		const httpCode = status ? String(status) : undefined;
-		return new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, { message, description, httpCode, itemIndex });
+		return new NodeApiError(this.ctx.getNode(), { message, description, httpCode } as JsonObject, {
+			message,
+			description,
+			httpCode,
+			itemIndex,
+		});
 	}
 }
 
 /**
- * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values that URL
- * parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which are never sent.
+ * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values
+ * that URL parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which
+ * are never sent.
  */
 export function pathSegment(value: string): string | undefined {
 	const encoded = encodeURIComponent(value);
@@ -353,8 +434,11 @@ function safeDecode(text: string): string {
 	}
 }
 
-/** A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or hash. */
-export function displayUrl(raw: string): string {
+/**
+ * A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or
+ * hash.
+ */
+function displayUrl(raw: string): string {
 	try {
 		const url = new URL(raw);
 		return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
@@ -366,8 +450,7 @@ export function displayUrl(raw: string): string {
 function statusMessage(call: ApiCall, status: number): string {
 	if (status === 401) return 'Assistable rejected the API key (401)';
 	if (status === 403) return 'Assistable refused access (403)';
-	if (status === 404 && (call.route === 'get' || call.route === 'patch')) return 'Contact not found (404)';
-	if (status === 404) return 'Assistable has no such route or location (404)';
+	if (status === 404) return `${call.notFound?.message ?? 'Assistable has no such route'} (404)`;
 	if (status === 429) return 'Assistable rate limit reached (429)';
 	if (status >= 500) return `Assistable had a server error (${status})`;
 	return `Assistable rejected the request (${status})`;
@@ -375,15 +458,6 @@ function statusMessage(call: ApiCall, status: number): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A contact whose tags and custom fields can safely be merged into a write. */
-export function isContact(value: unknown): value is Contact {
-	if (!isObject(value) || typeof value.id !== 'string' || value.id === '') return false;
-	const { tags, custom_fields: customFields } = value;
-	const tagsOk = tags === undefined || tags === null || (Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'));
-	const fieldsOk = customFields === undefined || customFields === null || isObject(customFields);
-	return tagsOk && fieldsOk;
 }
 
 function messageOf(body: unknown): string | undefined {
@@ -407,7 +481,7 @@ function header(headers: RawResponse['headers'], name: string): string | undefin
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
 	if (!value) return undefined;
 	if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(parseFloat(value) * 1000);
 	const date = Date.parse(value);
@@ -415,7 +489,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 }
 
 /** Exponential backoff with full jitter. */
-export function backoff(attempt: number): number {
+function backoff(attempt: number): number {
 	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

@@ -13,36 +13,18 @@ export class InputError extends Error {
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
 /** Shows a user's value in a message without flooding it. */
 export function quote(value: unknown): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-export function parseContactId(value: unknown, parameter = 'Contact ID'): string {
-	if (isBlank(value)) {
-		throw new InputError(
-			parameter,
-			`${parameter} is empty`,
-			'Map the contact ID from the previous node, e.g. {{ $json.contact_id }}.',
-		);
-	}
-	const id = typeof value === 'string' ? value.trim() : value;
-	if (typeof id !== 'string' || !UUID.test(id)) {
-		throw new InputError(
-			parameter,
-			`${parameter} ${quote(value)} is not an Assistable contact ID`,
-			'Contact IDs are UUIDs such as 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01. A location (sub-account) ID is not a contact ID.',
-		);
-	}
-	return id.toLowerCase();
+export function isBlank(value: unknown): boolean {
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -71,33 +53,55 @@ export function parseText(value: unknown, parameter: string): string | undefined
 	if (isBlank(value)) return undefined;
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	throw new InputError(parameter, `${parameter} must be text, not ${quote(value)}`, 'Map a text value.');
+	throw new InputError(
+		parameter,
+		`${parameter} must be text, not ${quote(value)}`,
+		'Map a text value.',
+	);
 }
 
 /**
- * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a number
- * without `+` needs the Default Country option.
+ * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a
+ * number without `+` needs the Default Country option.
  */
-export function parsePhone(value: unknown, parameter = 'Phone Number', defaultCountry?: CountryCode): string | undefined {
+export function parsePhone(
+	value: unknown,
+	parameter = 'Phone Number',
+	defaultCountry?: CountryCode,
+): string | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
 	const reading = readPhone(text, defaultCountry);
 	if (reading.ok) return reading.e164;
 	const hints = {
-		'not-a-number': 'Use digits, spaces, dashes, dots or parentheses only, e.g. +14155550101 (no letters or extensions).',
-		'needs-country': 'Write it with + and the country code, e.g. +14155550101, or set the Default Country option (e.g. US) for numbers written without it.',
-		impossible: 'Check the number of digits for its country, e.g. +14155550101 or +44 20 7946 0958.',
+		'not-a-number':
+			'Use digits, spaces, dashes, dots or parentheses only, e.g. +14155550101 (no letters or extensions).',
+		'needs-country':
+			'Write it with + and the country code, e.g. +14155550101, or set the Default Country option (e.g. US) for numbers written without it.',
+		impossible:
+			'Check the number of digits for its country, e.g. +14155550101 or +44 20 7946 0958.',
 	};
-	throw new InputError(parameter, `${parameter} ${quote(value)} is not a valid phone number`, hints[reading.reason]);
+	throw new InputError(
+		parameter,
+		`${parameter} ${quote(value)} is not a valid phone number`,
+		hints[reading.reason],
+	);
 }
 
 /** The Default Country option: an ISO 3166 alpha-2 code such as US; undefined when not set. */
-export function parseDefaultCountry(value: unknown, parameter = 'Default Country'): CountryCode | undefined {
+export function parseDefaultCountry(
+	value: unknown,
+	parameter = 'Default Country',
+): CountryCode | undefined {
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
 	const country = phoneCountry(text);
 	if (!country) {
-		throw new InputError(parameter, `${parameter} ${quote(value)} is not a country code`, 'Use a two-letter ISO 3166 code, e.g. US, GB or DE.');
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is not a country code`,
+			'Use a two-letter ISO 3166 code, e.g. US, GB or DE.',
+		);
 	}
 	return country;
 }
@@ -113,38 +117,4 @@ export function parseEmail(value: unknown, parameter = 'Email'): string | undefi
 		);
 	}
 	return text;
-}
-
-/**
- * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
- * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag is
- * "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off: clear them).
- */
-export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
-	if (value === undefined || value === null) return undefined;
-	const refuse = (what: unknown): never => {
-		throw new InputError(
-			parameter,
-			`${parameter} must be a comma-separated text or a list of texts, not ${quote(what)}`,
-			'Write tags like "vip, webinar", or map a list, e.g. {{ ["vip", "webinar"] }}.',
-		);
-	};
-	if (typeof value === 'number') return Number.isFinite(value) ? [String(value)] : refuse(value);
-	if (typeof value === 'string') {
-		const tags = uniqueTags(value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''));
-		return tags.length ? tags : undefined;
-	}
-	if (!Array.isArray(value)) return refuse(value);
-	const tags: string[] = [];
-	for (const entry of value) {
-		if (entry === undefined || entry === null) continue;
-		if (typeof entry === 'number' && Number.isFinite(entry)) tags.push(String(entry));
-		else if (typeof entry === 'string') tags.push(entry.trim());
-		else refuse(entry);
-	}
-	return uniqueTags(tags.filter((tag) => tag !== ''));
-}
-
-export function uniqueTags(tags: string[]): string[] {
-	return [...new Set(tags)];
 }

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parseCustomFields } from '../../shared/custom-fields';
-import type { ContactChanges } from '../../shared/merge';
+import { parseCustomFields } from './custom-fields';
+import type { ContactChanges } from './merge';
 import type { CountryCode } from '../../shared/phone';
-import { parseDefaultCountry, parseEmail, parsePhone, parseTags, parseText } from '../../shared/validation';
+import { parseDefaultCountry, parseEmail, parsePhone, parseText } from '../../shared/validation';
+import { parseTags } from './validation';
 
 /** Options entry of every operation that reads a phone number. */
 export const defaultCountryOption: INodeProperties = {
@@ -17,22 +18,24 @@ export const defaultCountryOption: INodeProperties = {
 };
 
 /** The item's Default Country option; undefined when not set. */
-export function readDefaultCountry(ctx: IExecuteFunctions, itemIndex: number): CountryCode | undefined {
-	return parseDefaultCountry((ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry);
+export function readDefaultCountry(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): CountryCode | undefined {
+	return parseDefaultCountry(
+		(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry,
+	);
 }
 
 /** Append Tags, for the operations that update a contact (Update, Create or Update). */
-export function appendTagsField(operation: string): INodeProperties {
-	return {
-		displayName: 'Append Tags',
-		name: 'appendTags',
-		type: 'boolean',
-		default: true,
-		description:
-			"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+export const APPEND_TAGS_FIELD: INodeProperties = {
+	displayName: 'Append Tags',
+	name: 'appendTags',
+	type: 'boolean',
+	default: true,
+	description:
+		"Whether to keep the contact's existing tags and add these to them (reads the contact first). Off replaces the whole tag list.",
+};
 
 /** The contact fields a user can set; shared by Update, Create and Create or Update. */
 export const contactFieldOptions: INodeProperties[] = [
@@ -43,14 +46,27 @@ export const contactFieldOptions: INodeProperties[] = [
 		placeholder: 'Add Custom Field',
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: 'Custom data points to set. What you type is sent as text; an expression that gives a number, true/false, null, a list or an object sends that value.',
+		description:
+			'Custom data points to set. What you type is sent as text; an expression that gives a number, true/false, null, a list or an object sends that value.',
 		options: [
 			{
 				displayName: 'Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', placeholder: 'e.g. plan' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. pro' },
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. plan',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. pro',
+					},
 				],
 			},
 		],
@@ -60,7 +76,8 @@ export const contactFieldOptions: INodeProperties[] = [
 		name: 'customFieldsJson',
 		type: 'json',
 		default: '{}',
-		description: 'Custom fields as one JSON object, e.g. mapped from a previous node. Each value is sent as given ("94103" stays text); keys without a value are left out. Entries under Custom Fields win on the same key.',
+		description:
+			'Custom fields as one JSON object, e.g. mapped from a previous node. Each value is sent as given ("94103" stays text); keys without a value are left out. Entries under Custom Fields win on the same key.',
 	},
 	{
 		displayName: 'Email',
@@ -87,7 +104,8 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. +14155550101',
 		default: '',
-		description: 'Sent in E.164 (+442079460958). Write it with + and the country code, or set the Default Country option for numbers without it.',
+		description:
+			'Sent in E.164 (+442079460958). Write it with + and the country code, or set the Default Country option for numbers without it.',
 	},
 	{
 		displayName: 'Remove Tags',
@@ -103,12 +121,16 @@ export const contactFieldOptions: INodeProperties[] = [
 		type: 'string',
 		placeholder: 'e.g. vip, webinar',
 		default: '',
-		description: 'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
+		description:
+			'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
 	},
 ];
 
 /** Validated changes from an Update Fields / Contact Fields collection. */
-export function parseContactChanges(fields: IDataObject, defaultCountry?: CountryCode): ContactChanges {
+export function parseContactChanges(
+	fields: IDataObject,
+	defaultCountry?: CountryCode,
+): ContactChanges {
 	const changes: ContactChanges = { fields: {} };
 	const firstName = parseText(fields.firstName, 'First Name');
 	const lastName = parseText(fields.lastName, 'Last Name');

@@ -1,29 +1,33 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from '../../shared/output';
-import { withRequestOptions } from '../../shared/request-options';
+import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
+import { contactOutput } from './output';
 import { defaultCountryOption } from './fields';
-import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
+import {
+	MATCH_BY_ID_EMAIL_OR_PHONE,
+	matchFields,
+	matchIdentities,
+	matchLocations,
+	readMatch,
+	resolveMatch,
+} from './match';
 import { readContact } from './write';
 
+const scope = { resource: 'contact', operation: 'get' };
+
 export const description: INodeProperties[] = [
-	matchByIdEmailOrPhone('get'),
-	...matchFields('get', ['id', 'email', 'phone'], true),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { resource: ['contact'], operation: ['get'] } },
-		options: withRequestOptions([defaultCountryOption, simplifyOption]),
-	},
+	...displayFor(scope, [
+		MATCH_BY_ID_EMAIL_OR_PHONE,
+		...matchFields(['id', 'email', 'phone'], true),
+	]),
+	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
-	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify =
+		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),

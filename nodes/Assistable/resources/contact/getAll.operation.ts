@@ -1,92 +1,91 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { emailKey } from '../../shared/directory';
+import { emailKey } from './identity';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput, simplifyOption } from '../../shared/output';
-import { withRequestOptions } from '../../shared/request-options';
-import type { Contact } from '../../shared/types';
+import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
+import { contactOutput } from './output';
+import type { Contact } from './types';
 import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
-import { parseEmail, parseLocationId, parsePhone, parseTags } from '../../shared/validation';
+import { parseEmail, parseLocationId, parsePhone } from '../../shared/validation';
+import { parseTags } from './validation';
 import { defaultCountryOption, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { parseUpdatedSince } from './updated-since';
 
-const showOnlyForGetAll = { show: { resource: ['contact'], operation: ['getAll'] } };
+const scope = { resource: 'contact', operation: 'getAll' };
 
 export const description: INodeProperties[] = [
-	{ ...LOCATION_ID_FIELD, displayOptions: showOnlyForGetAll },
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showOnlyForGetAll,
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showOnlyForGetAll.show, returnAll: [false] } },
-	},
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: showOnlyForGetAll,
-		options: [
-			{
-				displayName: 'Email',
-				name: 'email',
-				type: 'string',
-				placeholder: 'e.g. name@example.com',
-				default: '',
-				description: 'Only the contact with this email (case-insensitive)',
-			},
-			{
-				displayName: 'Has Tags',
-				name: 'tags',
-				type: 'string',
-				placeholder: 'e.g. vip, webinar',
-				default: '',
-				description: 'Only contacts that have all of these tags (comma-separated)',
-			},
-			{
-				displayName: 'Phone',
-				name: 'phone',
-				type: 'string',
-				placeholder: 'e.g. +14155550101',
-				default: '',
-				description: 'Only contacts with this phone number, compared in E.164 (see the Default Country option)',
-			},
-			{
-				displayName: 'Updated Since',
-				name: 'updatedSince',
-				type: 'dateTime',
-				default: '',
-				description: "Only contacts updated at or after this time, read in the workflow's time zone unless it has an offset (e.g. 2025-12-01T00:00:00Z)",
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForGetAll,
-		options: withRequestOptions([defaultCountryOption, simplifyOption]),
-	},
+	...displayFor(scope, [
+		LOCATION_ID_FIELD,
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: [
+				{
+					displayName: 'Email',
+					name: 'email',
+					type: 'string',
+					placeholder: 'e.g. name@example.com',
+					default: '',
+					description: 'Only the contact with this email (case-insensitive)',
+				},
+				{
+					displayName: 'Has Tags',
+					name: 'tags',
+					type: 'string',
+					placeholder: 'e.g. vip, webinar',
+					default: '',
+					description: 'Only contacts that have all of these tags (comma-separated)',
+				},
+				{
+					displayName: 'Phone',
+					name: 'phone',
+					type: 'string',
+					placeholder: 'e.g. +14155550101',
+					default: '',
+					description:
+						'Only contacts with this phone number, compared in E.164 (see the Default Country option)',
+				},
+				{
+					displayName: 'Updated Since',
+					name: 'updatedSince',
+					type: 'dateTime',
+					default: '',
+					description:
+						"Only contacts updated at or after this time, read in the workflow's time zone unless it has an offset (e.g. 2025-12-01T00:00:00Z)",
+				},
+			],
+		},
+	]),
+	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 /** Get Many's filters, validated; entries of any shape are tested without failing. */
-function buildFilter(filters: IDataObject, defaultCountry: CountryCode | undefined, timeZone: string): (entry: IDataObject) => boolean {
+function buildFilter(
+	filters: IDataObject,
+	defaultCountry: CountryCode | undefined,
+	timeZone: string,
+): (entry: IDataObject) => boolean {
 	const email = emailKey(parseEmail(filters.email));
 	const phone = parsePhone(filters.phone, 'Phone', defaultCountry);
 	const tags = parseTags(filters.tags, 'Has Tags') ?? [];
@@ -101,10 +100,13 @@ function buildFilter(filters: IDataObject, defaultCountry: CountryCode | undefin
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll
+		? Infinity
+		: Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const matches = buildFilter(filters, readDefaultCountry(this, itemIndex), this.getTimezone());
-	const simplify = (this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify =
+		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	return {
 		// No lookup index: the list itself is requested (once per location per execution) when run.
 		run: async ({ directory }) => {

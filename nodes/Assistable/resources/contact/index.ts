@@ -7,7 +7,13 @@ import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 
-export const contactOperations: Record<string, OperationModule> = { create, upsert, get, getAll, update };
+export const contactOperations: Record<string, OperationModule> = {
+	create,
+	upsert,
+	get,
+	getAll,
+	update,
+};
 
 export const contactDescription: INodeProperties[] = [
 	{
@@ -38,7 +44,8 @@ export const contactDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: "List a location's contacts, optionally filtered by tag, email, phone or update time",
+				description:
+					"List a location's contacts, optionally filtered by tag, email, phone or update time",
 				action: 'Get many contacts',
 			},
 			{

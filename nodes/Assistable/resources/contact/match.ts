@@ -1,10 +1,17 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { MatchBy } from '../../shared/directory';
-import { identityOf } from '../../shared/directory';
+import type { MatchBy } from './identity';
+import { identityOf } from './identity';
 import type { ExecutionServices } from '../../shared/operation';
-import { InputError, parseContactId, parseEmail, parseLocationId, parsePhone, quote } from '../../shared/validation';
+import {
+	InputError,
+	parseEmail,
+	parseLocationId,
+	parsePhone,
+	quote,
+} from '../../shared/validation';
+import { parseContactId } from './validation';
 import { readDefaultCountry } from './fields';
 
 /** How an item names its contact: by ID, or by email / phone within a location. */
@@ -14,11 +21,19 @@ export type Match =
 
 const BY_OPTIONS: Record<'id' | MatchBy, INodePropertyOptions> = {
 	id: { name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
-	email: { name: 'Email', value: 'email', description: 'The email address, within a location (case-insensitive)' },
-	phone: { name: 'Phone', value: 'phone', description: 'The phone number, within a location (compared in E.164)' },
+	email: {
+		name: 'Email',
+		value: 'email',
+		description: 'The email address, within a location (case-insensitive)',
+	},
+	phone: {
+		name: 'Phone',
+		value: 'phone',
+		description: 'The phone number, within a location (compared in E.164)',
+	},
 };
 
-export const LOCATION_ID_FIELD: Omit<INodeProperties, 'displayOptions'> = {
+export const LOCATION_ID_FIELD: INodeProperties = {
 	displayName: 'Location ID',
 	name: 'locationId',
 	type: 'string',
@@ -28,37 +43,29 @@ export const LOCATION_ID_FIELD: Omit<INodeProperties, 'displayOptions'> = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-/** Match By for operations that take an ID, an email or a phone; shown for `operation`. */
-export function matchByIdEmailOrPhone(operation: string): INodeProperties {
-	return {
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		description: 'How to find the contact',
-		options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
-		default: 'id',
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+/** Match By for operations that take an ID, an email or a phone. */
+export const MATCH_BY_ID_EMAIL_OR_PHONE: INodeProperties = {
+	displayName: 'Match By',
+	name: 'matchBy',
+	type: 'options',
+	description: 'How to find the contact',
+	options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
+	default: 'id',
+};
 
 /** Match By for operations that look the contact up in a location. */
-export function matchByEmailOrPhone(operation: string): INodeProperties {
-	return {
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		description: 'How to find the contact',
-		options: [BY_OPTIONS.email, BY_OPTIONS.phone],
-		default: 'email',
-		displayOptions: { show: { resource: ['contact'], operation: [operation] } },
-	};
-}
+export const MATCH_BY_EMAIL_OR_PHONE: INodeProperties = {
+	displayName: 'Match By',
+	name: 'matchBy',
+	type: 'options',
+	description: 'How to find the contact',
+	options: [BY_OPTIONS.email, BY_OPTIONS.phone],
+	default: 'email',
+};
 
-/** The parameters that find the contact once Match By is chosen. */
-export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
-	const show = (extra: Record<string, string[]> = {}) => ({
-		show: { resource: ['contact'], operation: [operation], ...extra },
-	});
+/** The parameters that find the contact once Match By is chosen (place them with displayFor). */
+export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
+	const show = (extra: Record<string, string[]>) => ({ show: extra });
 	const lookups = by.filter((b): b is MatchBy => b !== 'id');
 	const fields: INodeProperties[] = [];
 	if (by.includes('id')) {
@@ -69,7 +76,8 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 			required: true,
 			default: '',
 			placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
-			description: "The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
+			description:
+				"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
 			displayOptions: show({ matchBy: ['id'] }),
 		});
 	}
@@ -92,7 +100,8 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 			required: true,
 			default: '',
 			placeholder: 'e.g. +14155550101',
-			description: 'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
+			description:
+				'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
 			displayOptions: show({ matchBy: ['phone'] }),
 		},
 	);
@@ -102,7 +111,11 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 			name: 'onNoMatch',
 			type: 'options',
 			options: [
-				{ name: 'Fail the Item', value: 'error', description: 'The item fails with a clear message' },
+				{
+					name: 'Fail the Item',
+					value: 'error',
+					description: 'The item fails with a clear message',
+				},
 				{ name: 'Skip the Item', value: 'skip', description: 'The item produces no output' },
 			],
 			default: 'error',
@@ -114,17 +127,30 @@ export function matchFields(operation: string, by: Array<'id' | MatchBy>, onNoMa
 }
 
 /** Reads and validates the match parameters of one item. */
-export function readMatch(ctx: IExecuteFunctions, itemIndex: number, defaultBy: 'id' | MatchBy): Match {
+export function readMatch(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	defaultBy: 'id' | MatchBy,
+): Match {
 	const by = ctx.getNodeParameter('matchBy', itemIndex, defaultBy) as 'id' | MatchBy;
-	if (by === 'id') return { by, contactId: parseContactId(ctx.getNodeParameter('contactId', itemIndex)) };
+	if (by === 'id')
+		return { by, contactId: parseContactId(ctx.getNodeParameter('contactId', itemIndex)) };
 	const locationId = parseLocationId(ctx.getNodeParameter('locationId', itemIndex, ''));
 	const value =
 		by === 'email'
 			? parseEmail(ctx.getNodeParameter('matchEmail', itemIndex, ''), 'Email to Match')
-			: parsePhone(ctx.getNodeParameter('matchPhone', itemIndex, ''), 'Phone to Match', readDefaultCountry(ctx, itemIndex));
+			: parsePhone(
+					ctx.getNodeParameter('matchPhone', itemIndex, ''),
+					'Phone to Match',
+					readDefaultCountry(ctx, itemIndex),
+				);
 	if (value === undefined) {
 		const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
-		throw new InputError(label, `${label} is empty`, `Map the ${by} from the previous node, or match by another field.`);
+		throw new InputError(
+			label,
+			`${label} is empty`,
+			`Map the ${by} from the previous node, or match by another field.`,
+		);
 	}
 	const onNoMatch = ctx.getNodeParameter('onNoMatch', itemIndex, 'error') as 'error' | 'skip';
 	return { by, locationId, value, onNoMatch };
@@ -135,8 +161,8 @@ export function matchLocations(match: Match): string[] | undefined {
 }
 
 /**
- * The ID of the one contact the match names; undefined when none does and the item is to be skipped.
- * Several matches are an error listing them: never update a random one.
+ * The ID of the one contact the match names; undefined when none does and the item is to be
+ * skipped. Several matches are an error listing them: never update a random one.
  */
 export async function resolveMatch(
 	ctx: IExecuteFunctions,
@@ -157,15 +183,19 @@ export async function resolveMatch(
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}${unread}`,
-			{ itemIndex, description: 'Check the value and the Location ID, or set If No Match to Skip the Item.' },
+			{
+				itemIndex,
+				description: 'Check the value and the Location ID, or set If No Match to Skip the Item.',
+			},
 		);
 	}
 	return undefined;
 }
 
 /**
- * No readable contact has the value: fails when an entry of unexpected shape carries it (creating would
- * duplicate that contact, updating would merge onto an unreadable state); else says how many were skipped.
+ * No readable contact has the value: fails when an entry of unexpected shape carries it (creating
+ * would duplicate that contact, updating would merge onto an unreadable state); else says how many
+ * were skipped.
  */
 export async function unreadableMatch(
 	ctx: IExecuteFunctions,
@@ -173,18 +203,29 @@ export async function unreadableMatch(
 	match: Extract<Match, { by: MatchBy }>,
 	itemIndex: number,
 ): Promise<{ count: number }> {
-	const skipped = await services.directory.skipped(match.locationId, match.by, match.value, itemIndex);
+	const skipped = await services.directory.skipped(
+		match.locationId,
+		match.by,
+		match.value,
+		itemIndex,
+	);
 	if (skipped.sameValue) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
-			{ itemIndex, description: 'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.' },
+			{
+				itemIndex,
+				description:
+					'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.',
+			},
 		);
 	}
 	return skipped;
 }
 
-/** Several contacts share the value: an error listing them all (the node never picks one at random). */
+/**
+ * Several contacts share the value: an error listing them all (the node never picks one at random).
+ */
 export function severalMatches(
 	ctx: IExecuteFunctions,
 	match: Extract<Match, { by: MatchBy }>,
@@ -194,7 +235,11 @@ export function severalMatches(
 	return new NodeOperationError(
 		ctx.getNode(),
 		`${ids.length} contacts in location ${quote(match.locationId)} have the ${match.by} ${quote(match.value)}: ${ids.join(', ')}`,
-		{ itemIndex, description: 'No contact was changed. Match by ID instead, or by a value only one contact has.' },
+		{
+			itemIndex,
+			description:
+				'No contact was changed. Match by ID instead, or by a value only one contact has.',
+		},
 	);
 }
 

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { simplifyOption } from '../../shared/output';
-import { withRequestOptions } from '../../shared/request-options';
+import { simplifyOption } from '../../shared/descriptions';
 import { defaultCountryOption } from './fields';
 import type { WriteSettings } from './write';
 import { MAX_TAG_REAPPLY } from './write';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
-export const updateOptionFields: INodeProperties[] = withRequestOptions([
+export const updateOptions: INodeProperties[] = [
 	defaultCountryOption,
 	{
 		displayName: 'Keep Existing Custom Fields',
@@ -15,7 +14,7 @@ export const updateOptionFields: INodeProperties[] = withRequestOptions([
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them",
+			'Whether to read the contact and send its custom fields merged with yours, so none is lost whether the API merges or replaces them',
 	},
 	{
 		displayName: 'Re-Check Tags After Write',
@@ -30,15 +29,20 @@ export const updateOptionFields: INodeProperties[] = withRequestOptions([
 		name: 'verifyUpdate',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to fail the item when the returned contact does not show every field sent',
+		description:
+			'Whether to fail the item when the returned contact does not show every field sent',
 	},
-]);
+];
 
 export interface UpdateSettings extends WriteSettings {
 	simplify: boolean;
 }
 
-export function readUpdateSettings(ctx: IExecuteFunctions, itemIndex: number, appendTags: boolean): UpdateSettings {
+export function readUpdateSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	appendTags: boolean,
+): UpdateSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		appendTags,

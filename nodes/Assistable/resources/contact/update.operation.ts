@@ -1,45 +1,55 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from '../../shared/merge';
+import { withTagMode } from './merge';
+import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ItemPlan } from '../../shared/operation';
-import { contactOutput } from '../../shared/output';
+import { contactOutput } from './output';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
-import { matchByIdEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, resolveMatch } from './match';
-import { readUpdateSettings, updateOptionFields } from './update-options';
+import {
+	APPEND_TAGS_FIELD,
+	contactFieldOptions,
+	hasChanges,
+	parseContactChanges,
+	readDefaultCountry,
+} from './fields';
+import {
+	MATCH_BY_ID_EMAIL_OR_PHONE,
+	matchFields,
+	matchIdentities,
+	matchLocations,
+	readMatch,
+	resolveMatch,
+} from './match';
+import { readUpdateSettings, updateOptions } from './update-options';
 import { changeIdentities, recordWrite, tagCheckAfter, writeContact } from './write';
 
-const showOnlyForUpdate = { show: { resource: ['contact'], operation: ['update'] } };
+const scope = { resource: 'contact', operation: 'update' };
 
 export const description: INodeProperties[] = [
-	matchByIdEmailOrPhone('update'),
-	...matchFields('update', ['id', 'email', 'phone'], true),
-	appendTagsField('update'),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: showOnlyForUpdate,
-		options: contactFieldOptions,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForUpdate,
-		options: updateOptionFields,
-	},
+	...displayFor(scope, [
+		MATCH_BY_ID_EMAIL_OR_PHONE,
+		...matchFields(['id', 'email', 'phone'], true),
+		APPEND_TAGS_FIELD,
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: contactFieldOptions,
+		},
+	]),
+	optionsCollection(scope, updateOptions),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
+	const changes = withTagMode(
+		parseContactChanges(fields, readDefaultCountry(this, itemIndex)),
+		appendTags,
+	);
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Update Fields',
@@ -57,9 +67,18 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.
 			if (!contactId || !lease) return { json: [] };
-			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
+			const { contact, write } = await writeContact(
+				this,
+				services,
+				contactId,
+				lease,
+				changes,
+				settings,
+				itemIndex,
+			);
 			recordWrite(services, contact, match.by === 'id' ? undefined : match.locationId);
-			if (!settings.recheckTags || write.tags === undefined) return { json: [contactOutput(contact, settings.simplify)] };
+			if (!settings.recheckTags || write.tags === undefined)
+				return { json: [contactOutput(contact, settings.simplify)] };
 			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
 			return {
 				json: [contactOutput(contact, settings.simplify)],

@@ -1,81 +1,139 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from '../../shared/merge';
+import { withTagMode } from './merge';
+import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ItemPlan } from '../../shared/operation';
 import { InputError } from '../../shared/validation';
-import { appendTagsField, contactFieldOptions, hasChanges, parseContactChanges, readDefaultCountry } from './fields';
-import { matchByEmailOrPhone, matchFields, matchIdentities, matchLocations, readMatch, severalMatches, unreadableMatch } from './match';
-import { readUpdateSettings, updateOptionFields } from './update-options';
-import { changeIdentities, createContact, recordWrite, duplicateCheckAfter, idsBeforeCreate, readContact, tagCheckAfter, writeContact } from './write';
+import {
+	APPEND_TAGS_FIELD,
+	contactFieldOptions,
+	hasChanges,
+	parseContactChanges,
+	readDefaultCountry,
+} from './fields';
+import {
+	MATCH_BY_EMAIL_OR_PHONE,
+	matchFields,
+	matchIdentities,
+	matchLocations,
+	readMatch,
+	severalMatches,
+	unreadableMatch,
+} from './match';
+import { readUpdateSettings, updateOptions } from './update-options';
+import {
+	changeIdentities,
+	createContact,
+	recordWrite,
+	duplicateCheckAfter,
+	idsBeforeCreate,
+	readContact,
+	tagCheckAfter,
+	writeContact,
+} from './write';
 import { upsertOutput } from './upsert.output';
 
-const showOnlyForUpsert = { show: { resource: ['contact'], operation: ['upsert'] } };
+const scope = { resource: 'contact', operation: 'upsert' };
 
 export const description: INodeProperties[] = [
-	matchByEmailOrPhone('upsert'),
-	...matchFields('upsert', ['email', 'phone'], false),
-	appendTagsField('upsert'),
-	{
-		displayName: 'Contact Fields',
-		name: 'contactFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		description: 'Fields to set on the contact, whether it is created or updated',
-		displayOptions: showOnlyForUpsert,
-		options: contactFieldOptions,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForUpsert,
-		options: updateOptionFields,
-	},
+	...displayFor(scope, [
+		MATCH_BY_EMAIL_OR_PHONE,
+		...matchFields(['email', 'phone'], false),
+		APPEND_TAGS_FIELD,
+		{
+			displayName: 'Contact Fields',
+			name: 'contactFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			description: 'Fields to set on the contact, whether it is created or updated',
+			options: contactFieldOptions,
+		},
+	]),
+	optionsCollection(scope, updateOptions),
 ];
 
-/** Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version 1). */
+/**
+ * Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version
+ * 1).
+ */
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
-		throw new InputError('Match By', 'Create or Update matches by Email or Phone', 'Set Match By to Email or Phone; to update by ID use the Update operation.');
+		throw new InputError(
+			'Match By',
+			'Create or Update matches by Email or Phone',
+			'Set Match By to Email or Phone; to update by ID use the Update operation.',
+		);
 	}
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
 	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
-	const changes = withTagMode(parseContactChanges(fields, readDefaultCountry(this, itemIndex)), appendTags);
+	const changes = withTagMode(
+		parseContactChanges(fields, readDefaultCountry(this, itemIndex)),
+		appendTags,
+	);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: [...matchIdentities(match), ...changeIdentities(changes)],
 		// A create holds its email / phone until it is in; an update holds only what it changes.
-		heldIdentities: () => [...(contactId ? [] : matchIdentities(match)), ...changeIdentities(changes)],
-		// Earlier items (of any execution of this process) with this email / phone are done: their creates show.
+		heldIdentities: () => [
+			...(contactId ? [] : matchIdentities(match)),
+			...changeIdentities(changes),
+		],
+		// Earlier items (of any execution of this process) with this email / phone are done: their
+		// creates show.
 		target: async (services) => {
-			const ids = await idsBeforeCreate(services, match.locationId, match.by, match.value, itemIndex);
+			const ids = await idsBeforeCreate(
+				services,
+				match.locationId,
+				match.by,
+				match.value,
+				itemIndex,
+			);
 			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
 			if (ids.length === 0) await unreadableMatch(this, services, match, itemIndex);
 			return (contactId = ids[0]);
 		},
 		run: async (services, lease) => {
 			if (!contactId || !lease) {
-				const matchField = match.by === 'email' ? { email: match.value } : { phone_number: match.value };
+				const matchField =
+					match.by === 'email' ? { email: match.value } : { phone_number: match.value };
 				const fields = { ...changes, fields: { ...matchField, ...changes.fields } };
 				const created = await createContact(services, match.locationId, fields, itemIndex);
 				return {
 					json: [upsertOutput(this, 'created', created, settings.simplify)],
-					verify: duplicateCheckAfter(this, services, created, match.locationId, match.by, match.value, itemIndex),
+					verify: duplicateCheckAfter(
+						this,
+						services,
+						created,
+						match.locationId,
+						match.by,
+						match.value,
+						itemIndex,
+					),
 				};
 			}
 			if (!hasChanges(changes)) {
-				const found = structuredClone(await readContact(services, contactId, lease, itemIndex, true));
+				const found = structuredClone(
+					await readContact(services, contactId, lease, itemIndex, true),
+				);
 				return { json: [upsertOutput(this, 'found', found, settings.simplify)] };
 			}
-			const { contact, write } = await writeContact(this, services, contactId, lease, changes, settings, itemIndex);
+			const { contact, write } = await writeContact(
+				this,
+				services,
+				contactId,
+				lease,
+				changes,
+				settings,
+				itemIndex,
+			);
 			recordWrite(services, contact, match.locationId);
-			const json = (latest: typeof contact) => [upsertOutput(this, 'updated', latest, settings.simplify)];
+			const json = (latest: typeof contact) => [
+				upsertOutput(this, 'updated', latest, settings.simplify),
+			];
 			if (!settings.recheckTags || write.tags === undefined) return { json: json(contact) };
 			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
 			return {

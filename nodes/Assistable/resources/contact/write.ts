@@ -1,19 +1,20 @@
 /**
- * Writing a contact safely while other executions write it too: read-merge-write under the contact's
- * process-wide lease, waits after writes whose outcome is unknown, and the checks that run after a write
- * (tags still there; no duplicate created by another process).
+ * Writing a contact safely while other executions write it too: read-merge-write under the
+ * contact's process-wide lease, waits after writes whose outcome is unknown, and the checks that
+ * run after a write (tags still there; no duplicate created by another process).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { contactLockKey, coordinator } from '../../shared/coordinator';
-import type { MatchBy } from '../../shared/directory';
-import { identityOf } from '../../shared/directory';
-import type { ContactChanges, MergeOptions } from '../../shared/merge';
-import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from '../../shared/merge';
+import type { MatchBy } from './identity';
+import { identityOf } from './identity';
+import type { ContactChanges, MergeOptions } from './merge';
+import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from './merge';
 import type { ContactLease, ExecutionServices } from '../../shared/operation';
-import type { Contact, ContactWrite } from '../../shared/types';
+import type { Contact, ContactWrite } from './types';
 import { quote } from '../../shared/validation';
+import { createContact as createContactRequest, getContact, updateContact } from './api';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
 export const MAX_TAG_REAPPLY = 3;
@@ -26,10 +27,15 @@ export interface WriteSettings extends MergeOptions {
 const ms = {
 	/** A merge builds on a state at most this old (or 2 round trips); older states are read again. */
 	stateAgeFloor: 250,
-	/** Checks re-read at least this long (or 4 round trips) after the write, jittered by up to half. */
+	/**
+	 * Checks re-read at least this long (or 4 round trips) after the write, jittered by up to half.
+	 */
 	checkDelayFloor: 100,
 	checkDelayCap: 5_000,
-	/** After a write whose outcome is unknown, the next write waits 2 request timeouts, within these bounds. */
+	/**
+	 * After a write whose outcome is unknown, the next write waits 2 request timeouts, within these
+	 * bounds.
+	 */
 	doubtFloor: 1_000,
 	doubtCap: 5_000,
 };
@@ -56,8 +62,15 @@ function contactKey(services: ExecutionServices, contactId: string): string {
 }
 
 /** Keeps this process's lookups of the contact's location true after a write. */
-export function recordWrite(services: ExecutionServices, contact: Contact, locationId?: string): void {
-	const location = typeof contact.location_id === 'string' && contact.location_id ? contact.location_id : locationId;
+export function recordWrite(
+	services: ExecutionServices,
+	contact: Contact,
+	locationId?: string,
+): void {
+	const location =
+		typeof contact.location_id === 'string' && contact.location_id
+			? contact.location_id
+			: locationId;
 	if (location) services.directory.record(location, contact);
 }
 
@@ -67,7 +80,10 @@ function createKey(services: ExecutionServices, locationId: string, identity: st
 
 /** The identities of the email / phone a write sets. */
 export function changeIdentities(changes: ContactChanges): string[] {
-	const set = [identityOf('email', changes.fields.email), identityOf('phone', changes.fields.phone_number)];
+	const set = [
+		identityOf('email', changes.fields.email),
+		identityOf('phone', changes.fields.phone_number),
+	];
 	return set.filter((identity): identity is string => identity !== undefined);
 }
 
@@ -78,7 +94,9 @@ function recentState(services: ExecutionServices, lease: ContactLease): Contact 
 	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
 }
 
-/** The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left). */
+/**
+ * The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left).
+ */
 export async function readContact(
 	services: ExecutionServices,
 	contactId: string,
@@ -88,14 +106,15 @@ export async function readContact(
 ): Promise<Contact> {
 	const recent = reuseRecent ? recentState(services, lease) : undefined;
 	if (recent) return recent;
-	const contact = await services.transport.getContact(contactId, itemIndex);
+	const contact = await getContact(services.transport, contactId, itemIndex);
 	lease.data = { contact, at: Date.now() };
 	return contact;
 }
 
 /**
- * Read (only when the merge needs it and no recent state is at hand), merge, PATCH, verify the fields.
- * A failed read sends no PATCH. Holds the contact's lease, so writes of this process never interleave.
+ * Read (only when the merge needs it and no recent state is at hand), merge, PATCH, verify the
+ * fields. A failed read sends no PATCH. Holds the contact's lease, so writes of this process never
+ * interleave.
  */
 export async function writeContact(
 	ctx: IExecuteFunctions,
@@ -115,47 +134,69 @@ export async function writeContact(
 	}
 	let current = recentState(services, lease);
 	if (!current && needsCurrentContact(changes, settings)) {
-		current = await services.transport.getContact(contactId, itemIndex);
+		current = await getContact(services.transport, contactId, itemIndex);
 		lease.data = { contact: current, at: Date.now() };
 	}
 	const write = buildContactWrite(changes, settings, current);
 	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 	lease.data = undefined;
-	const contact = await services.transport.updateContact(contactId, write, itemIndex, {
-		onUnknownOutcome: () => coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
+	const contact = await updateContact(services.transport, contactId, write, itemIndex, {
+		onUnknownOutcome: () =>
+			coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
 	});
 	lease.data = { contact, at: Date.now() };
 	if (settings.verify) {
 		const missing = unappliedFields(write, contact);
 		if (missing.length) {
-			throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
-				itemIndex,
-				description:
-					'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Assistable did not apply: ${missing.join(', ')}`,
+				{
+					itemIndex,
+					description:
+						'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
+				},
+			);
 		}
 	}
 	return { contact, write };
 }
 
-/** A request after a successful write failed: say that the write is in, and what was not checked. */
-function afterWriteFailure(ctx: IExecuteFunctions, error: unknown, what: string, remedy: string, itemIndex: number): unknown {
+/**
+ * A request after a successful write failed: say that the write is in, and what was not checked.
+ */
+function afterWriteFailure(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	what: string,
+	remedy: string,
+	itemIndex: number,
+): unknown {
 	if (error instanceof NodeOperationError && error.context.checked) return error;
 	const cause = error as { message?: string; description?: string | null };
-	const failure = new NodeOperationError(ctx.getNode(), `${what}: ${cause.message ?? String(error)}`, {
-		itemIndex,
-		description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
-	});
+	const failure = new NodeOperationError(
+		ctx.getNode(),
+		`${what}: ${cause.message ?? String(error)}`,
+		{
+			itemIndex,
+			description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
+		},
+	);
 	return failure;
 }
 
-/** Tags this process's writes of a contact must leave on it (and off it), until their checks are done. */
+/**
+ * Tags this process's writes of a contact must leave on it (and off it), until their checks are
+ * done.
+ */
 interface TagExpectation {
 	present: Set<string>;
 	absent: Set<string>;
 	/** Writes not yet checked, with their sequence number and time. */
 	writes: Map<number, number>;
-	/** Writes up to this sequence number were seen in place by a check made late enough after them. */
+	/**
+	 * Writes up to this sequence number were seen in place by a check made late enough after them.
+	 */
 	checkedThrough: number;
 }
 
@@ -169,7 +210,8 @@ export function pendingTagChecks(): number {
 
 /**
  * Registers what a write meant for the tags; returns the check to run once the lease is released.
- * Later writes of this process supersede earlier ones: a replaced list or a removal is not re-added.
+ * Later writes of this process supersede earlier ones: a replaced list or a removal is not
+ * re-added.
  */
 export function tagCheckAfter(
 	ctx: IExecuteFunctions,
@@ -181,8 +223,12 @@ export function tagCheckAfter(
 	itemIndex: number,
 ): () => Promise<Contact | undefined> {
 	const key = contactKey(services, contactId);
-	const expectation =
-		expectations.get(key) ?? { present: new Set(), absent: new Set(), writes: new Map(), checkedThrough: 0 };
+	const expectation = expectations.get(key) ?? {
+		present: new Set(),
+		absent: new Set(),
+		writes: new Map(),
+		checkedThrough: 0,
+	};
 	expectations.set(key, expectation);
 	if (!appendTags && changes.tags !== undefined) {
 		expectation.present = new Set(write.tags);
@@ -202,12 +248,21 @@ export function tagCheckAfter(
 
 	return async () => {
 		try {
-			return await checkTags(ctx, services, contactId, expectation, sequence, itemIndex).catch((error: unknown) => {
-				throw afterWriteFailure(ctx, error, 'The update was applied, but re-checking its tags failed', 'turn off Re-Check Tags After Write', itemIndex);
-			});
+			return await checkTags(ctx, services, contactId, expectation, sequence, itemIndex).catch(
+				(error: unknown) => {
+					throw afterWriteFailure(
+						ctx,
+						error,
+						'The update was applied, but re-checking its tags failed',
+						'turn off Re-Check Tags After Write',
+						itemIndex,
+					);
+				},
+			);
 		} finally {
 			expectation.writes.delete(sequence);
-			if (expectation.writes.size === 0 && expectations.get(key) === expectation) expectations.delete(key);
+			if (expectation.writes.size === 0 && expectations.get(key) === expectation)
+				expectations.delete(key);
 		}
 	};
 }
@@ -227,7 +282,7 @@ async function checkTags(
 		const result = await services.withContact(contactId, async (lease) => {
 			if (expectation.checkedThrough >= sequence) return 'kept';
 			const readAt = Date.now();
-			const latest = await services.transport.getContact(contactId, itemIndex);
+			const latest = await getContact(services.transport, contactId, itemIndex);
 			lease.data = { contact: latest, at: Date.now() };
 			const have = latest.tags ?? [];
 			const missing = [...expectation.present].filter((tag) => !have.includes(tag));
@@ -236,13 +291,14 @@ async function checkTags(
 				// Writes made a full check delay before this read are covered by it.
 				const coveredUntil = readAt - checkDelayBase(services);
 				for (const [seq, at] of expectation.writes) {
-					if (at <= coveredUntil) expectation.checkedThrough = Math.max(expectation.checkedThrough, seq);
+					if (at <= coveredUntil)
+						expectation.checkedThrough = Math.max(expectation.checkedThrough, seq);
 				}
 				return 'kept';
 			}
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
 			const tags = mergeTags(have, missing, back, true);
-			reapplied = await services.transport.updateContact(contactId, { tags }, itemIndex);
+			reapplied = await updateContact(services.transport, contactId, { tags }, itemIndex);
 			lease.data = { contact: reapplied, at: Date.now() };
 			return 'reapplied';
 		});
@@ -252,18 +308,23 @@ async function checkTags(
 			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
 			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
 		].filter(Boolean);
-		const error = new NodeOperationError(ctx.getNode(), `Another writer kept changing the contact's tags (${parts.join('; ')})`, {
-			itemIndex,
-			description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
-		});
+		const error = new NodeOperationError(
+			ctx.getNode(),
+			`Another writer kept changing the contact's tags (${parts.join('; ')})`,
+			{
+				itemIndex,
+				description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
+			},
+		);
 		error.context.checked = true;
 		throw error;
 	}
 }
 
 /**
- * POST create-contact; the new contact is recorded into this process's lookups of its location. A create
- * whose outcome is unknown marks its email / phone, so later creates of them look again first.
+ * POST create-contact; the new contact is recorded into this process's lookups of its location. A
+ * create whose outcome is unknown marks its email / phone, so later creates of them look again
+ * first.
  */
 export async function createContact(
 	services: ExecutionServices,
@@ -271,8 +332,12 @@ export async function createContact(
 	changes: ContactChanges,
 	itemIndex: number,
 ): Promise<Contact> {
-	const write = buildContactWrite({ ...changes, removeTags: undefined }, { appendTags: false, keepCustomFields: false }, undefined);
-	const contact = await services.transport.createContact(locationId, write, itemIndex, {
+	const write = buildContactWrite(
+		{ ...changes, removeTags: undefined },
+		{ appendTags: false, keepCustomFields: false },
+		undefined,
+	);
+	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
 			const until = Date.now() + doubtWindow(services);
 			for (const identity of changeIdentities(changes)) {
@@ -285,8 +350,9 @@ export async function createContact(
 }
 
 /**
- * The contacts with this email / phone, for a create-or-update decision. After a create whose outcome is
- * unknown, waits for it to land and asks a fresh list, so this process never creates the contact twice.
+ * The contacts with this email / phone, for a create-or-update decision. After a create whose
+ * outcome is unknown, waits for it to land and asks a fresh list, so this process never creates the
+ * contact twice.
  */
 export async function idsBeforeCreate(
 	services: ExecutionServices,
@@ -296,15 +362,19 @@ export async function idsBeforeCreate(
 	itemIndex: number,
 ): Promise<string[]> {
 	const identity = identityOf(by, value);
-	const doubtEnds = identity ? coordinator.doubtfulCreates.get(createKey(services, locationId, identity)) : undefined;
-	if (doubtEnds === undefined) return await services.directory.find(locationId, by, value, itemIndex);
+	const doubtEnds = identity
+		? coordinator.doubtfulCreates.get(createKey(services, locationId, identity))
+		: undefined;
+	if (doubtEnds === undefined)
+		return await services.directory.find(locationId, by, value, itemIndex);
 	await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
 	return await services.directory.findFresh(locationId, by, value, doubtEnds, itemIndex);
 }
 
 /**
- * After a create: another process may have created the same contact at the same time (there is no lock
- * across processes). A list requested a little later shows it; the item then fails naming every ID.
+ * After a create: another process may have created the same contact at the same time (there is no
+ * lock across processes). A list requested a little later shows it; the item then fails naming
+ * every ID.
  */
 export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
@@ -318,9 +388,17 @@ export function duplicateCheckAfter(
 	const since = Date.now();
 	return async () => {
 		await sleep(checkDelay(services), services.signal);
-		const ids = await services.directory.findFresh(locationId, by, value, since, itemIndex).catch((error: unknown) => {
-			throw afterWriteFailure(ctx, error, `Contact ${created.id} was created, but checking for a duplicate failed`, 'check Assistable for a second contact with this ' + by, itemIndex);
-		});
+		const ids = await services.directory
+			.findFresh(locationId, by, value, since, itemIndex)
+			.catch((error: unknown) => {
+				throw afterWriteFailure(
+					ctx,
+					error,
+					`Contact ${created.id} was created, but checking for a duplicate failed`,
+					'check Assistable for a second contact with this ' + by,
+					itemIndex,
+				);
+			});
 		if (!ids.includes(created.id)) ids.push(created.id);
 		if (ids.length < 2) return;
 		const error = new NodeOperationError(

@@ -1,10 +1,11 @@
-import { parseExactJson } from './exact-json';
+import { parseExactJson } from '../../shared/exact-json';
 import type { CustomFieldValue } from './types';
-import { InputError, quote } from './validation';
+import { InputError, quote } from '../../shared/validation';
 
 /**
- * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number, a
- * boolean or null only when the value is one; lists and objects as JSON values; `undefined` omitted.
+ * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number,
+ * a boolean or null only when the value is one; lists and objects as JSON values; `undefined`
+ * omitted.
  */
 
 const INVALID_JSON = Symbol('invalid JSON');
@@ -17,18 +18,30 @@ function parseJsonText(text: string): unknown {
 	}
 }
 
-/** The value as the API should get it; undefined when there is nothing to send (the key is omitted). */
-export function customFieldValue(value: unknown, key: string, parameter = 'Custom Fields'): CustomFieldValue | undefined {
+/**
+ * The value as the API should get it; undefined when there is nothing to send (the key is omitted).
+ */
+export function customFieldValue(
+	value: unknown,
+	key: string,
+	parameter = 'Custom Fields',
+): CustomFieldValue | undefined {
 	const refuse = (what: string, hint: string): never => {
 		throw new InputError(parameter, `Custom field ${quote(key)} ${what}`, hint);
 	};
 	if (value === undefined) return undefined;
 	if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
 	if (typeof value === 'number') {
-		return Number.isFinite(value) ? value : refuse(`is ${value}, which cannot be sent`, 'Map a finite number, or text.');
+		return Number.isFinite(value)
+			? value
+			: refuse(`is ${value}, which cannot be sent`, 'Map a finite number, or text.');
 	}
 	if (typeof value === 'bigint') return value.toString();
-	if (typeof value !== 'object') return refuse(`is a ${typeof value}, which cannot be sent`, 'Map text, a number, true/false or null.');
+	if (typeof value !== 'object')
+		return refuse(
+			`is a ${typeof value}, which cannot be sent`,
+			'Map text, a number, true/false or null.',
+		);
 	// Dates (JavaScript or Luxon, e.g. {{ $now }}) are sent as their ISO text, as JSON would.
 	const toJSON = (value as { toJSON?: unknown }).toJSON;
 	if (typeof toJSON === 'function') return customFieldValue(toJSON.call(value), key, parameter);
@@ -36,7 +49,10 @@ export function customFieldValue(value: unknown, key: string, parameter = 'Custo
 		return value.map((entry, index) => {
 			const item = customFieldValue(entry, key, parameter);
 			return item === undefined
-				? refuse(`has no value at position ${index + 1} of its list`, 'Remove the empty entry, or map null.')
+				? refuse(
+						`has no value at position ${index + 1} of its list`,
+						'Remove the empty entry, or map null.',
+					)
 				: item;
 		});
 	}
@@ -48,9 +64,20 @@ export function customFieldValue(value: unknown, key: string, parameter = 'Custo
 	return object;
 }
 
-/** defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype. */
-function setKey(target: Record<string, CustomFieldValue>, key: string, value: CustomFieldValue): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/**
+ * defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype.
+ */
+function setKey(
+	target: Record<string, CustomFieldValue>,
+	key: string,
+	value: CustomFieldValue,
+): void {
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 interface CustomFieldEntry {
@@ -59,8 +86,9 @@ interface CustomFieldEntry {
 }
 
 /**
- * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text, or an
- * object from an expression). Entries of the list win on the same key. Undefined when nothing is set.
+ * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text,
+ * or an object from an expression). Entries of the list win on the same key. Undefined when nothing
+ * is set.
  */
 export function parseCustomFields(
 	list: unknown,
@@ -72,7 +100,11 @@ export function parseCustomFields(
 	const add = (key: unknown, value: unknown, label: string) => {
 		const name = typeof key === 'string' ? key.trim() : typeof key === 'number' ? String(key) : '';
 		if (name === '') {
-			throw new InputError(parameter, `Custom field ${label} has an empty key`, `Fill in the Key of custom field ${label}, or remove that field.`);
+			throw new InputError(
+				parameter,
+				`Custom field ${label} has an empty key`,
+				`Fill in the Key of custom field ${label}, or remove that field.`,
+			);
 		}
 		const typed = customFieldValue(value, name, parameter);
 		if (typed === undefined) return;

@@ -1,5 +1,5 @@
 import type { Contact, ContactWrite, CustomFieldValue } from './types';
-import { samePhone } from './phone';
+import { samePhone } from '../../shared/phone';
 import { uniqueTags } from './validation';
 
 /** What the user asked to change, validated, before any request. */
@@ -16,8 +16,9 @@ export interface MergeOptions {
 }
 
 /**
- * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty Tags
- * list adds nothing when appending; with Append Tags off an empty list stays, to clear the contact's tags.
+ * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty
+ * Tags list adds nothing when appending; with Append Tags off an empty list stays, to clear the
+ * contact's tags.
  */
 export function withTagMode(changes: ContactChanges, appendTags: boolean): ContactChanges {
 	const tags = appendTags && changes.tags?.length === 0 ? undefined : changes.tags;
@@ -56,12 +57,20 @@ export function buildContactWrite(
 ): ContactWrite {
 	const body: ContactWrite = { ...changes.fields };
 	if (changes.tags !== undefined || changes.removeTags !== undefined) {
-		body.tags = mergeTags(current?.tags ?? [], changes.tags, changes.removeTags, options.appendTags);
+		body.tags = mergeTags(
+			current?.tags ?? [],
+			changes.tags,
+			changes.removeTags,
+			options.appendTags,
+		);
 	}
 	if (changes.customFields !== undefined) {
 		body.custom_fields =
 			options.keepCustomFields && current
-				? { ...(current.custom_fields as Record<string, CustomFieldValue> | undefined), ...changes.customFields }
+				? {
+						...(current.custom_fields as Record<string, CustomFieldValue> | undefined),
+						...changes.customFields,
+					}
 				: { ...changes.customFields };
 	}
 	return body;
@@ -89,10 +98,14 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 			applied = want.every((tag) => got.has(tag)) && got.size === new Set(want).size;
 		} else if (key === 'custom_fields') {
 			const got = (actual ?? {}) as Record<string, unknown>;
-			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) => sameJson(got[name], v));
+			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) =>
+				sameJson(got[name], v),
+			);
 		} else if (key === 'email') {
 			// Compared the way addresses are matched: an API that lower-cases stored emails applied it.
-			applied = typeof actual === 'string' && actual.trim().toLowerCase() === String(value).trim().toLowerCase();
+			applied =
+				typeof actual === 'string' &&
+				actual.trim().toLowerCase() === String(value).trim().toLowerCase();
 		} else if (key === 'phone_number') {
 			// Compared in E.164: an API that stores the number formatted applied it.
 			applied = samePhone(actual, value);
@@ -105,7 +118,7 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 }
 
 /** Equal JSON values, whatever the order of object keys. */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
 	if (a === b) return true;
 	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
 	if (Array.isArray(a) !== Array.isArray(b)) return false;
@@ -114,5 +127,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
 	if (keysA.length !== keysB.length) return false;
 	const recordA = a as Record<string, unknown>;
 	const recordB = b as Record<string, unknown>;
-	return keysA.every((key) => Object.prototype.hasOwnProperty.call(recordB, key) && sameJson(recordA[key], recordB[key]));
+	return keysA.every(
+		(key) =>
+			Object.prototype.hasOwnProperty.call(recordB, key) && sameJson(recordA[key], recordB[key]),
+	);
 }

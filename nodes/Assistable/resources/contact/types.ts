@@ -29,4 +29,5 @@ export interface ContactWrite {
 }
 
 /** A custom field's value: any JSON value (text, number, boolean, null, list, object). */
-export type CustomFieldValue = string | number | boolean | null | CustomFieldValue[] | { [key: string]: CustomFieldValue };
+export type CustomFieldValue =
+	string | number | boolean | null | CustomFieldValue[] | { [key: string]: CustomFieldValue };

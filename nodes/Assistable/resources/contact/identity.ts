@@ -1,0 +1,16 @@
+/** How a contact is named by value: lower-cased email, or phone in E.164. */
+import { phoneKey } from '../../shared/phone';
+
+export type MatchBy = 'email' | 'phone';
+
+export function emailKey(email: unknown): string | undefined {
+	return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
+}
+
+/**
+ * The identity an item locks while it looks up, creates or sets this email / phone (see ItemPlan).
+ */
+export function identityOf(by: MatchBy, value: unknown): string | undefined {
+	const key = by === 'email' ? emailKey(value) : phoneKey(value);
+	return key === undefined ? undefined : `${by}:${key}`;
+}

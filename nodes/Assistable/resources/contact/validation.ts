@@ -1,0 +1,63 @@
+/** Validation of contact values: contact IDs and tags. */
+import { InputError, isBlank, quote } from '../../shared/validation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseContactId(value: unknown, parameter = 'Contact ID'): string {
+	if (isBlank(value)) {
+		throw new InputError(
+			parameter,
+			`${parameter} is empty`,
+			'Map the contact ID from the previous node, e.g. {{ $json.contact_id }}.',
+		);
+	}
+	const id = typeof value === 'string' ? value.trim() : value;
+	if (typeof id !== 'string' || !UUID.test(id)) {
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is not an Assistable contact ID`,
+			'Contact IDs are UUIDs such as 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01. A location (sub-account) ID is not a contact ID.',
+		);
+	}
+	return id.toLowerCase();
+}
+
+/**
+ * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
+ * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag
+ * is "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off:
+ * clear them).
+ */
+export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
+	if (value === undefined || value === null) return undefined;
+	const refuse = (what: unknown): never => {
+		throw new InputError(
+			parameter,
+			`${parameter} must be a comma-separated text or a list of texts, not ${quote(what)}`,
+			'Write tags like "vip, webinar", or map a list, e.g. {{ ["vip", "webinar"] }}.',
+		);
+	};
+	if (typeof value === 'number') return Number.isFinite(value) ? [String(value)] : refuse(value);
+	if (typeof value === 'string') {
+		const tags = uniqueTags(
+			value
+				.split(',')
+				.map((tag) => tag.trim())
+				.filter((tag) => tag !== ''),
+		);
+		return tags.length ? tags : undefined;
+	}
+	if (!Array.isArray(value)) return refuse(value);
+	const tags: string[] = [];
+	for (const entry of value) {
+		if (entry === undefined || entry === null) continue;
+		if (typeof entry === 'number' && Number.isFinite(entry)) tags.push(String(entry));
+		else if (typeof entry === 'string') tags.push(entry.trim());
+		else refuse(entry);
+	}
+	return uniqueTags(tags.filter((tag) => tag !== ''));
+}
+
+export function uniqueTags(tags: string[]): string[] {
+	return [...new Set(tags)];
+}
