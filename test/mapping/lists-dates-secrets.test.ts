@@ -94,6 +94,24 @@ describe('a location list with entries of unexpected shape', () => {
 		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
 	});
 
+	it('a readable contact and an unreadable entry with the same email: no guess, nothing written', async () => {
+		const list = listWithOddEntries();
+		// Give the unreadable entry Ada's email: two contacts have it, one of them cannot be read.
+		(list.find((entry) => entry.id === 'no-tags') as IDataObject).email = 'ADA@example.com';
+		sandbox().clearFaults();
+		sandbox().injectFault({ route: 'list', fault: { kind: 'status', status: 200, body: list } });
+		const result = await runNode(sandbox(), 'update', {
+			matchBy: 'email',
+			locationId: LOC,
+			matchEmail: 'ada@example.com',
+			updateFields: { tags: 'vip' },
+		});
+		expect(result.error?.message).toBe(
+			`The contact in location "${LOC}" with the email "ada@example.com" has an unexpected shape in Assistable's list`,
+		);
+		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
+	});
+
 	it('Get Many still returns them', async () => {
 		const list = listWithOddEntries();
 		const result = await runNode(sandbox(), 'getAll', { locationId: LOC, returnAll: true });

@@ -173,8 +173,8 @@ export async function resolveMatch(
 	if (match.by === 'id') return match.contactId;
 	const ids = await services.directory.find(match.locationId, match.by, match.value, itemIndex);
 	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
-	if (ids.length > 0) return ids[0];
 	const skipped = await unreadableMatch(ctx, services, match, itemIndex);
+	if (ids.length > 0) return ids[0];
 	if (match.onNoMatch === 'error') {
 		const count = skipped.count;
 		const unread = count
@@ -193,9 +193,9 @@ export async function resolveMatch(
 }
 
 /**
- * No readable contact has the value: fails when an entry of unexpected shape carries it (creating
- * would duplicate that contact, updating would merge onto an unreadable state); else says how many
- * were skipped.
+ * Fails when an entry of unexpected shape in the list carries the value: with no readable match,
+ * creating would duplicate it and updating would merge onto an unreadable state; with one, the node
+ * cannot tell which contact is meant. Else says how many entries were skipped.
  */
 export async function unreadableMatch(
 	ctx: IExecuteFunctions,

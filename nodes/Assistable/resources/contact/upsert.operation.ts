@@ -93,7 +93,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 				itemIndex,
 			);
 			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
-			if (ids.length === 0) await unreadableMatch(this, services, match, itemIndex);
+			await unreadableMatch(this, services, match, itemIndex);
 			return (contactId = ids[0]);
 		},
 		run: async (services, lease) => {
