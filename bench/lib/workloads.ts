@@ -1,4 +1,4 @@
-/** The benchmark's contacts and items. Pure: used by the runner and by the sandbox child. */
+/** The benchmark's contacts and items (bench/run.ts, bench/defaults-cost.ts). */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Contact } from '../../sandbox/server';
@@ -9,7 +9,7 @@ export type WorkloadKind = 'A' | 'B';
 /** Tag every seeded contact starts with; an append must keep it. */
 export const EXISTING_TAG = 'existing';
 /** Items per contact in workload B. */
-export const ITEMS_PER_CONTACT = 5;
+const ITEMS_PER_CONTACT = 5;
 
 export const contactId = (i: number): string => `b3c0a000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
@@ -30,11 +30,10 @@ export interface Workload {
 	contacts: number;
 	/** Per contact: the first name it must end with (A) or the tags it must have (B). */
 	expected: Map<string, { firstName?: string; tags: string[] }>;
-	describe: string;
 }
 
 /** A: n plain updates (first name) on n distinct contacts. */
-export function workloadA(n: number): Workload {
+function workloadA(n: number): Workload {
 	const items: IDataObject[] = [];
 	const expected = new Map<string, { firstName?: string; tags: string[] }>();
 	for (let i = 0; i < n; i++) {
@@ -42,14 +41,14 @@ export function workloadA(n: number): Workload {
 		items.push({ contactId: id, firstName: `Updated ${i}` });
 		expected.set(id, { firstName: `Updated ${i}`, tags: [EXISTING_TAG] });
 	}
-	return { kind: 'A', items, contacts: n, expected, describe: `${n} first-name updates on ${n} contacts` };
+	return { kind: 'A', items, contacts: n, expected };
 }
 
 /**
  * B: n append-tag updates on n/5 contacts, 5 items per contact, each adding its own tag. Items arrive
  * interleaved (contact 0, 1, ..., k-1, 0, 1, ...), as events for many contacts would.
  */
-export function workloadB(n: number): Workload {
+function workloadB(n: number): Workload {
 	const contacts = Math.max(1, Math.floor(n / ITEMS_PER_CONTACT));
 	const items: IDataObject[] = [];
 	const expected = new Map<string, { firstName?: string; tags: string[] }>();
@@ -63,15 +62,12 @@ export function workloadB(n: number): Workload {
 		entry.tags.push(tag);
 		expected.set(id, entry);
 	}
-	return {
-		kind: 'B', items, contacts, expected,
-		describe: `${items.length} append-tag updates on ${contacts} contacts (${ITEMS_PER_CONTACT} per contact)`,
-	};
+	return { kind: 'B', items, contacts, expected };
 }
 
 export const workload = (kind: WorkloadKind, n: number): Workload => (kind === 'A' ? workloadA(n) : workloadB(n));
 
-export interface ContactState {
+interface ContactState {
 	first_name: string | null;
 	tags: string[];
 }

@@ -1,6 +1,0 @@
-'use strict';
-// The benchmark's n8n-nodes-base and @n8n/task-runner must share the root's n8n-workflow (instanceof checks,
-// NodeApiError, the expression engine). bench/package.json overrides n8n-workflow with this folder, which
-// hands out the root copy. The path is the same whether npm links (bench/shim/x) or copies (bench/node_modules/x).
-const path = require('node:path');
-module.exports = require(require.resolve('n8n-workflow', { paths: [path.resolve(__dirname, '..', '..', '..')] }));
