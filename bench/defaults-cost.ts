@@ -40,7 +40,12 @@ function args(): { latencyMs: number; out?: string } {
 	return { latencyMs: Number(at('--latency') ?? 20), out: at('--out') };
 }
 
-async function measure(sandbox: Sandbox, workload: string, checks: boolean, run: (options: IDataObject) => Promise<IDataObject[][]>) {
+async function measure(
+	sandbox: Sandbox,
+	workload: string,
+	checks: boolean,
+	run: (options: IDataObject) => Promise<IDataObject[][]>,
+) {
 	sandbox.clearRequests();
 	const started = performance.now();
 	const outputs = await run({ recheckTags: checks });
@@ -48,50 +53,116 @@ async function measure(sandbox: Sandbox, workload: string, checks: boolean, run:
 	const byRoute: Record<string, number> = {};
 	for (const r of sandbox.requests) byRoute[r.route] = (byRoute[r.route] ?? 0) + 1;
 	const failedItems = outputs.flat().filter((json) => 'error' in json).length;
-	return { workload, checks: checks ? 'on' : 'off', items: outputs.length, requests: sandbox.requests.length, byRoute, wallMs, failedItems } as const;
+	return {
+		workload,
+		checks: checks ? 'on' : 'off',
+		items: outputs.length,
+		requests: sandbox.requests.length,
+		byRoute,
+		wallMs,
+		failedItems,
+	} as const;
 }
 
 async function main(): Promise<void> {
 	const { latencyMs, out } = args();
-	const sandbox = await startSandbox({ keys: [{ key: KEY, locations: '*' }], behaviour: { latencyMs } });
+	const sandbox = await startSandbox({
+		keys: [{ key: KEY, locations: '*' }],
+		behaviour: { latencyMs },
+	});
 	const credentials = { apiKey: KEY, baseUrl: sandbox.url };
-	const execute = (operation: string, parameters: IDataObject, items: IDataObject[], options: IDataObject) =>
-		runAssistable({ items, parameters: { resource: 'contact', operation, ...parameters, options } as never, credentials, onError: 'continueRegularOutput' }).then(
-			(run) => run.items.map((item) => item.json),
-		);
+	const execute = (
+		operation: string,
+		parameters: IDataObject,
+		items: IDataObject[],
+		options: IDataObject,
+	) =>
+		runAssistable({
+			items,
+			parameters: { resource: 'contact', operation, ...parameters, options } as never,
+			credentials,
+			onError: 'continueRegularOutput',
+		}).then((run) => run.items.map((item) => item.json));
 	const rows: Row[] = [];
 
 	for (const checks of [true, false]) {
 		// Webhook burst: 50 executions at once, each appending its own tag to one contact.
 		sandbox.reset(contactSeed(1));
-		const burst = await measure(sandbox, '50 executions × 1 append, one contact', checks, (options) =>
-			Promise.all(Array.from({ length: 50 }, (_, i) => execute('update', { contactId: contactId(0), updateFields: { tags: `t${i}` } }, [{}], options))),
+		const burst = await measure(
+			sandbox,
+			'50 executions × 1 append, one contact',
+			checks,
+			(options) =>
+				Promise.all(
+					Array.from({ length: 50 }, (_, i) =>
+						execute(
+							'update',
+							{ contactId: contactId(0), updateFields: { tags: `t${i}` } },
+							[{}],
+							options,
+						),
+					),
+				),
 		);
 		const tags = sandbox.getContact(contactId(0))!.tags;
-		rows.push({ ...burst, tagsLost: Array.from({ length: 50 }, (_, i) => `t${i}`).filter((t) => !tags.includes(t)).length + (tags.includes(EXISTING_TAG) ? 0 : 1), duplicates: 0 });
+		rows.push({
+			...burst,
+			tagsLost:
+				Array.from({ length: 50 }, (_, i) => `t${i}`).filter((t) => !tags.includes(t)).length +
+				(tags.includes(EXISTING_TAG) ? 0 : 1),
+			duplicates: 0,
+		});
 
 		// Create or Update burst: 50 executions at once, 25 existing emails, 25 new ones.
 		sandbox.reset(contactSeed(25).map((c, i) => ({ ...c, email: `known${i}@example.com` })));
-		const upserts = await measure(sandbox, '50 executions × 1 Create or Update (25 new)', checks, (options) =>
-			Promise.all(
-				Array.from({ length: 50 }, (_, i) =>
-					execute('upsert', { locationId: LOC, matchEmail: i % 2 ? `known${i >> 1}@example.com` : `new${i >> 1}@example.com`, contactFields: { tags: 'signup' } }, [{}], options),
+		const upserts = await measure(
+			sandbox,
+			'50 executions × 1 Create or Update (25 new)',
+			checks,
+			(options) =>
+				Promise.all(
+					Array.from({ length: 50 }, (_, i) =>
+						execute(
+							'upsert',
+							{
+								locationId: LOC,
+								matchEmail: i % 2 ? `known${i >> 1}@example.com` : `new${i >> 1}@example.com`,
+								contactFields: { tags: 'signup' },
+							},
+							[{}],
+							options,
+						),
+					),
 				),
-			),
 		);
 		const emails = sandbox.listContacts(LOC).map((c) => c.email);
 		rows.push({ ...upserts, tagsLost: 0, duplicates: emails.length - new Set(emails).size });
 
 		// Bulk: 1000 appends on 200 contacts in one execution.
 		sandbox.reset(contactSeed(200));
-		const items = Array.from({ length: 1000 }, (_, i) => ({ id: contactId(i % 200), tag: `event-${Math.floor(i / 200)}` }));
-		const bulk = await measure(sandbox, '1 execution × 1000 appends, 200 contacts', checks, async (options) => [
-			await execute('update', { contactId: '={{ $json.id }}', updateFields: { tags: '={{ $json.tag }}' } }, items, { ...options, concurrency: 5 }),
-		]);
+		const items = Array.from({ length: 1000 }, (_, i) => ({
+			id: contactId(i % 200),
+			tag: `event-${Math.floor(i / 200)}`,
+		}));
+		const bulk = await measure(
+			sandbox,
+			'1 execution × 1000 appends, 200 contacts',
+			checks,
+			async (options) => [
+				await execute(
+					'update',
+					{ contactId: '={{ $json.id }}', updateFields: { tags: '={{ $json.tag }}' } },
+					items,
+					{ ...options, concurrency: 5 },
+				),
+			],
+		);
 		let lost = 0;
 		for (let c = 0; c < 200; c++) {
 			const have = sandbox.getContact(contactId(c))!.tags;
-			lost += [EXISTING_TAG, ...Array.from({ length: 5 }, (_, r) => `event-${r}`)].filter((t) => !have.includes(t)).length;
+			lost += [EXISTING_TAG, ...Array.from({ length: 5 }, (_, r) => `event-${r}`)].filter(
+				(t) => !have.includes(t),
+			).length;
 		}
 		rows.push({ ...bulk, items: 1000, tagsLost: lost, duplicates: 0 });
 	}
@@ -105,12 +176,19 @@ async function main(): Promise<void> {
 		...rows.map((row) => {
 			const off = rows.find((r) => r.workload === row.workload && r.checks === 'off')!;
 			const ratio = row.checks === 'on' ? (row.wallMs / off.wallMs).toFixed(2) : '';
-			const routes = Object.entries(row.byRoute).sort().map(([route, n]) => `${route} ${n}`).join(', ');
+			const routes = Object.entries(row.byRoute)
+				.sort()
+				.map(([route, n]) => `${route} ${n}`)
+				.join(', ');
 			return `| ${row.workload} | ${row.checks} | ${(row.requests / row.items).toFixed(2)} | ${routes} | ${Math.round(row.wallMs)} | ${ratio} | ${row.tagsLost} | ${row.duplicates} | ${row.failedItems} |`;
 		}),
 	].join('\n');
 	process.stdout.write(`${table}\n`);
-	if (out) writeFileSync(out, `# What the concurrency defaults cost\n\n\`node build/bench/defaults-cost.js\`\n\n${table}\n`);
+	if (out)
+		writeFileSync(
+			out,
+			`# What the concurrency defaults cost\n\n\`node build/bench/defaults-cost.js\`\n\n${table}\n`,
+		);
 }
 
 main().catch((error) => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { LocationDirectory } from '../nodes/Assistable/shared/directory';
+import { LocationDirectory } from '../nodes/Assistable/resources/contact/directory';
 import type { AssistableTransport } from '../nodes/Assistable/shared/transport';
 
 const count = Number(process.argv[2] ?? 50_000);
@@ -42,13 +42,25 @@ function heapUsed(): number {
 async function main(): Promise<void> {
 	const before = heapUsed();
 	let text: string | undefined = listText(count);
-	const transport = { listContacts: async () => JSON.parse(text!) as unknown[] } as unknown as AssistableTransport;
+	// A stand-in for the request layer: answers the list request with the parsed list.
+	const transport = {
+		scope: 'https://memory.example/v2',
+		keyScope: 'https://memory.example/v2#key',
+		request: async () => JSON.parse(text!) as unknown[],
+	} as unknown as AssistableTransport;
 	const directory = new LocationDirectory(transport);
 	await directory.preload([{ locationId: 'loc-memory', itemIndex: 0 }]);
 	const found = await directory.find('loc-memory', 'email', 'person42@example.com', 0);
 	text = undefined; // the list's text is gone once parsed; what stays is what the directory keeps
 	const held = heapUsed() - before;
-	console.log(JSON.stringify({ contacts: count, found: found.length, heldBytes: held, heldMB: +(held / 1024 / 1024).toFixed(1) }));
+	console.log(
+		JSON.stringify({
+			contacts: count,
+			found: found.length,
+			heldBytes: held,
+			heldMB: +(held / 1024 / 1024).toFixed(1),
+		}),
+	);
 	// Keep the directory alive until measured.
 	if (!directory) throw new Error('unreachable');
 }

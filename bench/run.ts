@@ -14,14 +14,38 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 
 import { DEFAULT_N8N_VERSION, ensureN8n, repoRoot } from '../runtime/install-n8n';
-import { buildAndPack, freePort, installPackage, makeUserFolder, N8nRest, n8nEnv, prefixedLog, startN8n, type N8nServer } from '../runtime/n8n';
+import {
+	buildAndPack,
+	freePort,
+	installPackage,
+	makeUserFolder,
+	N8nRest,
+	n8nEnv,
+	prefixedLog,
+	startN8n,
+	type N8nServer,
+} from '../runtime/n8n';
 import { DEMO_API_KEY, startSandbox, type Sandbox } from '../sandbox/server';
 import { benchWorkflow, type Credentials, type RouteName } from './lib/workflows';
-import { check, contactSeed, workload, type Check, type Workload, type WorkloadKind } from './lib/workloads';
+import {
+	check,
+	contactSeed,
+	workload,
+	type Check,
+	type Workload,
+	type WorkloadKind,
+} from './lib/workloads';
 
-interface Options { latencyMs: number; quick: boolean; concurrencies: number[]; n: number; out?: string }
+interface Options {
+	latencyMs: number;
+	quick: boolean;
+	concurrencies: number[];
+	n: number;
+	out?: string;
+}
 
-const USAGE = 'usage: node build/bench/run.js [--latency MS] [--quick] [--concurrency 1,5,20] [--n N] [--out FILE]';
+const USAGE =
+	'usage: node build/bench/run.js [--latency MS] [--quick] [--concurrency 1,5,20] [--n N] [--out FILE]';
 const WARM_UP_ITEMS = 20;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -32,19 +56,28 @@ function die(message: string): never {
 
 function parseArgs(argv: string[]): Options {
 	const int = (flag: string, v: string | undefined, min: number, max = Infinity): number =>
-		v !== undefined && /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : die(`${flag} needs an integer ${min}..${max}`);
+		v !== undefined && /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max
+			? Number(v)
+			: die(`${flag} needs an integer ${min}..${max}`);
 	const o: Partial<Options> = { latencyMs: 20, quick: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s, 2);
 		const value = () => inline ?? argv[++i];
 		if (flag === '--latency') o.latencyMs = int(flag, value(), 0);
 		else if (flag === '--quick') o.quick = true;
-		else if (flag === '--concurrency') o.concurrencies = String(value()).split(',').map((c) => int(flag, c, 1, 50));
+		else if (flag === '--concurrency')
+			o.concurrencies = String(value())
+				.split(',')
+				.map((c) => int(flag, c, 1, 50));
 		else if (flag === '--n') o.n = int(flag, value(), 5);
 		else if (flag === '--out') o.out = value();
 		else die(`unknown argument ${argv[i]}\n${USAGE}`);
 	}
-	return { ...o, n: o.n ?? (o.quick ? 100 : 1000), concurrencies: o.concurrencies ?? (o.quick ? [5] : [1, 5, 20]) } as Options;
+	return {
+		...o,
+		n: o.n ?? (o.quick ? 100 : 1000),
+		concurrencies: o.concurrencies ?? (o.quick ? [5] : [1, 5, 20]),
+	} as Options;
 }
 
 /** CPU time (ms) of every process in n8n's process group: n8n itself and its task runner. */
@@ -61,7 +94,14 @@ function groupCpuMs(pgid: number): number {
 	return ticks * 10; // USER_HZ = 100
 }
 
-interface Flow { route: RouteName; kind: WorkloadKind; concurrency: number; id: string; path: string; seen: Set<string> }
+interface Flow {
+	route: RouteName;
+	kind: WorkloadKind;
+	concurrency: number;
+	id: string;
+	path: string;
+	seen: Set<string>;
+}
 
 interface Row {
 	flow: Flow;
@@ -78,16 +118,42 @@ interface Row {
 	oursOverTheirs?: number;
 }
 
-interface Bench { o: Options; sandbox: Sandbox; server: N8nServer; rest: N8nRest }
+interface Bench {
+	o: Options;
+	sandbox: Sandbox;
+	server: N8nServer;
+	rest: N8nRest;
+}
 
-async function createFlow(b: Bench, credentials: Credentials, route: RouteName, kind: WorkloadKind, concurrency: number): Promise<Flow> {
+async function createFlow(
+	b: Bench,
+	credentials: Credentials,
+	route: RouteName,
+	kind: WorkloadKind,
+	concurrency: number,
+): Promise<Flow> {
 	const webhookPath = `bench-${kind}-${route}-${concurrency}`.toLowerCase();
-	const body = benchWorkflow(route, kind, concurrency, { path: webhookPath, baseUrl: b.sandbox.url, latencyMs: b.o.latencyMs, credentials });
-	const created = await b.rest.request<{ data: { id: string; versionId: string } }>('POST', '/workflows', body);
-	if (created.status !== 200) throw new Error(`POST /rest/workflows answered ${created.status}: ${created.raw.slice(0, 500)}`);
+	const body = benchWorkflow(route, kind, concurrency, {
+		path: webhookPath,
+		baseUrl: b.sandbox.url,
+		latencyMs: b.o.latencyMs,
+		credentials,
+	});
+	const created = await b.rest.request<{ data: { id: string; versionId: string } }>(
+		'POST',
+		'/workflows',
+		body,
+	);
+	if (created.status !== 200)
+		throw new Error(
+			`POST /rest/workflows answered ${created.status}: ${created.raw.slice(0, 500)}`,
+		);
 	const { id, versionId } = created.data.data;
 	const activated = await b.rest.request('POST', `/workflows/${id}/activate`, { versionId });
-	if (activated.status !== 200) throw new Error(`activating ${body.name} answered ${activated.status}: ${activated.raw.slice(0, 500)}`);
+	if (activated.status !== 200)
+		throw new Error(
+			`activating ${body.name} answered ${activated.status}: ${activated.raw.slice(0, 500)}`,
+		);
 	return { route, kind, concurrency, id, path: webhookPath, seen: new Set() };
 }
 
@@ -97,17 +163,32 @@ type ExecutionSummary = { id: string; status: string; startedAt?: string; stoppe
 async function newExecution(b: Bench, flow: Flow): Promise<ExecutionSummary> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId: flow.id }));
 	let last = '';
-	for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-		const r = await b.rest.request<{ data: { results?: ExecutionSummary[] } }>('GET', `/executions?filter=${filter}&limit=10`);
-		if (r.status !== 200) throw new Error(`GET /rest/executions answered ${r.status}: ${r.raw.slice(0, 300)}`);
+	for (
+		const deadline = Date.now() + 60_000;
+		Date.now() < deadline;
+		await new Promise((r) => setTimeout(r, 250))
+	) {
+		const r = await b.rest.request<{ data: { results?: ExecutionSummary[] } }>(
+			'GET',
+			`/executions?filter=${filter}&limit=10`,
+		);
+		if (r.status !== 200)
+			throw new Error(`GET /rest/executions answered ${r.status}: ${r.raw.slice(0, 300)}`);
 		last = r.raw;
-		const done = (r.data.data.results ?? []).find((e) => !flow.seen.has(String(e.id)) && e.stoppedAt && !['new', 'running', 'waiting'].includes(e.status));
+		const done = (r.data.data.results ?? []).find(
+			(e) =>
+				!flow.seen.has(String(e.id)) &&
+				e.stoppedAt &&
+				!['new', 'running', 'waiting'].includes(e.status),
+		);
 		if (done) {
 			flow.seen.add(String(done.id));
 			return done;
 		}
 	}
-	throw new Error(`no finished execution of workflow ${flow.id} within 60 s; n8n lists: ${last.slice(0, 600)}`);
+	throw new Error(
+		`no finished execution of workflow ${flow.id} within 60 s; n8n lists: ${last.slice(0, 600)}`,
+	);
 }
 
 async function runFlow(b: Bench, flow: Flow, w: Workload, latencyMs: number) {
@@ -127,16 +208,25 @@ async function runFlow(b: Bench, flow: Flow, w: Workload, latencyMs: number) {
 		if (res.status === 404 && /not registered/.test(answer) && Date.now() < deadline) continue;
 		const roundTripMs = performance.now() - t0;
 		const cpuMs = groupCpuMs(b.server.process.pid!) - cpu0;
-		if (!res.ok) throw new Error(`POST /webhook/${flow.path} answered ${res.status}: ${answer.slice(0, 500)}`);
+		if (!res.ok)
+			throw new Error(`POST /webhook/${flow.path} answered ${res.status}: ${answer.slice(0, 500)}`);
 		const execution = await newExecution(b, flow);
 		const executionMs = Date.parse(execution.stoppedAt!) - Date.parse(execution.startedAt!);
-		const error = execution.status !== 'success' ? `execution ${execution.id} ${execution.status}` : undefined;
+		const error =
+			execution.status !== 'success' ? `execution ${execution.id} ${execution.status}` : undefined;
 		return { executionMs, roundTripMs, cpuMs, error };
 	}
 }
 
 /** max(requests × latency / concurrency, longest per-contact chain × latency). */
-function idealMs(route: RouteName, kind: WorkloadKind, requests: number, maxPerContact: number, latencyMs: number, concurrency: number): number | null {
+function idealMs(
+	route: RouteName,
+	kind: WorkloadKind,
+	requests: number,
+	maxPerContact: number,
+	latencyMs: number,
+	concurrency: number,
+): number | null {
 	if (latencyMs === 0) return null;
 	const chain = route === 'ours' ? maxPerContact : kind === 'A' ? 1 : 2;
 	return Math.max((requests * latencyMs) / concurrency, chain * latencyMs);
@@ -147,33 +237,77 @@ async function measure(b: Bench, flow: Flow): Promise<Row> {
 	const run = await runFlow(b, flow, w, b.o.latencyMs);
 	const stats = b.sandbox.stats();
 	const perContact = new Map<string, number>();
-	for (const r of b.sandbox.requests) if (r.params.contactId) perContact.set(r.params.contactId, (perContact.get(r.params.contactId) ?? 0) + 1);
-	const state = Object.fromEntries(b.sandbox.listContacts().map((c) => [c.id, { first_name: c.first_name, tags: c.tags }]));
+	for (const r of b.sandbox.requests)
+		if (r.params.contactId)
+			perContact.set(r.params.contactId, (perContact.get(r.params.contactId) ?? 0) + 1);
+	const state = Object.fromEntries(
+		b.sandbox.listContacts().map((c) => [c.id, { first_name: c.first_name, tags: c.tags }]),
+	);
 	return {
-		flow, items: w.items.length, ...run,
-		requests: { ...stats, failed: b.sandbox.requests.filter((r) => r.status >= 400 || r.status === 0).length },
-		idealMs: idealMs(flow.route, flow.kind, stats.total, Math.max(0, ...perContact.values()), b.o.latencyMs, flow.concurrency),
+		flow,
+		items: w.items.length,
+		...run,
+		requests: {
+			...stats,
+			failed: b.sandbox.requests.filter((r) => r.status >= 400 || r.status === 0).length,
+		},
+		idealMs: idealMs(
+			flow.route,
+			flow.kind,
+			stats.total,
+			Math.max(0, ...perContact.values()),
+			b.o.latencyMs,
+			flow.concurrency,
+		),
 		check: check(w, state),
 	};
 }
 
-const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 0) =>
+	v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 
 function table(rows: Row[], latencyMs: number): string {
-	const head = ['Workload', 'Route', 'Concurrency', 'Requests', 'In flight max', 'Execution ms (n8n)', 'Round trip ms', 'Ideal ms', 'Measured / ideal', 'Ours / theirs time', 'n8n CPU µs / item', 'Tags lost'];
+	const head = [
+		'Workload',
+		'Route',
+		'Concurrency',
+		'Requests',
+		'In flight max',
+		'Execution ms (n8n)',
+		'Round trip ms',
+		'Ideal ms',
+		'Measured / ideal',
+		'Ours / theirs time',
+		'n8n CPU µs / item',
+		'Tags lost',
+	];
 	const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
 	for (const r of rows) {
 		const { route, kind, concurrency } = r.flow;
-		const get = r.requests.byRoute.get ?? 0, patch = r.requests.byRoute.patch ?? 0;
-		lines.push(`| ${[
-			`${kind} ×${r.items}`,
-			route === 'ours' ? '**Assistable node**' : kind === 'A' ? 'HTTP Request' : 'HTTP GET → Code → HTTP PATCH',
-			route === 'ours' ? String(concurrency) : `batch ${concurrency} / ${Math.max(1, latencyMs)} ms`,
-			`${r.requests.total} (${get} GET + ${patch} PATCH)${r.requests.failed ? ` ⚠ ${r.requests.failed} failed` : ''}`,
-			r.requests.maxInFlight, fmt(r.executionMs), fmt(r.roundTripMs), fmt(r.idealMs), fmt(r.idealMs && r.executionMs / r.idealMs, 2),
-			fmt(r.oursOverTheirs, 2), fmt((r.cpuMs * 1000) / r.items),
-			`${r.check.tagsLost + r.check.namesWrong ? '❌' : '✅'} ${r.check.tagsLost}/${r.check.tagsExpected}${r.check.namesWrong ? `, ${r.check.namesWrong} names wrong` : ''}${r.error ? ` ⚠ ${r.error}` : ''}`,
-		].join(' | ')} |`);
+		const get = r.requests.byRoute.get ?? 0,
+			patch = r.requests.byRoute.patch ?? 0;
+		lines.push(
+			`| ${[
+				`${kind} ×${r.items}`,
+				route === 'ours'
+					? '**Assistable node**'
+					: kind === 'A'
+						? 'HTTP Request'
+						: 'HTTP GET → Code → HTTP PATCH',
+				route === 'ours'
+					? String(concurrency)
+					: `batch ${concurrency} / ${Math.max(1, latencyMs)} ms`,
+				`${r.requests.total} (${get} GET + ${patch} PATCH)${r.requests.failed ? ` ⚠ ${r.requests.failed} failed` : ''}`,
+				r.requests.maxInFlight,
+				fmt(r.executionMs),
+				fmt(r.roundTripMs),
+				fmt(r.idealMs),
+				fmt(r.idealMs && r.executionMs / r.idealMs, 2),
+				fmt(r.oursOverTheirs, 2),
+				fmt((r.cpuMs * 1000) / r.items),
+				`${r.check.tagsLost + r.check.namesWrong ? '❌' : '✅'} ${r.check.tagsLost}/${r.check.tagsExpected}${r.check.namesWrong ? `, ${r.check.namesWrong} names wrong` : ''}${r.error ? ` ⚠ ${r.error}` : ''}`,
+			].join(' | ')} |`,
+		);
 	}
 	return lines.join('\n');
 }
@@ -230,22 +364,42 @@ async function main(o: Options): Promise<number> {
 	let server: N8nServer | undefined;
 	const rows: Row[] = [];
 	try {
-		const tgz = await buildAndPack({ log: prefixedLog('bench: [pack]'), dest: path.join(userFolder, 'pack') });
+		const tgz = await buildAndPack({
+			log: prefixedLog('bench: [pack]'),
+			dest: path.join(userFolder, 'pack'),
+		});
 		await installPackage(userFolder, tgz, { log: prefixedLog('bench: [install]') });
-		const env = n8nEnv(rt, { userFolder, port: await freePort(), brokerPort: await freePort(), logLevel: 'warn' });
+		const env = n8nEnv(rt, {
+			userFolder,
+			port: await freePort(),
+			brokerPort: await freePort(),
+			logLevel: 'warn',
+		});
 		log('n8n start');
 		server = await startN8n(rt, env);
 		const rest = new N8nRest(server.url);
 		await rest.setupOwner();
 		const b: Bench = { o, sandbox, server, rest };
 		const credential = async (name: string, type: string, data: Record<string, unknown>) => {
-			const r = await rest.request<{ data: { id: string } }>('POST', '/credentials', { name, type, data });
-			if (r.status !== 200) throw new Error(`POST /rest/credentials (${type}) answered ${r.status}: ${r.raw.slice(0, 300)}`);
+			const r = await rest.request<{ data: { id: string } }>('POST', '/credentials', {
+				name,
+				type,
+				data,
+			});
+			if (r.status !== 200)
+				throw new Error(
+					`POST /rest/credentials (${type}) answered ${r.status}: ${r.raw.slice(0, 300)}`,
+				);
 			return { id: r.data.data.id, name };
 		};
 		const credentials: Credentials = {
-			assistable: await credential('Assistable (sandbox)', 'assistableApi', { apiKey: DEMO_API_KEY, baseUrl: sandbox.url }),
-			bearer: await credential('Assistable bearer token', 'httpBearerAuth', { token: DEMO_API_KEY }),
+			assistable: await credential('Assistable (sandbox)', 'assistableApi', {
+				apiKey: DEMO_API_KEY,
+				baseUrl: sandbox.url,
+			}),
+			bearer: await credential('Assistable bearer token', 'httpBearerAuth', {
+				token: DEMO_API_KEY,
+			}),
 		};
 		for (const kind of ['A', 'B'] as const) {
 			for (const c of o.concurrencies) {
@@ -255,7 +409,9 @@ async function main(o: Options): Promise<number> {
 					await runFlow(b, flow, workload(kind, WARM_UP_ITEMS), 0);
 					log(`${kind} ×${o.n} ${route} concurrency ${c}, latency ${o.latencyMs} ms`);
 					const row = await measure(b, flow);
-					log(`  ${fmt(row.executionMs)} ms, ${row.requests.total} requests, ${row.check.tagsLost}/${row.check.tagsExpected} tags lost${row.error ? `, ${row.error}` : ''}`);
+					log(
+						`  ${fmt(row.executionMs)} ms, ${row.requests.total} requests, ${row.check.tagsLost}/${row.check.tagsExpected} tags lost${row.error ? `, ${row.error}` : ''}`,
+					);
 					pair.push(row);
 				}
 				pair[0].oursOverTheirs = pair[0].executionMs / pair[1].executionMs;
@@ -277,7 +433,9 @@ async function main(o: Options): Promise<number> {
 		writeFileSync(out, markdown(rows, o, header));
 		log(`wrote ${out}`);
 	}
-	const oursBad = rows.filter((r) => r.flow.route === 'ours' && (r.error || r.check.tagsLost || r.check.namesWrong));
+	const oursBad = rows.filter(
+		(r) => r.flow.route === 'ours' && (r.error || r.check.tagsLost || r.check.namesWrong),
+	);
 	return oursBad.length ? 1 : 0;
 }
 

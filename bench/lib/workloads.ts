@@ -11,7 +11,8 @@ export const EXISTING_TAG = 'existing';
 /** Items per contact in workload B. */
 const ITEMS_PER_CONTACT = 5;
 
-export const contactId = (i: number): string => `b3c0a000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+export const contactId = (i: number): string =>
+	`b3c0a000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
 export function contactSeed(count: number): Partial<Contact>[] {
 	return Array.from({ length: count }, (_, i) => ({
@@ -65,7 +66,8 @@ function workloadB(n: number): Workload {
 	return { kind: 'B', items, contacts, expected };
 }
 
-export const workload = (kind: WorkloadKind, n: number): Workload => (kind === 'A' ? workloadA(n) : workloadB(n));
+export const workload = (kind: WorkloadKind, n: number): Workload =>
+	kind === 'A' ? workloadA(n) : workloadB(n);
 
 interface ContactState {
 	first_name: string | null;
@@ -82,7 +84,9 @@ export interface Check {
 
 /** Compares the sandbox's final state with what the workload should have produced. */
 export function check(w: Workload, state: Record<string, ContactState>): Check {
-	let tagsLost = 0, tagsExpected = 0, namesWrong = 0;
+	let tagsLost = 0,
+		tagsExpected = 0,
+		namesWrong = 0;
 	for (const [id, want] of w.expected) {
 		const got = state[id];
 		const have = new Set(got?.tags ?? []);

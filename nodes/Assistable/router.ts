@@ -1,31 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { contactOperations } from './resources/contact';
-import type { ContactLease } from './shared/operation';
-import { contactLockKey, coordinator } from './shared/coordinator';
-import { LocationDirectory } from './shared/directory';
-import type { ExecutionServices, ItemPlan, OperationModule } from './shared/operation';
+import { contactResource } from './resources/contact';
+import type { Lease } from './shared/coordinator';
+import { coordinator, recordLockKey } from './shared/coordinator';
+import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
 import { Semaphore } from './shared/scheduler';
 import { AssistableTransport } from './shared/transport';
 import { InputError } from './shared/validation';
 
-const resources: Record<string, Record<string, OperationModule>> = { contact: contactOperations };
+const resources: Record<string, ResourceModule> = { contact: contactResource };
 
 type NodeError = NodeApiError | NodeOperationError;
 
 /**
  * Plans every item (no I/O), then takes the items in input order: each waits for earlier items (of
- * any execution in this process) sharing its emails / phones, resolves its contact, queues for that
- * contact, then runs within the concurrency limit. Checks that follow a write run after its locks
- * are released.
+ * any execution in this process) sharing its unique values (emails, phones), resolves its record,
+ * queues for that record, then runs within the concurrency limit. Checks that follow a write run
+ * after its locks are released.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const module = resources[resource]?.[operation];
+	const resourceModule = resources[resource];
+	const module = resourceModule?.operations[operation];
 	if (!module) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -63,16 +63,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const transport = await AssistableTransport.create(this, settings.transport);
 	const signal = this.getExecutionCancelSignal?.();
 	const slots = new Semaphore(settings.concurrency);
-	const contactKey = (contactId: string) => contactLockKey(transport.scope, contactId);
-	const services: ExecutionServices = {
+	const recordKey = (recordId: string) => recordLockKey(transport.scope, recordId);
+	const base: ExecutionServices = {
 		transport,
-		directory: new LocationDirectory(transport),
 		signal,
-		withContact: async (contactId, work) => {
-			const lease = (await coordinator.contacts.acquire(
-				contactKey(contactId),
-				signal,
-			)) as ContactLease;
+		withRecord: async <T, D>(recordId: string, work: (lease: Lease<D>) => Promise<T>) => {
+			const lease = (await coordinator.records.acquire(recordKey(recordId), signal)) as Lease<D>;
 			try {
 				return await slots.run(() => work(lease));
 			} finally {
@@ -82,30 +78,22 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	};
 	const stopped = () => !continueOnFail && firstError !== undefined;
 
+	const services = await resourceModule.services(base, plans);
 	const running: Array<Promise<void>> = [];
 	try {
-		await services.directory.preload(
-			plans.flatMap(({ itemIndex, plan }) =>
-				(plan.locations ?? []).map((locationId) => ({ locationId, itemIndex })),
-			),
-		);
 		for (const { itemIndex, plan } of plans) {
 			if (stopped()) break;
 			let releaseIdentities: ((keep?: (key: string) => boolean) => void) | undefined;
-			let contact: Promise<ContactLease> | undefined;
+			let record: Promise<Lease> | undefined;
 			try {
 				const scoped = (identity: string) => `${transport.scope}|${identity}`;
 				releaseIdentities = await coordinator.identities.acquireAll(
 					(plan.identities ?? []).map(scoped),
 					signal,
 				);
-				const contactId = plan.target ? await plan.target(services) : undefined;
-				// Queued now, in input order: the contact's writes keep arrival order across executions.
-				if (contactId)
-					contact = coordinator.contacts.acquire(
-						contactKey(contactId),
-						signal,
-					) as Promise<ContactLease>;
+				const recordId = plan.target ? await plan.target(services) : undefined;
+				// Queued now, in input order: the record's writes keep arrival order across executions.
+				if (recordId) record = coordinator.records.acquire(recordKey(recordId), signal);
 				const held = new Set((plan.heldIdentities?.() ?? []).map(scoped));
 				releaseIdentities((key) => held.has(key));
 			} catch (error) {
@@ -113,11 +101,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				fail(itemIndex, error);
 				continue;
 			}
-			running.push(runItem(itemIndex, plan, contact, releaseIdentities));
+			running.push(runItem(itemIndex, plan, record, releaseIdentities));
 		}
 	} finally {
 		await Promise.all(running);
-		services.directory.release();
+		resourceModule.release(services);
 	}
 	if (!continueOnFail && firstError) throw firstError.error;
 	return [outputs.flatMap((itemOutputs) => itemOutputs ?? [])];
@@ -125,13 +113,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	async function runItem(
 		itemIndex: number,
 		plan: ItemPlan,
-		contact: Promise<ContactLease> | undefined,
+		record: Promise<Lease> | undefined,
 		releaseIdentities: () => void,
 	): Promise<void> {
-		let lease: ContactLease | undefined;
+		let lease: Lease | undefined;
 		let verify: (() => Promise<IDataObject[] | void>) | undefined;
 		try {
-			lease = await contact;
+			lease = await record;
 			verify = await slots.run(async () => {
 				if (stopped()) return undefined;
 				const outcome = await plan.run(services, lease);
@@ -148,7 +136,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			releaseIdentities();
 			// A lease granted after an early failure (e.g. cancellation) is handed on at once.
 			if (!lease)
-				contact?.then(
+				record?.then(
 					(granted) => granted.release(),
 					() => undefined,
 				);

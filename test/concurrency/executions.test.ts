@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { RecordedRequest, Sandbox } from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
 import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
-import { directoryLoad } from '../../nodes/Assistable/shared/directory';
+import { directoryLoad } from '../../nodes/Assistable/resources/contact/directory';
 import { pendingTagChecks } from '../../nodes/Assistable/resources/contact/write';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
@@ -36,7 +36,7 @@ beforeEach(() => {
 afterEach(() => {
 	// Whatever happened, nothing stays held in the process once the executions are over.
 	expect(coordinatorLoad()).toEqual({
-		contactKeys: 0,
+		recordKeys: 0,
 		identityKeys: 0,
 		rateGates: expect.any(Number),
 	});

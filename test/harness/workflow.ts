@@ -139,7 +139,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-export interface WorkflowRun {
+interface WorkflowRun {
 	run: IRun;
 	status: IRun['status'];
 	/** Output items of each node, by node name (first run, first output). */
@@ -155,7 +155,7 @@ export interface WorkflowRun {
 	readonly serialized: string;
 }
 
-export interface WorkflowSpec {
+interface WorkflowSpec {
 	nodes: INode[];
 	connections: IConnections;
 	/** Items the start node (the first one) emits. */
@@ -172,7 +172,7 @@ export interface WorkflowSpec {
 
 let executionCount = 0;
 
-export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
+async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
 	const settings: IWorkflowSettings = { executionOrder: 'v1', ...spec.settings };
 	const workflowData: IWorkflowBase = {

@@ -208,20 +208,20 @@ class LatencyMeter {
 	}
 }
 
-/** The lock key of a contact: the API (base URL) and the contact's ID. */
-export function contactLockKey(scope: string, contactId: string): string {
-	return `${scope}|${contactId.toLowerCase()}`;
+/** The lock key of a record (e.g. a contact): the API (base URL) and the record's ID. */
+export function recordLockKey(scope: string, recordId: string): string {
+	return `${scope}|${recordId.toLowerCase()}`;
 }
 
 /** The one coordinator of this process. */
 export const coordinator = {
-	/** Contact writes (and reads that must see them), by base URL + contact ID. */
-	contacts: new KeyedLocks(),
-	/** Emails and phone numbers being looked up, created or set, by base URL + value. */
+	/** Writes of a record (and reads that must see them), by base URL + record ID. */
+	records: new KeyedLocks(),
+	/** Unique values (e.g. emails, phone numbers) being looked up, created or set, by base URL + value. */
 	identities: new KeyedLocks<never>(),
-	/** Contacts whose last write's outcome is unknown (it may still be applied). */
-	doubtfulContacts: new ExpiringMarks(),
-	/** Identities whose create's outcome is unknown (the contact may or may not exist). */
+	/** Records whose last write's outcome is unknown (it may still be applied). */
+	doubtfulWrites: new ExpiringMarks(),
+	/** Unique values whose create's outcome is unknown (the record may or may not exist). */
 	doubtfulCreates: new ExpiringMarks(),
 	gates: new RateGates(),
 	latency: new LatencyMeter(),
@@ -230,7 +230,7 @@ export const coordinator = {
 /** How much the coordinator holds right now (tests check it is empty after the executions end). */
 export function coordinatorLoad(): Record<string, number> {
 	return {
-		contactKeys: coordinator.contacts.size,
+		recordKeys: coordinator.records.size,
 		identityKeys: coordinator.identities.size,
 		rateGates: coordinator.gates.size,
 	};

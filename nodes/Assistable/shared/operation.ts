@@ -1,30 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Lease } from './coordinator';
-import type { LocationDirectory } from './directory';
 import type { AssistableTransport } from './transport';
-import type { Contact } from '../resources/contact/types';
 
-/** A contact as last read or written in this process, and when (ms since epoch). */
-interface KnownContact {
-	contact: Contact;
-	at: number;
-}
-
-/** A contact's process-wide lease; `data` is the state the previous writer left. */
-export type ContactLease = Lease<KnownContact>;
-
-/** What one execution shares between its items. */
+/** What one execution shares between its items, whatever the resource. */
 export interface ExecutionServices {
 	transport: AssistableTransport;
-	directory: LocationDirectory;
 	/** Fires when the execution is cancelled. */
 	signal?: AbortSignal;
 	/**
-	 * Runs `work` holding the contact's process-wide lease and one of this execution's concurrency
-	 * slots.
+	 * Runs `work` holding the record's process-wide lease (its `data` is what the previous holder
+	 * left) and one of this execution's concurrency slots.
 	 */
-	withContact<T>(contactId: string, work: (lease: ContactLease) => Promise<T>): Promise<T>;
+	withRecord<T, D = unknown>(recordId: string, work: (lease: Lease<D>) => Promise<T>): Promise<T>;
 }
 
 /** An item's outcome: its output items, and a check to run once its locks are released. */
@@ -36,14 +24,14 @@ interface ItemOutcome {
 	verify?: () => Promise<IDataObject[] | void>;
 }
 
-/** One item's validated work: built without I/O, run later. */
-export interface ItemPlan {
-	/** Locations whose lookup index this item needs; each is loaded once, before any item runs. */
-	locations?: string[];
+/**
+ * One item's validated work: built without I/O, run later. `S`: its resource's services; `D`: what a
+ * record's lease carries from one holder to the next.
+ */
+export interface ItemPlan<S extends ExecutionServices = ExecutionServices, D = unknown> {
 	/**
-	 * Emails / phones (as `email:value`, `phone:value`) this item looks up, creates or sets. The item
-	 * waits for earlier items (of any execution of this process) holding one of them, then resolves
-	 * its target.
+	 * Unique values (e.g. `email:value`) this item looks up, creates or sets. The item waits for
+	 * earlier items (of any execution of this process) holding one of them, then resolves its target.
 	 */
 	identities?: string[];
 	/**
@@ -51,16 +39,27 @@ export interface ItemPlan {
 	 * none.
 	 */
 	heldIdentities?(): string[];
-	/**
-	 * The contact the item reads or writes, resolved when its turn comes; undefined when it has none.
-	 */
-	target?(services: ExecutionServices): Promise<string | undefined>;
-	/** Runs holding the target contact's lease (when there is a target). */
-	run(services: ExecutionServices, lease: ContactLease | undefined): Promise<ItemOutcome>;
+	/** The record the item reads or writes, resolved when its turn comes; undefined when none. */
+	target?(services: S): Promise<string | undefined>;
+	/** Runs holding the target record's lease (when there is a target). */
+	run(services: S, lease: Lease<D> | undefined): Promise<ItemOutcome>;
 }
 
-export interface OperationModule {
+export interface OperationModule<S extends ExecutionServices = ExecutionServices, D = unknown> {
 	description: INodeProperties[];
 	/** Reads and validates the item's parameters; throws InputError on bad input. */
-	plan(this: IExecuteFunctions, itemIndex: number): ItemPlan;
+	plan(this: IExecuteFunctions, itemIndex: number): ItemPlan<S, D>;
+}
+
+/**
+ * A resource as the router sees it: its operations, and the services its items share within one
+ * execution (built for the execution's plans, released once every item is done).
+ */
+export interface ResourceModule {
+	operations: Record<string, OperationModule>;
+	services(
+		base: ExecutionServices,
+		plans: Array<{ itemIndex: number; plan: ItemPlan }>,
+	): Promise<ExecutionServices>;
+	release(services: ExecutionServices): void;
 }

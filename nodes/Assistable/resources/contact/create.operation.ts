@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { withTagMode } from './merge';
-import type { ItemPlan } from '../../shared/operation';
+import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import { InputError, parseLocationId } from '../../shared/validation';
@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
-export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
 	// A new contact has no tags: an empty list adds nothing.

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ItemPlan } from '../../shared/operation';
+import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import { defaultCountryOption } from './fields';
@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
-export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const simplify =
 		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;

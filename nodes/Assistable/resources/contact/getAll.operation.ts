@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { emailKey } from './identity';
-import type { ItemPlan } from '../../shared/operation';
+import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import type { Contact } from './types';
@@ -97,7 +97,7 @@ function buildFilter(
 		(since === undefined || Date.parse(String(entry.updated_at)) >= since);
 }
 
-export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll

@@ -1,18 +1,31 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../shared/operation';
+import type { ExecutionServices, OperationModule, ResourceModule } from '../../shared/operation';
 import * as create from './create.operation';
+import { LocationDirectory } from './directory';
+import type { ContactOperation, ContactPlan, ContactServices } from './services';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 
-export const contactOperations: Record<string, OperationModule> = {
-	create,
-	upsert,
-	get,
-	getAll,
-	update,
+const operations: Record<string, ContactOperation> = { create, upsert, get, getAll, update };
+
+/** The Contact resource as the router runs it. */
+export const contactResource: ResourceModule = {
+	// The router hands these plans the services built below.
+	operations: operations as unknown as Record<string, OperationModule>,
+	services: async (base, plans) => {
+		const services: ContactServices = { ...base, directory: new LocationDirectory(base.transport) };
+		// Each location's lookup index is loaded once, before any item runs.
+		await services.directory.preload(
+			plans.flatMap(({ itemIndex, plan }) =>
+				((plan as ContactPlan).locations ?? []).map((locationId) => ({ locationId, itemIndex })),
+			),
+		);
+		return services;
+	},
+	release: (services: ExecutionServices) => (services as ContactServices).directory.release(),
 };
 
 export const contactDescription: INodeProperties[] = [

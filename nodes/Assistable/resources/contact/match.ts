@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
-import type { ExecutionServices } from '../../shared/operation';
+import type { ContactServices } from './services';
 import {
 	InputError,
 	parseEmail,
@@ -166,7 +166,7 @@ export function matchLocations(match: Match): string[] | undefined {
  */
 export async function resolveMatch(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	match: Match,
 	itemIndex: number,
 ): Promise<string | undefined> {
@@ -199,7 +199,7 @@ export async function resolveMatch(
  */
 export async function unreadableMatch(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	match: Extract<Match, { by: MatchBy }>,
 	itemIndex: number,
 ): Promise<{ count: number }> {

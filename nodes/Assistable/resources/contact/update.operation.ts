@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { withTagMode } from './merge';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
-import type { ItemPlan } from '../../shared/operation';
+import type { ContactPlan } from './services';
 import { contactOutput } from './output';
 import { InputError } from '../../shared/validation';
 import {
@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 	optionsCollection(scope, updateOptions),
 ];
 
-export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;

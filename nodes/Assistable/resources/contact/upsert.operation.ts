@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { withTagMode } from './merge';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
-import type { ItemPlan } from '../../shared/operation';
+import type { ContactPlan } from './services';
 import { InputError } from '../../shared/validation';
 import {
 	APPEND_TAGS_FIELD,
@@ -57,7 +57,7 @@ export const description: INodeProperties[] = [
  * Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version
  * 1).
  */
-export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
+export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
 		throw new InputError(

@@ -6,12 +6,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { contactLockKey, coordinator } from '../../shared/coordinator';
+import { recordLockKey, coordinator } from '../../shared/coordinator';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactChanges, MergeOptions } from './merge';
 import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from './merge';
-import type { ContactLease, ExecutionServices } from '../../shared/operation';
+import type { ContactLease, ContactServices } from './services';
 import type { Contact, ContactWrite } from './types';
 import { quote } from '../../shared/validation';
 import { createContact as createContactRequest, getContact, updateContact } from './api';
@@ -40,30 +40,30 @@ const ms = {
 	doubtCap: 5_000,
 };
 
-function latency(services: ExecutionServices): number {
+function latency(services: ContactServices): number {
 	return services.transport.typicalLatencyMs();
 }
 
-function checkDelayBase(services: ExecutionServices): number {
+function checkDelayBase(services: ContactServices): number {
 	return Math.min(ms.checkDelayCap, Math.max(ms.checkDelayFloor, 4 * latency(services)));
 }
 
 /** Jittered, so the checks of writers that collided do not collide again. */
-function checkDelay(services: ExecutionServices): number {
+function checkDelay(services: ContactServices): number {
 	return Math.round(checkDelayBase(services) * (1 + Math.random() / 2));
 }
 
-function doubtWindow(services: ExecutionServices): number {
+function doubtWindow(services: ContactServices): number {
 	return Math.min(ms.doubtCap, Math.max(ms.doubtFloor, 2 * services.transport.timeoutMs));
 }
 
-function contactKey(services: ExecutionServices, contactId: string): string {
-	return contactLockKey(services.transport.scope, contactId);
+function contactKey(services: ContactServices, contactId: string): string {
+	return recordLockKey(services.transport.scope, contactId);
 }
 
 /** Keeps this process's lookups of the contact's location true after a write. */
 export function recordWrite(
-	services: ExecutionServices,
+	services: ContactServices,
 	contact: Contact,
 	locationId?: string,
 ): void {
@@ -74,7 +74,7 @@ export function recordWrite(
 	if (location) services.directory.record(location, contact);
 }
 
-function createKey(services: ExecutionServices, locationId: string, identity: string): string {
+function createKey(services: ContactServices, locationId: string, identity: string): string {
 	return `${services.transport.scope}|${locationId}|${identity}`;
 }
 
@@ -88,7 +88,7 @@ export function changeIdentities(changes: ContactChanges): string[] {
 }
 
 /** The contact as the lease holds it, if it is recent enough to merge onto. */
-function recentState(services: ExecutionServices, lease: ContactLease): Contact | undefined {
+function recentState(services: ContactServices, lease: ContactLease): Contact | undefined {
 	const known = lease.data;
 	const maxAge = Math.max(ms.stateAgeFloor, 2 * latency(services));
 	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
@@ -98,7 +98,7 @@ function recentState(services: ExecutionServices, lease: ContactLease): Contact 
  * The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left).
  */
 export async function readContact(
-	services: ExecutionServices,
+	services: ContactServices,
 	contactId: string,
 	lease: ContactLease,
 	itemIndex: number,
@@ -118,7 +118,7 @@ export async function readContact(
  */
 export async function writeContact(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	contactId: string,
 	lease: ContactLease,
 	changes: ContactChanges,
@@ -127,7 +127,7 @@ export async function writeContact(
 ): Promise<{ contact: Contact; write: ContactWrite }> {
 	const key = contactKey(services, contactId);
 	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
-	const doubtEnds = coordinator.doubtfulContacts.get(key);
+	const doubtEnds = coordinator.doubtfulWrites.get(key);
 	if (doubtEnds !== undefined) {
 		await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
 		lease.data = undefined;
@@ -141,8 +141,7 @@ export async function writeContact(
 	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 	lease.data = undefined;
 	const contact = await updateContact(services.transport, contactId, write, itemIndex, {
-		onUnknownOutcome: () =>
-			coordinator.doubtfulContacts.set(key, Date.now() + doubtWindow(services)),
+		onUnknownOutcome: () => coordinator.doubtfulWrites.set(key, Date.now() + doubtWindow(services)),
 	});
 	lease.data = { contact, at: Date.now() };
 	if (settings.verify) {
@@ -215,7 +214,7 @@ export function pendingTagChecks(): number {
  */
 export function tagCheckAfter(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	contactId: string,
 	changes: ContactChanges,
 	write: ContactWrite,
@@ -269,7 +268,7 @@ export function tagCheckAfter(
 
 async function checkTags(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	contactId: string,
 	expectation: TagExpectation,
 	sequence: number,
@@ -279,7 +278,7 @@ async function checkTags(
 	let reapplied: Contact | undefined;
 	for (let round = 0; ; round++) {
 		await sleep(checkDelay(services), services.signal);
-		const result = await services.withContact(contactId, async (lease) => {
+		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
 			if (expectation.checkedThrough >= sequence) return 'kept';
 			const readAt = Date.now();
 			const latest = await getContact(services.transport, contactId, itemIndex);
@@ -327,7 +326,7 @@ async function checkTags(
  * first.
  */
 export async function createContact(
-	services: ExecutionServices,
+	services: ContactServices,
 	locationId: string,
 	changes: ContactChanges,
 	itemIndex: number,
@@ -355,7 +354,7 @@ export async function createContact(
  * contact twice.
  */
 export async function idsBeforeCreate(
-	services: ExecutionServices,
+	services: ContactServices,
 	locationId: string,
 	by: MatchBy,
 	value: string,
@@ -378,7 +377,7 @@ export async function idsBeforeCreate(
  */
 export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
-	services: ExecutionServices,
+	services: ContactServices,
 	created: Contact,
 	locationId: string,
 	by: MatchBy,

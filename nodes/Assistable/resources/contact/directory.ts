@@ -1,9 +1,9 @@
-import { isContact, listContacts } from '../resources/contact/api';
-import type { MatchBy } from '../resources/contact/identity';
-import { emailKey } from '../resources/contact/identity';
-import { phoneKey } from './phone';
-import type { AssistableTransport } from './transport';
-import type { Contact } from '../resources/contact/types';
+import { phoneKey } from '../../shared/phone';
+import type { AssistableTransport } from '../../shared/transport';
+import { isContact, listContacts } from './api';
+import type { MatchBy } from './identity';
+import { emailKey } from './identity';
+import type { Contact } from './types';
 
 /**
  * A location's contact IDs by lower-cased email and by E.164 phone: IDs only, not copies of
