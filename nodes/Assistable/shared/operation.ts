@@ -16,7 +16,7 @@ export interface ExecutionServices {
 }
 
 /** An item's outcome: its output items, and a check to run once its locks are released. */
-interface ItemOutcome {
+export interface ItemOutcome {
 	json: IDataObject[];
 	/**
 	 * Runs after the item's locks are released; a throw fails the item, a result replaces its output.

@@ -21,7 +21,7 @@ import {
 	resolveMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
-import { changeIdentities, recordWrite, tagCheckAfter, writeContact } from './write';
+import { applyUpdate, changeIdentities } from './write';
 
 const scope = { resource: 'contact', operation: 'update' };
 
@@ -67,27 +67,18 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.
 			if (!contactId || !lease) return { json: [] };
-			const { contact, write } = await writeContact(
+			const location = match.by === 'id' ? undefined : match.locationId;
+			return await applyUpdate(
 				this,
 				services,
 				contactId,
 				lease,
 				changes,
 				settings,
+				location,
 				itemIndex,
+				(contact) => [contactOutput(contact, settings.simplify)],
 			);
-			recordWrite(services, contact, match.by === 'id' ? undefined : match.locationId);
-			if (!settings.recheckTags || write.tags === undefined)
-				return { json: [contactOutput(contact, settings.simplify)] };
-			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
-			return {
-				json: [contactOutput(contact, settings.simplify)],
-				// After a re-apply, the output is the contact as that write left it.
-				verify: async () => {
-					const reapplied = await check();
-					return reapplied && [contactOutput(reapplied, settings.simplify)];
-				},
-			};
 		},
 	};
 }

@@ -22,14 +22,12 @@ import {
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
 import {
+	applyUpdate,
 	changeIdentities,
 	createContact,
-	recordWrite,
 	duplicateCheckAfter,
 	idsBeforeCreate,
 	readContact,
-	tagCheckAfter,
-	writeContact,
 } from './write';
 import { upsertOutput } from './upsert.output';
 
@@ -121,28 +119,17 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 				);
 				return { json: [upsertOutput(this, 'found', found, settings.simplify)] };
 			}
-			const { contact, write } = await writeContact(
+			return await applyUpdate(
 				this,
 				services,
 				contactId,
 				lease,
 				changes,
 				settings,
+				match.locationId,
 				itemIndex,
+				(contact) => [upsertOutput(this, 'updated', contact, settings.simplify)],
 			);
-			recordWrite(services, contact, match.locationId);
-			const json = (latest: typeof contact) => [
-				upsertOutput(this, 'updated', latest, settings.simplify),
-			];
-			if (!settings.recheckTags || write.tags === undefined) return { json: json(contact) };
-			const check = tagCheckAfter(this, services, contactId, changes, write, appendTags, itemIndex);
-			return {
-				json: json(contact),
-				verify: async () => {
-					const reapplied = await check();
-					return reapplied && json(reapplied);
-				},
-			};
 		},
 	};
 }

@@ -3,7 +3,7 @@
  * contact's process-wide lease, waits after writes whose outcome is unknown, and the checks that
  * run after a write (tags still there; no duplicate created by another process).
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { recordLockKey, coordinator } from '../../shared/coordinator';
@@ -11,6 +11,7 @@ import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactChanges, MergeOptions } from './merge';
 import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from './merge';
+import type { ItemOutcome } from '../../shared/operation';
 import type { ContactLease, ContactServices } from './services';
 import type { Contact, ContactWrite } from './types';
 import { quote } from '../../shared/validation';
@@ -62,11 +63,7 @@ function contactKey(services: ContactServices, contactId: string): string {
 }
 
 /** Keeps this process's lookups of the contact's location true after a write. */
-export function recordWrite(
-	services: ContactServices,
-	contact: Contact,
-	locationId?: string,
-): void {
+function recordWrite(services: ContactServices, contact: Contact, locationId?: string): void {
 	const location =
 		typeof contact.location_id === 'string' && contact.location_id
 			? contact.location_id
@@ -116,7 +113,7 @@ export async function readContact(
  * fields. A failed read sends no PATCH. Holds the contact's lease, so writes of this process never
  * interleave.
  */
-export async function writeContact(
+async function writeContact(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
 	contactId: string,
@@ -159,6 +156,51 @@ export async function writeContact(
 		}
 	}
 	return { contact, write };
+}
+
+/**
+ * An update item's run once its contact is known: write it, record it into the lookups, and with
+ * Re-Check Tags (after a write of tags) the check that follows. `present` makes the output items from
+ * a contact: the write's answer, or the one a re-apply left.
+ */
+export async function applyUpdate(
+	ctx: IExecuteFunctions,
+	services: ContactServices,
+	contactId: string,
+	lease: ContactLease,
+	changes: ContactChanges,
+	settings: WriteSettings,
+	locationId: string | undefined,
+	itemIndex: number,
+	present: (contact: Contact) => IDataObject[],
+): Promise<ItemOutcome> {
+	const { contact, write } = await writeContact(
+		ctx,
+		services,
+		contactId,
+		lease,
+		changes,
+		settings,
+		itemIndex,
+	);
+	recordWrite(services, contact, locationId);
+	if (!settings.recheckTags || write.tags === undefined) return { json: present(contact) };
+	const check = tagCheckAfter(
+		ctx,
+		services,
+		contactId,
+		changes,
+		write,
+		settings.appendTags,
+		itemIndex,
+	);
+	return {
+		json: present(contact),
+		verify: async () => {
+			const reapplied = await check();
+			return reapplied && present(reapplied);
+		},
+	};
 }
 
 /**
@@ -212,7 +254,7 @@ export function pendingTagChecks(): number {
  * Later writes of this process supersede earlier ones: a replaced list or a removal is not
  * re-added.
  */
-export function tagCheckAfter(
+function tagCheckAfter(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
 	contactId: string,
