@@ -66,7 +66,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const recordKey = (recordId: string) => recordLockKey(transport.scope, recordId);
 	const base: ExecutionServices = {
 		transport,
-		signal,
 		withRecord: async <T, D>(recordId: string, work: (lease: Lease<D>) => Promise<T>) => {
 			const lease = (await coordinator.records.acquire(recordKey(recordId), signal)) as Lease<D>;
 			try {

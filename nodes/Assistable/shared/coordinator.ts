@@ -13,7 +13,7 @@ export interface Lease<T = unknown> {
 
 interface Entry<T> {
 	held: boolean;
-	waiters: Array<{ grant: () => void; fail: (reason: unknown) => void }>;
+	waiters: Array<{ grant: () => void }>;
 	data: T | undefined;
 }
 
@@ -50,7 +50,6 @@ class KeyedLocks<T = unknown> {
 					signal?.removeEventListener('abort', onAbort);
 					resolve(lease);
 				},
-				fail: reject,
 			};
 			if (signal?.aborted) return reject(abortReason(signal));
 			signal?.addEventListener('abort', onAbort, { once: true });
@@ -128,11 +127,6 @@ class ExpiringMarks {
 			return undefined;
 		}
 		return until;
-	}
-
-	get size(): number {
-		this.prune();
-		return this.until.size;
 	}
 
 	private prune(): void {

@@ -6,8 +6,6 @@ import type { AssistableTransport } from './transport';
 /** What one execution shares between its items, whatever the resource. */
 export interface ExecutionServices {
 	transport: AssistableTransport;
-	/** Fires when the execution is cancelled. */
-	signal?: AbortSignal;
 	/**
 	 * Runs `work` holding the record's process-wide lease (its `data` is what the previous holder
 	 * left) and one of this execution's concurrency slots.

@@ -126,7 +126,7 @@ async function writeContact(
 	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
 	const doubtEnds = coordinator.doubtfulWrites.get(key);
 	if (doubtEnds !== undefined) {
-		await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
+		await sleep(Math.max(0, doubtEnds - Date.now()), services.transport.signal);
 		lease.data = undefined;
 	}
 	let current = recentState(services, lease);
@@ -319,7 +319,7 @@ async function checkTags(
 	/** The contact as this check's last re-apply left it. */
 	let reapplied: Contact | undefined;
 	for (let round = 0; ; round++) {
-		await sleep(checkDelay(services), services.signal);
+		await sleep(checkDelay(services), services.transport.signal);
 		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
 			if (expectation.checkedThrough >= sequence) return 'kept';
 			const readAt = Date.now();
@@ -408,7 +408,7 @@ export async function idsBeforeCreate(
 		: undefined;
 	if (doubtEnds === undefined)
 		return await services.directory.find(locationId, by, value, itemIndex);
-	await sleep(Math.max(0, doubtEnds - Date.now()), services.signal);
+	await sleep(Math.max(0, doubtEnds - Date.now()), services.transport.signal);
 	return await services.directory.findFresh(locationId, by, value, doubtEnds, itemIndex);
 }
 
@@ -428,7 +428,7 @@ export function duplicateCheckAfter(
 ): () => Promise<void> {
 	const since = Date.now();
 	return async () => {
-		await sleep(checkDelay(services), services.signal);
+		await sleep(checkDelay(services), services.transport.signal);
 		const ids = await services.directory
 			.findFresh(locationId, by, value, since, itemIndex)
 			.catch((error: unknown) => {
