@@ -180,6 +180,54 @@ describe('one process, several executions', () => {
 		expect(startedDuringPause).toEqual([]);
 	});
 
+	it("a PATCH of one execution applied late does not undo the next execution's write of that contact", async () => {
+		sandbox.setBehaviour({ latencyMs: 0 });
+		// The first execution's PATCH is held 900 ms and then applied; that execution gave up at 300 ms and retried.
+		sandbox.injectFault({ route: 'patch', fault: { kind: 'delay', ms: 900 } });
+		const append = (tag: string) =>
+			execution('update', {
+				contactId: ada,
+				updateFields: { tags: tag },
+				options: { timeout: 300 },
+			});
+		const first = append('a');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		const runs = await Promise.all([first, append('b')]);
+		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+		// Let the late PATCH land, then look.
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'a', 'b']);
+	});
+
+	it('a create whose answer was lost in one execution is not repeated by another one running with it', async () => {
+		sandbox.setBehaviour({ latencyMs: 0 });
+		sandbox.injectFault({ route: 'create', fault: { kind: 'drop' }, phase: 'after' });
+		const email = 'lost.across@example.com';
+		const upsert = (tag: string) =>
+			execution(
+				'upsert',
+				{
+					locationId: LOC,
+					matchEmail: email,
+					contactFields: { tags: tag },
+					options: { timeout: 500 },
+				},
+				{},
+				true,
+			);
+		// Started together, both look the email up in one list loaded before the create.
+		const runs = await Promise.all([upsert('one'), upsert('two')]);
+		const outcomes = runs.map((run) =>
+			String(run.items[0].json.action ?? run.items[0].json.description),
+		);
+		expect(outcomes.filter((o) => /may or may not have been created/.test(o))).toHaveLength(1);
+		expect(outcomes.filter((o) => o === 'updated')).toHaveLength(1);
+		const contacts = sandbox.listContacts(LOC).filter((c) => c.email === email);
+		expect(contacts).toHaveLength(1);
+		expect([...contacts[0].tags].sort()).toEqual(['one', 'two']);
+		expect(on('create')).toHaveLength(1);
+	});
+
 	it('a cancelled execution leaves nothing held, and the next one for the contact goes through', async () => {
 		// The first execution's PATCH hangs; the execution is cancelled while the second waits for the contact.
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'delay', ms: 1500 } });
