@@ -544,6 +544,18 @@ function upsertBurstBodies(
 	}));
 }
 
+/** What every burst reports about its POSTs and executions. */
+function executionFigures(posts: PostResult[], records: ExecutionRecord[]) {
+	return {
+		posts: posts.length,
+		executions: records.length,
+		executionsSucceeded: records.filter((r) => r.status === 'success').length,
+		executionsFailed: records.filter((r) => r.status !== 'success').length,
+		httpStatuses: countBy(posts, (p) => String(p.httpStatus)),
+		httpErrors: httpErrors(posts),
+	};
+}
+
 function analyseTagBurst(
 	bodies: Array<{ request_id: string; tag: string }>,
 	posts: PostResult[],
@@ -555,12 +567,7 @@ function analyseTagBurst(
 	const byRequest = new Map(records.filter((r) => r.requestId).map((r) => [r.requestId!, r]));
 	const lost = bodies.filter((b) => !finalTags.includes(b.tag));
 	return {
-		posts: posts.length,
-		executions: records.length,
-		executionsSucceeded: records.filter((r) => r.status === 'success').length,
-		executionsFailed: records.filter((r) => r.status !== 'success').length,
-		httpStatuses: countBy(posts, (p) => String(p.httpStatus)),
-		httpErrors: httpErrors(posts),
+		...executionFigures(posts, records),
 		tagsExpected: bodies.length,
 		tagsOnContact: bodies.length - lost.length,
 		tagsLost: lost.map((b) => b.tag),
@@ -594,12 +601,7 @@ function analyseUpsertBurst(
 	);
 	const duplicates = Math.max(0, contactIds.length - 1);
 	return {
-		posts: posts.length,
-		executions: records.length,
-		executionsSucceeded: records.filter((r) => r.status === 'success').length,
-		executionsFailed: records.filter((r) => r.status !== 'success').length,
-		httpStatuses: countBy(posts, (p) => String(p.httpStatus)),
-		httpErrors: httpErrors(posts),
+		...executionFigures(posts, records),
 		contactsWithEmail: contactIds.length,
 		contactIds,
 		duplicates,
