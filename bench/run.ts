@@ -7,6 +7,7 @@
  *   node build/bench/run.js [--latency 20] [--quick] [--concurrency 1,5,20] [--n 1000] [--out FILE]
  *
  * Exit code 1 when our node failed a run or lost a tag (targets are reported, not asserted).
+ * BENCH_N8N_NODE_OPTIONS sets NODE_OPTIONS for the n8n process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -375,6 +376,7 @@ async function main(o: Options): Promise<number> {
 			brokerPort: await freePort(),
 			logLevel: 'warn',
 		});
+		if (process.env.BENCH_N8N_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_N8N_NODE_OPTIONS;
 		log('n8n start');
 		server = await startN8n(rt, env);
 		const rest = new N8nRest(server.url);

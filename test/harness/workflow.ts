@@ -71,7 +71,7 @@ export function nodeTypesOf(
 	};
 }
 
-/** Hands the test credential to nodes and applies the credential type's generic `authenticate`. */
+/** Hands the test credential to nodes and applies the credential type's `authenticate` as n8n does. */
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
@@ -93,7 +93,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const auth = credentialTypes[typeName]?.authenticate;
-		if (!auth || typeof auth === 'function' || !workflow || !node) return requestOptions;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (!auth || !workflow || !node) return requestOptions;
 		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
 		for (const [name, value] of Object.entries(auth.properties.headers ?? {})) {
 			headers[name] = workflow.expression.getSimpleParameterValue(

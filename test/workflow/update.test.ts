@@ -386,6 +386,21 @@ describe('API failures', () => {
 		expect(result.error?.message).toMatch(/Assistable reported an error: Contact not found/);
 	});
 
+	it('a redirect is not followed: the key goes nowhere else and the item names where it pointed', async () => {
+		const redirectTo = `${sandbox.url}/contacts/${grace}`;
+		sandbox.injectFault({
+			route: 'patch',
+			fault: { kind: 'status', status: 307, headers: { location: redirectTo } },
+		});
+		const result = await run({ contactId: ada, updateFields: { firstName: 'x' } });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/Assistable answered with a redirect \(307\)/);
+		expect(result.error?.description).toContain(`redirect to ${redirectTo}`);
+		expect(result.error?.description).toMatch(/Redirects are not followed/);
+		expect(sandbox.requests.map((r) => [r.method, r.params.contactId])).toEqual([['PATCH', ada]]);
+		expect(sandbox.getContact(grace)!.first_name).not.toBe('x');
+	});
+
 	it('401 points at the credential and never shows the key', async () => {
 		const result = await runAssistable({
 			items: [{}],

@@ -259,6 +259,8 @@ export class AssistableTransport {
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// The API key goes to the Base URL only, never along a redirect (and follow-redirects costs CPU).
+			disableFollowRedirect: true,
 			timeout: this.options.timeoutMs,
 		};
 		if (call.body) {
@@ -338,7 +340,11 @@ export class AssistableTransport {
 			}
 			return { body: parsed };
 		}
-		const reason = messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined);
+		const location =
+			status >= 300 && status < 400 ? header(response.headers, 'location') : undefined;
+		const reason = location
+			? `redirect to ${this.redact(displayUrl(location))}`
+			: (messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined));
 		const retryable = RETRYABLE_STATUS.has(status) && (call.endpoint.retrySafe || status === 429);
 		const gaveUp =
 			retryable && attempt >= this.options.maxAttempts
@@ -397,6 +403,8 @@ export class AssistableTransport {
 			return 'Check that the Base URL in the credential ends with /v2.';
 		if (status === 404) return call.notFound?.hint ?? '';
 		if (status === 429) return 'Lower Concurrency or set Requests per Second in the node options.';
+		if (status >= 300 && status < 400)
+			return 'Redirects are not followed, so the API key is only sent to the Base URL. Set the Base URL in the credential to where Assistable redirects.';
 		return '';
 	}
 
@@ -453,6 +461,7 @@ function statusMessage(call: ApiCall, status: number): string {
 	if (status === 404) return `${call.notFound?.message ?? 'Assistable has no such route'} (404)`;
 	if (status === 429) return 'Assistable rate limit reached (429)';
 	if (status >= 500) return `Assistable had a server error (${status})`;
+	if (status >= 300 && status < 400) return `Assistable answered with a redirect (${status})`;
 	return `Assistable rejected the request (${status})`;
 }
 
