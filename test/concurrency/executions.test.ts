@@ -39,6 +39,7 @@ afterEach(() => {
 		recordKeys: 0,
 		identityKeys: 0,
 		rateGates: expect.any(Number),
+		autoRequests: 0,
 	});
 	expect(directoryLoad()).toEqual({ liveIndexes: 0, freshLoads: 0 });
 	expect(pendingTagChecks()).toBe(0);

@@ -4,6 +4,8 @@
  */
 import { sleep } from 'n8n-workflow';
 
+import { AdaptiveLimits } from './limiter';
+
 /** A key held by one holder; `release` hands it to the next waiter in arrival order. */
 export interface Lease<T = unknown> {
 	/** What the previous holder left for the next one (e.g. the contact as its write returned it). */
@@ -219,6 +221,8 @@ export const coordinator = {
 	doubtfulCreates: new ExpiringMarks(),
 	gates: new RateGates(),
 	latency: new LatencyMeter(),
+	/** Concurrency: Auto, per API key. */
+	limits: new AdaptiveLimits(),
 };
 
 /** How much the coordinator holds right now (tests check it is empty after the executions end). */
@@ -227,5 +231,6 @@ export function coordinatorLoad(): Record<string, number> {
 		recordKeys: coordinator.records.size,
 		identityKeys: coordinator.identities.size,
 		rateGates: coordinator.gates.size,
+		autoRequests: coordinator.limits.busy,
 	};
 }

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { MAX_LIMIT } from './limiter';
 import type { TransportOptions } from './transport';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from './transport';
 
-const DEFAULT_CONCURRENCY = 5;
-const MAX_CONCURRENCY = 50;
+/** Concurrency 0: Auto. */
+const AUTO = 0;
 const MAX_ATTEMPTS = 10;
 const MAX_TIMEOUT_MS = 600_000;
 
@@ -14,10 +15,10 @@ const requestOptionFields: INodeProperties[] = [
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-		default: DEFAULT_CONCURRENCY,
+		typeOptions: { minValue: AUTO, maxValue: MAX_LIMIT },
+		default: AUTO,
 		description:
-			'How many items to process at once. Items for the same contact always run one after another, in order.',
+			'How many requests to Assistable may be in flight at once. 0 (Auto) adapts it, between 1 and 50, to what the API sustains: it grows while answers stay fast and shrinks on 429s, timeouts and slower answers, for all workflows using this API key. A number fixes it for this node. Items for the same contact always run one after another, in order.',
 	},
 	{
 		displayName: 'Max Attempts',
@@ -59,6 +60,7 @@ export function withRequestOptions(options: INodeProperties[]): INodeProperties[
 }
 
 export interface ExecutionSettings {
+	/** Items in progress at once; with Auto, the API key's limiter paces the requests themselves. */
 	concurrency: number;
 	transport: TransportOptions;
 }
@@ -70,9 +72,11 @@ function bounded(value: unknown, fallback: number, min: number, max: number): nu
 
 export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const fixed = bounded(options.concurrency, AUTO, AUTO, MAX_LIMIT);
 	return {
-		concurrency: bounded(options.concurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+		concurrency: fixed === AUTO ? MAX_LIMIT : fixed,
 		transport: {
+			adaptive: fixed === AUTO,
 			maxAttempts: bounded(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, MAX_ATTEMPTS),
 			timeoutMs: bounded(options.timeout, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
 			requestsPerSecond:

@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/AssistableApi.credentials';
 import { coordinator } from './coordinator';
+import type { AttemptOutcome } from './limiter';
 import type { Endpoint } from './endpoint';
 import { pathValues } from './endpoint';
 
@@ -22,6 +23,8 @@ export interface TransportOptions {
 	timeoutMs: number;
 	/** Client-side cap on requests per second; 0 for none. */
 	requestsPerSecond: number;
+	/** Concurrency: Auto: requests in flight (and per second, after a 429) follow this key's limiter. */
+	adaptive: boolean;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -101,6 +104,8 @@ interface Failure {
  * mid-way).
  */
 const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
+/** Answers that mean the API (or its gateway) is overloaded: Concurrency: Auto backs off. */
+const OVERLOAD_STATUS = new Set([429, 502, 503, 504]);
 
 function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -220,15 +225,33 @@ export class AssistableTransport {
 		}
 		const url = `${this.scope}/${segments.join('/')}`;
 		for (let attempt = 1; ; attempt++) {
-			await this.waitForSlot();
+			const permit = this.options.adaptive
+				? await coordinator.limits.for(this.keyScope).acquire(this.signal)
+				: undefined;
+			let outcome: AttemptOutcome | undefined;
 			let failure: Failure;
 			try {
-				const response = await this.send(call, url);
-				const outcome = this.interpret(call, response, attempt);
-				if (!('error' in outcome)) return outcome.body;
-				failure = outcome;
-			} catch (error) {
-				failure = this.networkFailure(call, error, attempt);
+				await this.waitForSlot();
+				const started = Date.now();
+				try {
+					const response = await this.send(call, url);
+					this.noteRateLimitHeaders(response);
+					const interpreted = this.interpret(call, response, attempt);
+					outcome = OVERLOAD_STATUS.has(response.statusCode)
+						? {
+								kind: 'drop',
+								rateLimited: response.statusCode === 429,
+								retryAfterMs: 'error' in interpreted ? interpreted.retryAfterMs : undefined,
+							}
+						: { kind: 'answer', rttMs: Date.now() - started };
+					if (!('error' in interpreted)) return interpreted.body;
+					failure = interpreted;
+				} catch (error) {
+					failure = this.networkFailure(call, error, attempt);
+					outcome = { kind: 'drop' };
+				}
+			} finally {
+				permit?.release(outcome);
 			}
 			if (failure.unknownOutcome && call.method !== 'GET') call.onUnknownOutcome?.();
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
@@ -244,10 +267,30 @@ export class AssistableTransport {
 		}
 	}
 
+	/**
+	 * Rate-limit headers, if Assistable sends them (v2 documents none): with nothing left, every
+	 * request of this key waits for the reset instead of running into a 429.
+	 */
+	private noteRateLimitHeaders(response: RawResponse): void {
+		const remaining =
+			header(response.headers, 'ratelimit-remaining') ??
+			header(response.headers, 'x-ratelimit-remaining');
+		if (remaining === undefined || Number(remaining) !== 0) return;
+		const reset = Number(
+			header(response.headers, 'ratelimit-reset') ?? header(response.headers, 'x-ratelimit-reset'),
+		);
+		if (!Number.isFinite(reset) || reset <= 0) return;
+		// Seconds until the reset, or (as some APIs send it) the reset's Unix time in seconds.
+		const waitMs = reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000;
+		if (waitMs > 0 && waitMs <= MAX_RETRY_AFTER_MS)
+			coordinator.gates.pause(this.keyScope, Date.now() + waitMs);
+	}
+
 	/** Waits out this key's 429 pause and the client-side rate limit, shared by all executions. */
 	private async waitForSlot(): Promise<void> {
-		const interval = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
-		await coordinator.gates.pass(this.keyScope, interval, this.signal);
+		const cap = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
+		const learnt = this.options.adaptive ? coordinator.limits.for(this.keyScope).intervalMs() : 0;
+		await coordinator.gates.pass(this.keyScope, Math.max(cap, learnt), this.signal);
 	}
 
 	private async send(call: ApiCall, url: string): Promise<RawResponse> {
