@@ -116,7 +116,8 @@ describe('capacity', () => {
 		// all four arrive while the first (300 ms) is still in flight
 		expect(log.map((r) => r.inFlightAtArrival)).toEqual([1, 2, 3, 4]);
 		expect(log.map((r) => r.queuedMs)).toEqual([0, 200, 400, 600]);
-		for (const r of log) expect(r.endedAt - r.startedAt).toBeGreaterThanOrEqual(300 + r.queuedMs - 5);
+		for (const r of log)
+			expect(r.endedAt - r.startedAt).toBeGreaterThanOrEqual(300 + r.queuedMs - 5);
 	});
 
 	it('is switched on and off with setBehaviour and adds nothing up to K', async () => {
