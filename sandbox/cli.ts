@@ -2,6 +2,12 @@
  * Start the Assistable sandbox with the demo contacts:
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]
+ *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
+ *
+ * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
+ * --requests-per-second 10 is --rate-limit 10/1000. --rate-limit-headers adds X-RateLimit-* headers (off by
+ * default: v2 documents none). --capacity 8/25: beyond 8 requests in flight each request waits 25 ms more per
+ * extra request (see SandboxBehaviour.capacity); --capacity 8 uses --latency as MS_PER_EXTRA.
  */
 import {
 	DEMO_API_KEY,
@@ -16,7 +22,8 @@ import {
 
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
-	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]';
+	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet] ' +
+	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -28,6 +35,7 @@ function parseArgs(argv: string[]) {
 		host = '127.0.0.1',
 		quiet = false;
 	const behaviour: Partial<SandboxBehaviour> = {};
+	let capacity: { inFlight: number; msPerExtra?: number } | undefined;
 	const oneOf = <T extends string>(flag: string, v: string, allowed: readonly T[]): T =>
 		(allowed as readonly string[]).includes(v)
 			? (v as T)
@@ -48,6 +56,10 @@ function parseArgs(argv: string[]) {
 		}
 		if (arg === '--normalise') {
 			behaviour.storedValues = 'normalise';
+			continue;
+		}
+		if (arg === '--rate-limit-headers') {
+			behaviour.rateLimitHeaders = true;
 			continue;
 		}
 		const [flag, inline] = arg.split(/=(.*)/s, 2);
@@ -72,9 +84,41 @@ function parseArgs(argv: string[]) {
 			case '--latency':
 				behaviour.latencyMs = int(flag, value, 600_000);
 				break;
+			case '--rate-limit': {
+				const m = /^(\d+)\/(\d+)$/.exec(value);
+				if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+					die(`${flag} must be LIMIT/WINDOW_MS with both at least 1, e.g. 150/10000`, 2);
+				behaviour.rateLimit = { limit: Number(m[1]), windowMs: Number(m[2]) };
+				break;
+			}
+			case '--requests-per-second': {
+				const limit = int(flag, value, 1_000_000);
+				if (limit < 1) die(`${flag} must be at least 1`, 2);
+				behaviour.rateLimit = { limit, windowMs: 1000 };
+				break;
+			}
+			case '--capacity': {
+				const m = /^(\d+)(?:\/(\d+))?$/.exec(value);
+				if (!m || Number(m[1]) < 1)
+					die(`${flag} must be K or K/MS_PER_EXTRA with K at least 1, e.g. 8 or 8/25`, 2);
+				capacity = {
+					inFlight: Number(m[1]),
+					msPerExtra: m[2] === undefined ? undefined : Number(m[2]),
+				};
+				break;
+			}
 			default:
 				die(`unknown option ${flag}\n${USAGE}`, 2);
 		}
+	}
+	if (capacity) {
+		const msPerExtra = capacity.msPerExtra ?? behaviour.latencyMs ?? 0;
+		if (msPerExtra <= 0)
+			die(
+				'--capacity K needs --latency MS above 0, or give the extra wait: --capacity K/MS_PER_EXTRA',
+				2,
+			);
+		behaviour.capacity = { inFlight: capacity.inFlight, msPerExtra };
 	}
 	return { port, host, quiet, behaviour };
 }
@@ -135,6 +179,16 @@ async function main() {
 				`    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`,
 		),
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
+		...(behaviour.rateLimit
+			? [
+					`  Rate limit:      ${behaviour.rateLimit.limit} requests per ${behaviour.rateLimit.windowMs} ms per API key`,
+				]
+			: []),
+		...(behaviour.capacity
+			? [
+					`  Capacity:        ${behaviour.capacity.inFlight} in flight, then +${behaviour.capacity.msPerExtra} ms per extra request`,
+				]
+			: []),
 		'Press Ctrl+C to stop.',
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);

@@ -3,6 +3,7 @@
  * contract in the API notes only. Zero dependencies (node: built-ins).
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { ContactRoute } from '../nodes/Assistable/resources/contact/endpoints';
 import { contactEndpoints } from '../nodes/Assistable/resources/contact/endpoints';
@@ -17,7 +18,26 @@ export interface SandboxBehaviour {
 	errorStyle: 'status' | 'ok-false';
 	unknownFields: 'ignore' | 'reject';
 	latencyMs: number;
+	/**
+	 * Sliding window per API key (the v3 notes: 150 requests per 10 s per sub-account, 429 with Retry-After in
+	 * whole seconds). A request answered 429 does not count against the window.
+	 */
 	rateLimit?: { limit: number; windowMs: number };
+	/**
+	 * Off by default (v2 documents no such headers): with a rate limit, every authenticated answer carries
+	 * X-RateLimit-Limit, X-RateLimit-Remaining (after this request) and X-RateLimit-Reset (whole seconds until
+	 * the oldest counted request leaves the window).
+	 */
+	rateLimitHeaders?: boolean;
+	/**
+	 * Server capacity: a request that arrives while n requests are in flight (itself included, counted from
+	 * arrival to answer) waits latencyMs + max(0, n - inFlight) * msPerExtra.
+	 * At a steady client concurrency c > K (= inFlight) that is c / (latencyMs + (c - K) * msPerExtra) requests
+	 * per ms: with msPerExtra = latencyMs / K exactly the steady state of a K-worker queue (throughput capped at
+	 * K / latencyMs, latency growing with the queue); with msPerExtra > latencyMs / K a server that slows down
+	 * under overload, so throughput falls beyond K and K is the best fixed concurrency.
+	 */
+	capacity?: { inFlight: number; msPerExtra: number };
 	/** 'normalise': emails are stored trimmed and lower-cased, phones as + and digits (E.164 characters). */
 	storedValues: 'as-sent' | 'normalise';
 }
@@ -33,6 +53,8 @@ export interface SandboxOptions {
 	behaviour?: Partial<SandboxBehaviour>;
 	/** Called once per request when it is over (answered, dropped or abandoned). */
 	onRequest?: (r: RecordedRequest) => void;
+	/** Serve HTTPS with this key and certificate (PEM); the url then starts with https://. */
+	tls?: { key: string | Buffer; cert: string | Buffer };
 }
 export interface Contact {
 	id: string;
@@ -66,6 +88,10 @@ export interface RecordedRequest {
 	fault?: string;
 	startedAt: number;
 	endedAt: number;
+	/** Requests in flight when this one arrived, itself included. */
+	inFlightAtArrival: number;
+	/** Latency added by the capacity model (beyond latencyMs). */
+	queuedMs: number;
 }
 export type Fault =
 	| { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
@@ -290,17 +316,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				headers: { 'content-type': 'text/plain; charset=utf-8' },
 				body: 'Unauthorized',
 			};
-		if (behaviour.rateLimit) {
-			const { limit, windowMs } = behaviour.rateLimit;
-			const now = Date.now();
-			const times = (hits.get(key) ?? []).filter((t) => t > now - windowMs);
-			hits.set(key, times);
-			if (times.length >= limit) {
-				const retry = Math.max(1, Math.ceil((times[0] + windowMs - now) / 1000));
-				return json(429, { message: 'Too many requests' }, { 'retry-after': String(retry) });
-			}
-			times.push(now);
-		}
+		if (!behaviour.rateLimit) return answer(req, rec, key);
+		const { limit, windowMs } = behaviour.rateLimit;
+		const now = Date.now();
+		const times = (hits.get(key) ?? []).filter((t) => t > now - windowMs);
+		hits.set(key, times);
+		const limited = times.length >= limit;
+		if (!limited) times.push(now);
+		const secondsLeft = Math.max(1, Math.ceil((times[0] + windowMs - now) / 1000));
+		const headers: Record<string, string> = behaviour.rateLimitHeaders
+			? {
+					'x-ratelimit-limit': String(limit),
+					'x-ratelimit-remaining': String(limit - times.length),
+					'x-ratelimit-reset': String(secondsLeft),
+				}
+			: {};
+		if (limited)
+			return json(
+				429,
+				{ message: 'Too many requests' },
+				{ ...headers, 'retry-after': String(secondsLeft) },
+			);
+		const reply = answer(req, rec, key);
+		return { ...reply, headers: { ...reply.headers, ...headers } };
+	}
+
+	/** The answer of an authenticated, admitted request. */
+	function answer(req: http.IncomingMessage, rec: RecordedRequest, key: string): Reply {
 		if (rec.route === 'unknown')
 			return json(404, { message: `Route ${req.method}:${rec.rawPath} not found` });
 
@@ -436,7 +478,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				rec.body = text;
 			}
 		}
-		if (behaviour.latencyMs > 0) await sleep(behaviour.latencyMs);
+		const wait = behaviour.latencyMs + rec.queuedMs;
+		if (wait > 0) await sleep(wait);
 
 		let out: Outcome;
 		const f = rule?.fault;
@@ -464,7 +507,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		res.end(out.body);
 	}
 
-	const server = http.createServer((req, res) => {
+	const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const rawPath = req.url ?? '';
 		const path = rawPath.split('?')[0];
 		const { route, params } = matchRoute(req.method ?? '', path);
@@ -485,11 +528,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			status: 0,
 			startedAt: performance.now(),
 			endedAt: 0,
+			inFlightAtArrival: ++inFlight,
+			queuedMs: 0,
 		};
+		const capacity = behaviour.capacity;
+		if (capacity && inFlight > capacity.inFlight)
+			rec.queuedMs = (inFlight - capacity.inFlight) * capacity.msPerExtra;
 		requests.push(rec);
 		total++;
 		byRoute[route] = (byRoute[route] ?? 0) + 1;
-		maxInFlight = Math.max(maxInFlight, ++inFlight);
+		maxInFlight = Math.max(maxInFlight, inFlight);
 		let closed = false;
 		res.on('close', () => {
 			if (closed) return;
@@ -506,7 +554,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 					.end(JSON.stringify({ message: 'Internal sandbox error' }));
 			}
 		});
-	});
+	};
+	const server = options.tls
+		? https.createServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+		: http.createServer(onRequest);
 	server.keepAliveTimeout = 5_000;
 	server.requestTimeout = 0; // long 'delay' faults must not be cut by the server
 
@@ -532,7 +583,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	let closing: Promise<void> | undefined;
 
 	return {
-		url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,
+		url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,
 		port,
 		requests,
 		clearRequests: () => {
