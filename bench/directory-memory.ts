@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 	} as unknown as AssistableTransport;
 	const directory = new LocationDirectory(transport);
 	await directory.preload([{ locationId: 'loc-memory', itemIndex: 0 }]);
-	const found = await directory.find('loc-memory', 'email', 'person42@example.com', 0);
+	const { ids: found } = await directory.lookup('loc-memory', 'email', 'person42@example.com', 0);
 	text = undefined; // the list's text is gone once parsed; what stays is what the directory keeps
 	const held = heapUsed() - before;
 	console.log(

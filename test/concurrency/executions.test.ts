@@ -40,7 +40,7 @@ afterEach(() => {
 		identityKeys: 0,
 		rateGates: expect.any(Number),
 	});
-	expect(directoryLoad()).toEqual({ liveIndexes: 0, freshLoads: 0 });
+	expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 });
 	expect(pendingTagChecks()).toBe(0);
 });
 
