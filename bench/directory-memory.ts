@@ -1,5 +1,6 @@
 /**
- * Heap held by the lookup directory after one location's list of N contacts was loaded and searched:
+ * Heap held by the lookup directory after one location's list of N contacts was loaded and searched
+ * (an index is kept for INDEX_TTL_MS after its list was requested, across executions):
  *   npm run build:tools && node --expose-gc build/bench/directory-memory.js [N]
  */
 import { randomUUID } from 'node:crypto';

@@ -11,7 +11,7 @@ import type { Contact } from './types';
  * A location's index is used for this long after its list was requested; a lookup after that
  * requests the list again.
  */
-export const INDEX_TTL_MS = 60_000;
+const INDEX_TTL_MS = 60_000;
 /** Contacts kept in indexes no execution is using; beyond this the oldest indexes are dropped. */
 const MAX_IDLE_CONTACTS = 200_000;
 
@@ -181,14 +181,6 @@ export function directoryLoad(): { indexesInUse: number; listsLoading: number } 
 	return { indexesInUse: inUse, listsLoading: loading };
 }
 
-/** How many location indexes this process keeps (in use or not). */
-export function cachedLocationIndexes(): number {
-	prune();
-	let count = 0;
-	for (const set of indexes.values()) count += set.size;
-	return count;
-}
-
 function ofBaseUrl(baseUrl: string | undefined): (scope: string) => boolean {
 	const prefix = baseUrl === undefined ? undefined : `${baseUrl.trim().replace(/\/+$/, '')}|`;
 	return (scope) => prefix === undefined || scope.startsWith(prefix);
@@ -322,16 +314,20 @@ export class LocationDirectory {
 		entry ??= this.load(locationId, itemIndex);
 		entry.users++;
 		this.hold(locationId, entry);
-		try {
-			return use(await entry.ready, entry);
-		} catch (error) {
-			if (entry.failed && (entry.loader === this || ownLoad)) this.failures.set(locationId, error);
-			// Another execution's failed (e.g. cancelled) load is not this one's answer: load once more.
-			if (!entry.failed || entry.loader === this || ownLoad) throw error;
-			return await this.withIndex(locationId, itemIndex, since, use, true);
-		} finally {
-			entry.users--;
-		}
+		const chosen = entry;
+		const index = await chosen.ready
+			.then(
+				(ready) => ready,
+				(error: unknown) => {
+					// Another execution's failed (e.g. cancelled) load is not this one's answer: load once more.
+					if (chosen.loader !== this && !ownLoad) return undefined;
+					this.failures.set(locationId, error);
+					throw error;
+				},
+			)
+			.finally(() => chosen.users--);
+		if (!index) return await this.withIndex(locationId, itemIndex, since, use, true);
+		return use(index, chosen);
 	}
 
 	private hold(locationId: string, entry: LocationIndex): void {
@@ -407,13 +403,16 @@ export class LocationDirectory {
 		itemIndex: number,
 	): Promise<{ read?: ReadAhead; answeredAt: number }> {
 		const sentAt = Date.now();
-		let contact: Contact;
-		try {
-			contact = await getContact(this.transport, contactId, itemIndex);
-		} catch (error) {
-			// Deleted, or moved out of what this API key sees: not the contact being looked for.
-			if (!(error instanceof NodeApiError) || !['404', '403'].includes(error.httpCode ?? ''))
+		const contact = await getContact(this.transport, contactId, itemIndex).then(
+			(answer) => answer,
+			(error: unknown) => {
+				// Deleted, or moved out of what this API key sees: not the contact being looked for.
+				if (error instanceof NodeApiError && ['404', '403'].includes(error.httpCode ?? ''))
+					return undefined;
 				throw error;
+			},
+		);
+		if (!contact) {
 			this.note(locationId, contactId, undefined, sentAt);
 			return { answeredAt: Date.now() };
 		}
