@@ -1,5 +1,6 @@
 /**
- * Heap held by the lookup directory after one location's list of N contacts was loaded and searched:
+ * Heap held by the lookup directory after one location's list of N contacts was loaded and searched
+ * (an index is kept for INDEX_TTL_MS after its list was requested, across executions):
  *   npm run build:tools && node --expose-gc build/bench/directory-memory.js [N]
  */
 import { randomUUID } from 'node:crypto';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
 	} as unknown as AssistableTransport;
 	const directory = new LocationDirectory(transport);
 	await directory.preload([{ locationId: 'loc-memory', itemIndex: 0 }]);
-	const found = await directory.find('loc-memory', 'email', 'person42@example.com', 0);
+	const { ids: found } = await directory.lookup('loc-memory', 'email', 'person42@example.com', 0);
 	text = undefined; // the list's text is gone once parsed; what stays is what the directory keeps
 	const held = heapUsed() - before;
 	console.log(

@@ -85,6 +85,8 @@ export interface RecordedRequest {
 	authorization?: string;
 	body: unknown;
 	status: number;
+	/** Bytes of the answer's body (0 until answered). */
+	responseBytes: number;
 	fault?: string;
 	startedAt: number;
 	endedAt: number;
@@ -500,6 +502,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return;
 		}
 		rec.status = out.status;
+		rec.responseBytes = Buffer.byteLength(out.body);
 		res.writeHead(out.status, {
 			'content-length': String(Buffer.byteLength(out.body)),
 			...out.headers,
@@ -526,6 +529,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			authorization: req.headers.authorization,
 			body: undefined,
 			status: 0,
+			responseBytes: 0,
 			startedAt: performance.now(),
 			endedAt: 0,
 			inFlightAtArrival: ++inFlight,

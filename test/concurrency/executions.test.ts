@@ -41,7 +41,7 @@ afterEach(() => {
 		rateGates: expect.any(Number),
 		autoRequests: 0,
 	});
-	expect(directoryLoad()).toEqual({ liveIndexes: 0, freshLoads: 0 });
+	expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 });
 	expect(pendingTagChecks()).toBe(0);
 });
 

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
+import { forgetLocationIndexes } from '../../nodes/Assistable/resources/contact/directory';
 import { parseContactChanges } from '../../nodes/Assistable/resources/contact/fields';
 import type { ContactChanges, MergeOptions } from '../../nodes/Assistable/resources/contact/merge';
 import {
@@ -957,6 +958,8 @@ async function runScenario({
 	continueOnFail: boolean;
 }): Promise<AssistableRun> {
 	api.reset(replies);
+	// Each run's replies are scripted from its first request: no index of an earlier run.
+	forgetLocationIndexes(api.url);
 	return runAssistable({
 		items: [{}],
 		parameters: {

@@ -12,7 +12,8 @@ import {
 	readMatch,
 	resolveMatch,
 } from './match';
-import { readContact } from './write';
+import type { Resolved } from './match';
+import { adoptRead, readContact } from './write';
 
 const scope = { resource: 'contact', operation: 'get' };
 
@@ -28,14 +29,22 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const simplify =
 		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
-	let contactId: string | undefined;
+	let resolved: Resolved | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: matchIdentities(match),
-		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
+		target: async (services) => {
+			resolved = await resolveMatch(this, services, match, itemIndex);
+			return resolved?.contactId;
+		},
 		run: async (services, lease) => {
-			if (!contactId || !lease) return { json: [] };
-			const contact = structuredClone(await readContact(services, contactId, lease, itemIndex));
+			if (!resolved || !lease) return { json: [] };
+			const { contactId, read } = resolved;
+			// The GET that confirmed a match by email / phone is the answer, when nothing was written since.
+			const reuse = adoptRead(services, contactId, lease, read);
+			const contact = structuredClone(
+				await readContact(services, contactId, lease, itemIndex, reuse),
+			);
 			return { json: [contactOutput(contact, simplify)] };
 		},
 	};

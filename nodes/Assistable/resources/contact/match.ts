@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { Lookup, ReadAhead } from './directory';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactServices } from './services';
@@ -160,23 +161,35 @@ export function matchLocations(match: Match): string[] | undefined {
 	return match.by === 'id' ? undefined : [match.locationId];
 }
 
+/** The contact an item names, and, when a lookup confirmed it with a GET, what that GET returned. */
+export interface Resolved {
+	contactId: string;
+	read?: ReadAhead;
+}
+
 /**
- * The ID of the one contact the match names; undefined when none does and the item is to be
- * skipped. Several matches are an error listing them: never update a random one.
+ * The one contact the match names; undefined when none does and the item is to be skipped. Several
+ * matches are an error listing them: never update a random one.
  */
 export async function resolveMatch(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
 	match: Match,
 	itemIndex: number,
-): Promise<string | undefined> {
-	if (match.by === 'id') return match.contactId;
-	const ids = await services.directory.find(match.locationId, match.by, match.value, itemIndex);
+): Promise<Resolved | undefined> {
+	if (match.by === 'id') return { contactId: match.contactId };
+	const lookup = await services.directory.lookup(
+		match.locationId,
+		match.by,
+		match.value,
+		itemIndex,
+	);
+	const { ids } = lookup;
 	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
-	const skipped = await unreadableMatch(ctx, services, match, itemIndex);
-	if (ids.length > 0) return ids[0];
+	unreadableMatch(ctx, match, lookup, itemIndex);
+	if (ids.length > 0) return { contactId: ids[0], read: lookup.read };
 	if (match.onNoMatch === 'error') {
-		const count = skipped.count;
+		const count = lookup.skipped;
 		const unread = count
 			? ` (${count} ${count === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${count === 1 ? 'was' : 'were'} skipped)`
 			: '';
@@ -195,21 +208,15 @@ export async function resolveMatch(
 /**
  * Fails when an entry of unexpected shape in the list carries the value: with no readable match,
  * creating would duplicate it and updating would merge onto an unreadable state; with one, the node
- * cannot tell which contact is meant. Else says how many entries were skipped.
+ * cannot tell which contact is meant.
  */
-export async function unreadableMatch(
+export function unreadableMatch(
 	ctx: IExecuteFunctions,
-	services: ContactServices,
 	match: Extract<Match, { by: MatchBy }>,
+	lookup: Lookup,
 	itemIndex: number,
-): Promise<{ count: number }> {
-	const skipped = await services.directory.skipped(
-		match.locationId,
-		match.by,
-		match.value,
-		itemIndex,
-	);
-	if (skipped.sameValue) {
+): void {
+	if (lookup.skippedSameValue) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
@@ -220,7 +227,6 @@ export async function unreadableMatch(
 			},
 		);
 	}
-	return skipped;
 }
 
 /**

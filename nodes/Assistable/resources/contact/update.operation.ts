@@ -21,7 +21,8 @@ import {
 	resolveMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
-import { applyUpdate, changeIdentities } from './write';
+import type { Resolved } from './match';
+import { adoptRead, applyUpdate, changeIdentities } from './write';
 
 const scope = { resource: 'contact', operation: 'update' };
 
@@ -58,15 +59,21 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		);
 	}
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
-	let contactId: string | undefined;
+	let resolved: Resolved | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: [...matchIdentities(match), ...changeIdentities(changes)],
 		heldIdentities: () => changeIdentities(changes),
-		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
+		target: async (services) => {
+			resolved = await resolveMatch(this, services, match, itemIndex);
+			return resolved?.contactId;
+		},
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.
-			if (!contactId || !lease) return { json: [] };
+			if (!resolved || !lease) return { json: [] };
+			const { contactId, read } = resolved;
+			// The GET that confirmed the match is the state the merge builds on, when still recent.
+			adoptRead(services, contactId, lease, read);
 			const location = match.by === 'id' ? undefined : match.locationId;
 			return await applyUpdate(
 				this,

@@ -21,12 +21,14 @@ import {
 	unreadableMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
+import type { ReadAhead } from './directory';
 import {
+	adoptRead,
 	applyUpdate,
 	changeIdentities,
 	createContact,
 	duplicateCheckAfter,
-	idsBeforeCreate,
+	lookupBeforeCreate,
 	readContact,
 } from './write';
 import { upsertOutput } from './upsert.output';
@@ -72,6 +74,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
+	let read: ReadAhead | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: [...matchIdentities(match), ...changeIdentities(changes)],
@@ -83,15 +86,17 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		// Earlier items (of any execution of this process) with this email / phone are done: their
 		// creates show.
 		target: async (services) => {
-			const ids = await idsBeforeCreate(
+			const lookup = await lookupBeforeCreate(
 				services,
 				match.locationId,
 				match.by,
 				match.value,
 				itemIndex,
 			);
+			const { ids } = lookup;
 			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
-			await unreadableMatch(this, services, match, itemIndex);
+			unreadableMatch(this, match, lookup, itemIndex);
+			read = lookup.read;
 			return (contactId = ids[0]);
 		},
 		run: async (services, lease) => {
@@ -113,6 +118,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 					),
 				};
 			}
+			// The GET that confirmed the match is the state the merge builds on, when still recent.
+			adoptRead(services, contactId, lease, read);
 			if (!hasChanges(changes)) {
 				const found = structuredClone(
 					await readContact(services, contactId, lease, itemIndex, true),

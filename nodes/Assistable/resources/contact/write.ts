@@ -13,6 +13,7 @@ import type { ContactChanges, MergeOptions } from './merge';
 import { buildContactWrite, mergeTags, needsCurrentContact, unappliedFields } from './merge';
 import type { ItemOutcome } from '../../shared/operation';
 import type { ContactLease, ContactServices } from './services';
+import type { Lookup, ReadAhead } from './directory';
 import type { Contact, ContactWrite } from './types';
 import { quote } from '../../shared/validation';
 import { createContact as createContactRequest, getContact, updateContact } from './api';
@@ -92,6 +93,61 @@ function recentState(services: ContactServices, lease: ContactLease): Contact | 
 }
 
 /**
+ * This process's writes of each contact: how many are under way, and when the last one started or
+ * ended. Kept while a read made before the contact's lease may still be handed to its holder.
+ */
+const writeActivity = new Map<string, { underWay: number; lastAt: number }>();
+/** A read made before the lease is never handed on when older than this. */
+const READ_AHEAD_HORIZON_MS = 30_000;
+
+function pruneWriteActivity(): void {
+	const cutoff = Date.now() - READ_AHEAD_HORIZON_MS;
+	for (const [key, activity] of writeActivity)
+		if (activity.underWay === 0 && activity.lastAt < cutoff) writeActivity.delete(key);
+}
+
+async function trackedWrite<T>(
+	services: ContactServices,
+	contactId: string,
+	write: () => Promise<T>,
+): Promise<T> {
+	const key = contactKey(services, contactId);
+	const activity = writeActivity.get(key) ?? { underWay: 0, lastAt: 0 };
+	writeActivity.set(key, activity);
+	activity.underWay++;
+	activity.lastAt = Date.now();
+	try {
+		return await write();
+	} finally {
+		activity.underWay--;
+		activity.lastAt = Date.now();
+		pruneWriteActivity();
+	}
+}
+
+/**
+ * Hands a read made while looking the contact up (before its lease was held) to the lease, when no
+ * write of this process started or ended since that GET was sent and the lease holds nothing newer:
+ * the merge then builds on it (subject to the state-age rule) instead of reading again. Whether it
+ * was handed on.
+ */
+export function adoptRead(
+	services: ContactServices,
+	contactId: string,
+	lease: ContactLease,
+	read: ReadAhead | undefined,
+): boolean {
+	if (!read || read.contact.id.toLowerCase() !== contactId.toLowerCase()) return false;
+	pruneWriteActivity();
+	if (Date.now() - read.sentAt > READ_AHEAD_HORIZON_MS) return false;
+	const activity = writeActivity.get(contactKey(services, contactId));
+	if (activity && (activity.underWay > 0 || activity.lastAt >= read.sentAt)) return false;
+	if (lease.data && lease.data.at >= read.sentAt) return false;
+	lease.data = { contact: read.contact, at: read.sentAt };
+	return true;
+}
+
+/**
  * The contact for a read: a GET (or, with `reuseRecent`, the state the previous holder just left).
  */
 export async function readContact(
@@ -137,9 +193,12 @@ async function writeContact(
 	const write = buildContactWrite(changes, settings, current);
 	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 	lease.data = undefined;
-	const contact = await updateContact(services.transport, contactId, write, itemIndex, {
-		onUnknownOutcome: () => coordinator.doubtfulWrites.set(key, Date.now() + doubtWindow(services)),
-	});
+	const contact = await trackedWrite(services, contactId, () =>
+		updateContact(services.transport, contactId, write, itemIndex, {
+			onUnknownOutcome: () =>
+				coordinator.doubtfulWrites.set(key, Date.now() + doubtWindow(services)),
+		}),
+	);
 	lease.data = { contact, at: Date.now() };
 	if (settings.verify) {
 		const missing = unappliedFields(write, contact);
@@ -339,7 +398,9 @@ async function checkTags(
 			}
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
 			const tags = mergeTags(have, missing, back, true);
-			reapplied = await updateContact(services.transport, contactId, { tags }, itemIndex);
+			reapplied = await trackedWrite(services, contactId, () =>
+				updateContact(services.transport, contactId, { tags }, itemIndex),
+			);
 			lease.data = { contact: reapplied, at: Date.now() };
 			return 'reapplied';
 		});
@@ -391,25 +452,25 @@ export async function createContact(
 }
 
 /**
- * The contacts with this email / phone, for a create-or-update decision. After a create whose
- * outcome is unknown, waits for it to land and asks a fresh list, so this process never creates the
- * contact twice.
+ * The contacts with this email / phone, for a create-or-update decision (see
+ * LocationDirectory.lookup). After a create whose outcome is unknown, waits for it to land and looks
+ * in a list requested after that, so this process never creates the contact twice.
  */
-export async function idsBeforeCreate(
+export async function lookupBeforeCreate(
 	services: ContactServices,
 	locationId: string,
 	by: MatchBy,
 	value: string,
 	itemIndex: number,
-): Promise<string[]> {
+): Promise<Lookup> {
 	const identity = identityOf(by, value);
 	const doubtEnds = identity
 		? coordinator.doubtfulCreates.get(createKey(services, locationId, identity))
 		: undefined;
 	if (doubtEnds === undefined)
-		return await services.directory.find(locationId, by, value, itemIndex);
+		return await services.directory.lookup(locationId, by, value, itemIndex);
 	await sleep(Math.max(0, doubtEnds - Date.now()), services.transport.signal);
-	return await services.directory.findFresh(locationId, by, value, doubtEnds, itemIndex);
+	return await services.directory.lookup(locationId, by, value, itemIndex, doubtEnds);
 }
 
 /**
