@@ -280,6 +280,33 @@ describe('rate limiting', () => {
 		expect(starts.at(-1)! - starts[0]).toBeGreaterThan(450);
 	});
 
+	it('rate-limit headers, when Assistable sends them, make the node wait for the reset instead of running into a 429', async () => {
+		sandbox.setBehaviour({ rateLimit: { limit: 4, windowMs: 1000 }, rateLimitHeaders: true });
+		const items = Array.from({ length: 10 }, () => ({}));
+		const result = await run('get', { contactId: ada, options: { concurrency: 1 } }, items);
+		expect(result.items.map((i) => i.json.id)).toEqual(items.map(() => ada));
+		expect(on('get').map((r) => r.status)).toEqual(items.map(() => 200));
+	});
+
+	it('Concurrency: Auto (the default) against an API taking 10 requests per second: every item succeeds, in order per contact', async () => {
+		sandbox.setBehaviour({ rateLimit: { limit: 10, windowMs: 1000 }, latencyMs: 5 });
+		const items = Array.from({ length: 30 }, (_, i) => ({ i, tag: `t${i}` }));
+		const result = await run(
+			'update',
+			{
+				contactId: `={{ $json.i % 2 === 0 ? '${ada}' : '${grace}' }}`,
+				updateFields: { tags: '={{ $json.tag }}' },
+			},
+			items,
+		);
+		expect(result.items.map((i) => i.json.error)).toEqual(items.map(() => undefined));
+		expect(on('patch').filter((r) => r.status === 200)).toHaveLength(30);
+		const adaTags = sandbox.getContact(ada)!.tags;
+		expect(adaTags.filter((t) => /^t\d+$/.test(t))).toEqual(
+			items.filter((i) => i.i % 2 === 0).map((i) => i.tag),
+		);
+	});
+
 	it('a 429 pauses the whole node, not just the one request', async () => {
 		sandbox.injectFault({
 			route: 'get',

@@ -16,7 +16,7 @@
  *   after every 10 s without a 429, as TCP CUBIC probes past its last loss point, and forgotten
  *   after 60 s without one.
  */
-export const MIN_LIMIT = 1;
+const MIN_LIMIT = 1;
 export const MAX_LIMIT = 50;
 const INITIAL_LIMIT = 8;
 const RATE_MARGIN = 0.9;
