@@ -1,8 +1,8 @@
 /**
  * The benchmark's workflows, as a user builds them in the editor (sent to n8n's REST API). Each starts with a
  * Webhook (responds when the last node finishes) and Split Out, turning the POSTed `items` into n8n items; then:
- *  - ours: Assistable (Contact → Update, Append Tags on, Options → Concurrency);
- *  - http A: HTTP Request PATCH /contacts/{id} (Bearer credential, Batching);
+ *  - ours: Assistable (Contact → Update, Append Tags on, Options → Concurrency; 0 is Auto);
+ *  - http A: HTTP Request PATCH /contacts/{id} (Bearer credential, Batching; none: its defaults);
  *  - http B: HTTP Request GET /contacts/{id} → Code (merge the item's tag into the contact's tags) → HTTP Request PATCH.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,7 +50,7 @@ function httpRequest(
 	x: number,
 	c: Credentials,
 	latencyMs: number,
-	concurrency: number,
+	concurrency: number | null,
 	parameters: Record<string, unknown>,
 ): Node {
 	return node(
@@ -63,19 +63,27 @@ function httpRequest(
 			genericAuthType: 'httpBearerAuth',
 			...parameters,
 			// Batching: `concurrency` items per batch, the latency between batches (it does not wait for answers).
-			options: {
-				batching: { batch: { batchSize: concurrency, batchInterval: Math.max(1, latencyMs) } },
-			},
+			options:
+				concurrency === null
+					? {}
+					: {
+							batching: {
+								batch: { batchSize: concurrency, batchInterval: Math.max(1, latencyMs) },
+							},
+						},
 		},
 		{ credentials: { httpBearerAuth: c.bearer } },
 	);
 }
 
-/** One route's workflow for one workload kind and concurrency (ours: Concurrency; http: batch size). */
+/**
+ * One route's workflow for one workload kind and concurrency (ours: Concurrency, 0 = Auto; http: batch
+ * size, null = no batching, HTTP Request's defaults).
+ */
 export function benchWorkflow(
 	route: RouteName,
 	kind: WorkloadKind,
-	concurrency: number,
+	concurrency: number | null,
 	o: { path: string; baseUrl: string; latencyMs: number; credentials: Credentials },
 ) {
 	const nodes: Node[] = [
@@ -113,7 +121,7 @@ export function benchWorkflow(
 					appendTags: true,
 					updateFields:
 						kind === 'A' ? { firstName: '={{ $json.firstName }}' } : { tags: '={{ $json.tag }}' },
-					options: { concurrency },
+					options: { concurrency: concurrency ?? 0 },
 				},
 				{ credentials: { assistableApi: o.credentials.assistable } },
 			),
@@ -152,7 +160,7 @@ export function benchWorkflow(
 	for (let i = 0; i < nodes.length - 1; i++)
 		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return {
-		name: `Bench ${kind} ${route} ${concurrency}`,
+		name: `Bench ${o.path}`,
 		nodes,
 		connections,
 		settings: {

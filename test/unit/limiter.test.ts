@@ -48,14 +48,16 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(limit.limit).toBeGreaterThan(settled);
 	});
 
-	it('holds when answers are a little slower than the floor (a small queue is the target)', async () => {
+	it('grows slowly, then holds, as answers slow down within the tolerance (a small queue is the target)', async () => {
 		const { limit } = limiter();
 		await window(limit, 20);
 		const before = limit.limit;
-		// queue = limit × (1 − 20/22) ≈ 1.5 for 16: between log10 and alpha → +log10, never a drop.
-		await window(limit, 22);
-		expect(limit.limit).toBeGreaterThanOrEqual(before);
+		await window(limit, 28); // 1.4 × the floor: + log10(limit)
+		expect(limit.limit).toBeGreaterThan(before);
 		expect(limit.limit).toBeLessThan(before * 2);
+		const grown = limit.limit;
+		await window(limit, 40); // 2 × the floor: holds
+		expect(limit.limit).toBe(grown);
 	});
 
 	it('halves on a 429, a 5xx overload or a timeout, once per window, never below 1', async () => {
@@ -108,10 +110,10 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(limit.waiters).toBe(0);
 	});
 
-	it('after a 429, paces at 90 % of the rate the API accepted, probes upward, forgets after 60 s', async () => {
+	it('after a 429 asking to wait 1 s, paces at 90 % of what the API accepted in the last second, probes upward, forgets after 60 s', async () => {
 		const { limit, clock } = limiter();
 		expect(limit.intervalMs()).toBe(0);
-		// 10 answers within 40 ms, then a 429 asking to wait 1 s: about 10 per 1.04 s accepted.
+		// 10 answers within 40 ms, then a 429 asking to wait 1 s: a window of 1 s holding 10.
 		for (let i = 0; i < 10; i++) {
 			const p = await limit.acquire();
 			clock.t += 4;
@@ -119,13 +121,26 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		}
 		const p = await limit.acquire();
 		p.release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		const rate = (0.9 * 10 * 1000) / (36 + 1000);
+		const rate = 0.9 * 10;
 		expect(limit.rate).toBeCloseTo(rate, 5);
 		expect(limit.intervalMs()).toBeCloseTo(1000 / rate, 5);
 		clock.t += 10_000;
 		expect(limit.intervalMs()).toBeCloseTo(1000 / (rate * 1.05), 5);
 		clock.t += 50_000;
 		expect(limit.intervalMs()).toBe(0);
+	});
+
+	it('the 429s of one burst (requests sent before the pace was learnt) count once', async () => {
+		const { limit, clock } = limiter();
+		const burst = await Promise.all(Array.from({ length: 8 }, () => limit.acquire()));
+		clock.t += 10;
+		for (const p of burst.slice(0, 6)) p.release({ kind: 'answer', rttMs: 10 });
+		clock.t += 1;
+		burst[6].release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
+		const learnt = limit.rate;
+		expect(learnt).toBeCloseTo(0.9 * 6, 5);
+		burst[7].release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
+		expect(limit.rate).toBe(learnt);
 	});
 
 	it('a 429 with Retry-After: 0 learns no rate (it asks for no wait), but still halves the limit', async () => {
@@ -140,7 +155,7 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(limit.limit).toBe(before / 2);
 	});
 
-	it('a 429 after too few answers to measure learns no rate; one while paced halves the pace', async () => {
+	it('a window with too few answers learns no rate, or halves the pace; Retry-After picks the window', async () => {
 		const { limit, clock } = limiter();
 		(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
@@ -150,20 +165,23 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 			(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
 		}
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		const learnt = limit.rate!;
-		expect(learnt).toBeGreaterThan(0);
+		expect(limit.rate).toBeCloseTo(0.9 * 6, 5);
+		// 2 s later nothing was accepted in the last second: the pace is halved, never below 1 per second.
+		clock.t += 2000;
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		expect(limit.rate).toBeCloseTo(learnt / 2, 5);
-		for (let i = 0; i < 10; i++)
+		expect(limit.rate).toBeCloseTo(0.9 * 3, 5);
+		for (let i = 0; i < 5; i++) {
+			clock.t += 2000;
 			(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
+		}
 		expect(limit.rate).toBe(1);
-		// A measurable episode sets the pace to what it measured, up as well as down.
-		for (let i = 0; i < 20; i++) {
+		// 150 accepted within 1.5 s, then "wait 9 s": a 10 s window (150 per 10 s), not 150 per second.
+		for (let i = 0; i < 150; i++) {
 			clock.t += 10;
 			(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
 		}
-		(await limit.acquire()).release({ kind: 'drop', rateLimited: true });
-		expect(limit.rate).toBeCloseTo((0.9 * 20 * 1000) / (190 + 1000), 5);
+		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 9000 });
+		expect(limit.rate).toBeCloseTo((0.9 * 150) / 10, 5);
 	});
 });
 

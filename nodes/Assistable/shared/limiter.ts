@@ -2,19 +2,22 @@
  * Concurrency: Auto. One limiter per API key in the process, shared by all executions: how many
  * requests may be in flight, and (once the API has answered 429) how many may start per second.
  *
- * - In flight: TCP Vegas's delay rule as Netflix's concurrency-limits applies it to requests
- *   (VegasLimit): once per window of `limit` answers, queue = limit × (1 − floor RTT / window
- *   RTT). With no queue at all it doubles (as TCP slow start), below alpha it grows by log10(limit),
- *   above beta it shrinks by as much; a drop (429, 502–504, timeout, reset) halves it, at most once
- *   per window (AIMD). Kept within 1–50. No growth while the limit is not used (fewer than half of
- *   it in flight).
+ * - In flight: a gradient rule as in Netflix's concurrency-limits (Gradient2Limit, with its RTT
+ *   tolerance) and TCP Vegas: once per window of `limit` answers, the window's RTT over the floor
+ *   RTT. Up to 1.25 (no queue) the limit doubles (as TCP slow start), up to 1.5 it grows by
+ *   log10(limit), above 2.5 (requests queue at the API) it shrinks by 10 %; between, it holds. A
+ *   drop (429, 502–504, timeout, reset) halves it, at most once per window (AIMD). Kept within
+ *   1–50. No growth while the limit is not used (fewer than half of it in flight). The tolerance
+ *   is wide because the RTT seen in n8n also holds n8n's own CPU time per answer.
  *   The floor RTT is the lowest window RTT of the last 30 windows, so a lasting change of the API's
  *   speed is followed.
- * - Per second: after a 429 (with no Retry-After, or one above 0) that ends an episode of at least 5 answers (since the last 429 or a
- *   pause of 1 s), the rate the API accepted in it, answers / (their span + Retry-After), paced at
- *   90 %; a 429 after fewer answers halves the pace (not below 1 per second). Probed 5 % higher
- *   after every 10 s without a 429, as TCP CUBIC probes past its last loss point, and forgotten
- *   after 60 s without one.
+ * - Per second: a 429 (with no Retry-After, or one above 0) says the API counts requests per
+ *   window. The window is taken as the first of 1 s, 10 s, 60 s not shorter than the Retry-After
+ *   (a window of 10 per second asks to wait under 1 s, one of 150 per 10 s up to 10 s), and the
+ *   answers accepted in the last such window, per second, are paced at 90 %. Fewer than 5 of them
+ *   say too little: the pace is halved instead (not below 1 per second). The 429s of requests
+ *   sent before the pace last changed count once. Probed 5 % higher after every 10 s without a
+ *   429, as TCP CUBIC probes past its last loss point, and forgotten after 60 s without one.
  */
 const MIN_LIMIT = 1;
 export const MAX_LIMIT = 50;
@@ -23,13 +26,15 @@ const RATE_MARGIN = 0.9;
 const PROBE_EVERY_MS = 10_000;
 const PROBE_STEP = 1.05;
 const FORGET_RATE_AFTER_MS = 60_000;
-/** Fewer answers than this before a 429 say too little about the API's rate. */
-const MIN_EPISODE = 5;
+/** Fewer answers than this in the window say too little about the API's rate. */
+const MIN_ANSWERS = 5;
+/** Windows an API may count requests in. */
+const RATE_WINDOWS_MS = [1_000, 10_000, 60_000];
+/** Answer times kept (the last 60 s), at most this many. */
+const MAX_ANSWER_TIMES = 10_000;
 /** Kept this long after its last request: what was learnt serves the next burst of executions. */
 const FORGET_AFTER_MS = 10 * 60_000;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
-/** A pause this long between answers starts a new rate episode. */
-const EPISODE_GAP_MS = 1_000;
 const FLOOR_WINDOWS = 30;
 
 /** How an attempt ended, for the limiter. */
@@ -52,7 +57,8 @@ export class AdaptiveLimit {
 	/** Average RTT of each of the last windows; the lowest is the floor. */
 	private readonly windowRtts: number[] = [];
 	private window = { outcomes: 0, answers: 0, rttSum: 0, maxInFlight: 0, dropped: false };
-	private accepted = { count: 0, since: 0, last: 0 };
+	/** When the answers of the last 60 s came (oldest first), to measure the rate an API accepts. */
+	private readonly answeredAt: number[] = [];
 	private lastRateChange = 0;
 	private last429 = 0;
 
@@ -86,13 +92,14 @@ export class AdaptiveLimit {
 			this.inFlight++;
 		}
 		this.window.maxInFlight = Math.max(this.window.maxInFlight, this.inFlight);
+		const sentAt = this.now();
 		let released = false;
 		return {
 			release: (outcome) => {
 				if (released) return;
 				released = true;
 				this.inFlight--;
-				if (outcome) this.observe(outcome);
+				if (outcome) this.observe(outcome, sentAt);
 				this.grant();
 			},
 		};
@@ -119,7 +126,7 @@ export class AdaptiveLimit {
 		}
 	}
 
-	private observe(outcome: AttemptOutcome): void {
+	private observe(outcome: AttemptOutcome, sentAt: number): void {
 		const now = this.now();
 		this.lastUsed = now;
 		this.window.outcomes++;
@@ -129,13 +136,13 @@ export class AdaptiveLimit {
 				this.limit = Math.max(MIN_LIMIT, this.limit / 2);
 			}
 			// "Retry-After: 0" asks for no wait: that 429 says nothing about a rate.
-			if (outcome.rateLimited && outcome.retryAfterMs !== 0)
+			// A request sent before the pace last changed says nothing about the new pace: the 429s of
+			// one burst count once.
+			if (outcome.rateLimited && outcome.retryAfterMs !== 0 && sentAt >= this.lastRateChange)
 				this.learnRate(outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
 		} else {
-			if (this.accepted.count === 0 || now - this.accepted.last >= EPISODE_GAP_MS)
-				this.accepted = { count: 0, since: now, last: now };
-			this.accepted.count++;
-			this.accepted.last = now;
+			this.answeredAt.push(now);
+			if (this.answeredAt.length > MAX_ANSWER_TIMES) this.answeredAt.shift();
 			this.window.answers++;
 			this.window.rttSum += outcome.rttMs;
 		}
@@ -144,11 +151,12 @@ export class AdaptiveLimit {
 
 	private learnRate(retryAfterMs: number): void {
 		const now = this.now();
-		const { count, since } = this.accepted;
 		this.last429 = now;
-		this.accepted = { count: 0, since: 0, last: 0 };
-		if (count >= MIN_EPISODE)
-			this.rate = Math.max(0.1, (RATE_MARGIN * count * 1000) / (now - since + retryAfterMs));
+		const horizon = RATE_WINDOWS_MS[RATE_WINDOWS_MS.length - 1];
+		while (this.answeredAt.length && this.answeredAt[0] < now - horizon) this.answeredAt.shift();
+		const windowMs = RATE_WINDOWS_MS.find((w) => w >= retryAfterMs) ?? horizon;
+		const count = this.answeredAt.filter((t) => t > now - windowMs).length;
+		if (count >= MIN_ANSWERS) this.rate = (RATE_MARGIN * count * 1000) / windowMs;
 		else if (this.rate !== undefined) this.rate = Math.max(1, this.rate / 2);
 		else return;
 		this.lastRateChange = now;
@@ -171,15 +179,13 @@ export class AdaptiveLimit {
 		this.windowRtts.push(rtt);
 		if (this.windowRtts.length > FLOOR_WINDOWS) this.windowRtts.shift();
 		const floor = Math.min(...this.windowRtts);
-		const queue = this.limit * (1 - floor / Math.max(rtt, 1e-3));
-		const log = Math.log10(Math.max(10, this.limit));
-		const alpha = 3 * log;
-		const beta = 6 * log;
-		if (queue > beta) this.limit = Math.max(MIN_LIMIT, this.limit - log);
+		const ratio = rtt / Math.max(floor, 1e-3);
+		if (ratio > 2.5) this.limit = Math.max(MIN_LIMIT, this.limit * 0.9);
 		// Not using the limit: nothing learnt about a larger one.
 		else if (maxInFlight * 2 < this.limit) return;
-		else if (queue <= log) this.limit = Math.min(MAX_LIMIT, this.limit * 2);
-		else if (queue < alpha) this.limit = Math.min(MAX_LIMIT, this.limit + log);
+		else if (ratio <= 1.25) this.limit = Math.min(MAX_LIMIT, this.limit * 2);
+		else if (ratio <= 1.5)
+			this.limit = Math.min(MAX_LIMIT, this.limit + Math.log10(Math.max(10, this.limit)));
 	}
 }
 
