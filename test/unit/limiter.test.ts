@@ -7,79 +7,90 @@ function limiter() {
 	return { limit, clock };
 }
 
-/** Fills the limit, then answers every request with this RTT: one window of answers. */
-async function window(l: AdaptiveLimit, rttMs: number): Promise<void> {
-	const permits = await Promise.all(Array.from({ length: Math.floor(l.limit) }, () => l.acquire()));
-	for (const p of permits) p.release({ kind: 'answer', rttMs });
+/**
+ * Rounds against a model API: each round fills the limit, and all answers come after `rttMs(n)` ms with n
+ * in flight. Returns the limit after each round.
+ */
+async function rounds(
+	l: AdaptiveLimit,
+	clock: { t: number },
+	count: number,
+	rttMs: (inFlight: number) => number,
+): Promise<number[]> {
+	const seen: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const n = Math.floor(l.limit);
+		const permits = await Promise.all(Array.from({ length: n }, () => l.acquire()));
+		clock.t += rttMs(n);
+		for (const p of permits) p.release({ kind: 'answer' });
+		seen.push(l.limit);
+	}
+	return seen;
 }
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** An API with K workers: past K requests in flight each extra one adds `msPerExtra` to every answer. */
+const capacity = (k: number, msPerExtra = 5) => (n: number) => 20 + Math.max(0, n - k) * msPerExtra;
+
 describe('Concurrency: Auto (AdaptiveLimit)', () => {
-	it('grows while answers stay as fast as the fastest seen, up to 50', async () => {
-		const { limit } = limiter();
-		const seen = [limit.limit];
-		for (let i = 0; i < 6; i++) {
-			await window(limit, 20);
-			seen.push(limit.limit);
-		}
-		expect(seen[0]).toBeLessThan(seen[1]);
-		expect(seen[1]).toBeLessThan(seen[2]);
-		expect(Math.max(...seen)).toBe(MAX_LIMIT);
-		expect(seen.at(-1)).toBe(MAX_LIMIT);
+	it('doubles while throughput grows with it (an API that is not the bottleneck), up to 50, and stays there', async () => {
+		const { limit, clock } = limiter();
+		const seen = await rounds(limit, clock, 200, () => 20);
+		expect(seen.slice(0, 12)).toContain(16);
+		expect(seen.slice(0, 12)).toContain(32);
+		expect(seen.slice(0, 12)).toContain(MAX_LIMIT);
+		// Probes 20 % down now and then, and comes back: a smaller limit loses throughput here.
+		expect(Math.min(...seen.slice(-100))).toBeGreaterThanOrEqual(MAX_LIMIT * 0.8);
+		expect(mean(seen.slice(-100))).toBeGreaterThan(MAX_LIMIT * 0.95);
 	});
 
-	it('shrinks when answers slow down above their floor (requests queue at the API)', async () => {
-		const { limit } = limiter();
-		for (let i = 0; i < 3; i++) await window(limit, 20);
-		const high = limit.limit;
-		for (let i = 0; i < 5; i++) await window(limit, 60);
-		expect(limit.limit).toBeLessThan(high);
-		const low = limit.limit;
-		// Latency back at the floor: it grows again.
-		for (let i = 0; i < 3; i++) await window(limit, 20);
-		expect(limit.limit).toBeGreaterThan(low);
+	it('finds the knee of an API that slows down past its capacity (8 in flight) and stays near it', async () => {
+		const { limit, clock } = limiter();
+		const seen = await rounds(limit, clock, 300, capacity(8));
+		expect(Math.max(...seen)).toBeGreaterThan(8); // it tried more
+		expect(mean(seen.slice(-100))).toBeGreaterThanOrEqual(6);
+		expect(mean(seen.slice(-100))).toBeLessThanOrEqual(11);
 	});
 
-	it('follows a lasting slowdown of the API: after 30 windows the slower RTT is the new floor', async () => {
-		const { limit } = limiter();
-		for (let i = 0; i < 3; i++) await window(limit, 2);
-		for (let i = 0; i < 30; i++) await window(limit, 20);
-		const settled = limit.limit;
-		for (let i = 0; i < 3; i++) await window(limit, 20);
-		expect(limit.limit).toBeGreaterThan(settled);
+	it('keeps growing when answers slow down but more in flight still pays (n8n\'s own CPU in the RTT)', async () => {
+		const { limit, clock } = limiter();
+		// RTT 2.25 × its floor at 50 in flight, throughput still rising with every request more.
+		const seen = await rounds(limit, clock, 200, (n) => 20 + n * 0.5);
+		expect(mean(seen.slice(-100))).toBeGreaterThan(40);
 	});
 
-	it('grows slowly, then holds, as answers slow down within the tolerance (a small queue is the target)', async () => {
-		const { limit } = limiter();
-		await window(limit, 20);
-		const before = limit.limit;
-		await window(limit, 28); // 1.4 × the floor: + log10(limit)
-		expect(limit.limit).toBeGreaterThan(before);
-		expect(limit.limit).toBeLessThan(before * 2);
-		const grown = limit.limit;
-		await window(limit, 40); // 2 × the floor: holds
-		expect(limit.limit).toBe(grown);
+	it('follows an API that gets slower: its throughput falls, and the limit comes down to its new knee', async () => {
+		const { limit, clock } = limiter();
+		const before = await rounds(limit, clock, 200, capacity(40));
+		expect(mean(before.slice(-50))).toBeGreaterThan(30);
+		const after = await rounds(limit, clock, 300, capacity(8));
+		expect(mean(after.slice(-100))).toBeLessThanOrEqual(11);
 	});
 
 	it('halves on a 429, a 5xx overload or a timeout, once per window, never below 1', async () => {
 		const { limit } = limiter();
-		await window(limit, 20);
 		const before = limit.limit;
-		const permits = await Promise.all([limit.acquire(), limit.acquire(), limit.acquire()]);
-		for (const p of permits) p.release({ kind: 'drop' });
+		const drop = async (times: number) => {
+			for (let i = 0; i < times; i++) (await limit.acquire()).release({ kind: 'drop' });
+		};
+		await drop(3);
 		expect(limit.limit).toBe(before / 2);
-		for (let i = 0; i < 20; i++) {
-			const p = await limit.acquire();
-			p.release({ kind: 'drop' });
-		}
+		// The rest of that window: 16 outcomes, as every window after slow start has at least.
+		await drop(13);
+		expect(limit.limit).toBe(before / 2);
+		await drop(1);
+		expect(limit.limit).toBe(before / 4);
+		await drop(200);
 		expect(limit.limit).toBe(1);
 	});
 
-	it('does not grow while the limit is not used', async () => {
-		const { limit } = limiter();
+	it('learns nothing while the limit is not used (fewer than half of it in flight)', async () => {
+		const { limit, clock } = limiter();
 		const start = limit.limit;
-		for (let i = 0; i < 50; i++) {
+		for (let i = 0; i < 100; i++) {
 			const p = await limit.acquire();
-			p.release({ kind: 'answer', rttMs: 20 });
+			clock.t += 20;
+			p.release({ kind: 'answer' });
 		}
 		expect(limit.limit).toBe(start);
 	});
@@ -100,7 +111,7 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		abort.abort();
 		await expect(cancelled).rejects.toBeDefined();
 		expect(limit.waiters).toBe(2);
-		held[0].release({ kind: 'answer', rttMs: 20 });
+		held[0].release({ kind: 'answer' });
 		held[1].release(); // never sent: no sample
 		(await first).release();
 		(await second).release();
@@ -110,18 +121,18 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(limit.waiters).toBe(0);
 	});
 
-	it('after a 429 asking to wait 1 s, paces at 90 % of what the API accepted in the last second, probes upward, forgets after 60 s', async () => {
+	it('after a 429 asking to wait 1 s, paces at 95 % of what the API accepted in the last second, probes upward, forgets after 60 s', async () => {
 		const { limit, clock } = limiter();
 		expect(limit.intervalMs()).toBe(0);
 		// 10 answers within 40 ms, then a 429 asking to wait 1 s: a window of 1 s holding 10.
 		for (let i = 0; i < 10; i++) {
 			const p = await limit.acquire();
 			clock.t += 4;
-			p.release({ kind: 'answer', rttMs: 20 });
+			p.release({ kind: 'answer' });
 		}
 		const p = await limit.acquire();
 		p.release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		const rate = 0.9 * 10;
+		const rate = 0.95 * 10;
 		expect(limit.rate).toBeCloseTo(rate, 5);
 		expect(limit.intervalMs()).toBeCloseTo(1000 / rate, 5);
 		clock.t += 10_000;
@@ -134,11 +145,11 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		const { limit, clock } = limiter();
 		const burst = await Promise.all(Array.from({ length: 8 }, () => limit.acquire()));
 		clock.t += 10;
-		for (const p of burst.slice(0, 6)) p.release({ kind: 'answer', rttMs: 10 });
+		for (const p of burst.slice(0, 6)) p.release({ kind: 'answer' });
 		clock.t += 1;
 		burst[6].release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
 		const learnt = limit.rate;
-		expect(learnt).toBeCloseTo(0.9 * 6, 5);
+		expect(learnt).toBeCloseTo(0.95 * 6, 5);
 		burst[7].release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
 		expect(limit.rate).toBe(learnt);
 	});
@@ -147,7 +158,7 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		const { limit, clock } = limiter();
 		for (let i = 0; i < 10; i++) {
 			clock.t += 4;
-			(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
+			(await limit.acquire()).release({ kind: 'answer' });
 		}
 		const before = limit.limit;
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 0 });
@@ -157,19 +168,19 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 
 	it('a window with too few answers learns no rate, or halves the pace; Retry-After picks the window', async () => {
 		const { limit, clock } = limiter();
-		(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
+		(await limit.acquire()).release({ kind: 'answer' });
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
 		expect(limit.rate).toBeUndefined();
 		for (let i = 0; i < 5; i++) {
 			clock.t += 100;
-			(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
+			(await limit.acquire()).release({ kind: 'answer' });
 		}
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		expect(limit.rate).toBeCloseTo(0.9 * 6, 5);
+		expect(limit.rate).toBeCloseTo(0.95 * 6, 5);
 		// 2 s later nothing was accepted in the last second: the pace is halved, never below 1 per second.
 		clock.t += 2000;
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
-		expect(limit.rate).toBeCloseTo(0.9 * 3, 5);
+		expect(limit.rate).toBeCloseTo(0.95 * 3, 5);
 		for (let i = 0; i < 5; i++) {
 			clock.t += 2000;
 			(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 1000 });
@@ -178,10 +189,10 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		// 150 accepted within 1.5 s, then "wait 9 s": a 10 s window (150 per 10 s), not 150 per second.
 		for (let i = 0; i < 150; i++) {
 			clock.t += 10;
-			(await limit.acquire()).release({ kind: 'answer', rttMs: 20 });
+			(await limit.acquire()).release({ kind: 'answer' });
 		}
 		(await limit.acquire()).release({ kind: 'drop', rateLimited: true, retryAfterMs: 9000 });
-		expect(limit.rate).toBeCloseTo((0.9 * 150) / 10, 5);
+		expect(limit.rate).toBeCloseTo((0.95 * 150) / 10, 5);
 	});
 });
 

@@ -2,19 +2,22 @@
  * Concurrency: Auto. One limiter per API key in the process, shared by all executions: how many
  * requests may be in flight, and (once the API has answered 429) how many may start per second.
  *
- * - In flight: a gradient rule as in Netflix's concurrency-limits (Gradient2Limit, with its RTT
- *   tolerance) and TCP Vegas: once per window of `limit` answers, the window's RTT over the floor
- *   RTT. Up to 1.25 (no queue) the limit doubles (as TCP slow start), up to 1.5 it grows by
- *   log10(limit), above 2.5 (requests queue at the API) it shrinks by 10 %; between, it holds. A
- *   drop (429, 502–504, timeout, reset) halves it, at most once per window (AIMD). Kept within
- *   1–50. No growth while the limit is not used (fewer than half of it in flight). The tolerance
- *   is wide because the RTT seen in n8n also holds n8n's own CPU time per answer.
- *   The floor RTT is the lowest window RTT of the last 30 windows, so a lasting change of the API's
- *   speed is followed.
+ * - In flight: hill climbing on throughput, as the .NET thread pool does (Hellerstein et al.,
+ *   "Optimizing concurrency levels in the .NET ThreadPool", 2008), with TCP's slow start and AIMD.
+ *   Per window of answers (at least `limit` and 8) the throughput is measured over the time requests
+ *   were in flight. The limit starts at 8 and doubles while each step raises throughput by 5 % or
+ *   more; then it probes 25 % up, or 20 % down, every 10 windows, keeping an upward step only if it
+ *   paid 5 % and a downward one if it lost under 5 %. By Little's law (throughput = in flight / RTT)
+ *   this is the gradient rule of Netflix's concurrency-limits and TCP Vegas judged by its effect:
+ *   latency rising at the API (its queue) makes a larger limit lose and a smaller one win, while
+ *   latency that comes from n8n's own CPU (more in flight still pays) does not shrink it. The first
+ *   window after a change settles and is not measured. A held limit whose throughput falls by 30 %
+ *   probes down at once. A drop (429, 502–504, timeout, reset) halves the limit, at most once per
+ *   window (AIMD). Kept within 1–50; nothing is learnt while fewer than half of it are in flight.
  * - Per second: a 429 (with no Retry-After, or one above 0) says the API counts requests per
  *   window. The window is taken as the first of 1 s, 10 s, 60 s not shorter than the Retry-After
  *   (a window of 10 per second asks to wait under 1 s, one of 150 per 10 s up to 10 s), and the
- *   answers accepted in the last such window, per second, are paced at 90 %. Fewer than 5 of them
+ *   answers accepted in the last such window, per second, are paced at 95 %. Fewer than 5 of them
  *   say too little: the pace is halved instead (not below 1 per second). The 429s of requests
  *   sent before the pace last changed count once. Probed 5 % higher after every 10 s without a
  *   429, as TCP CUBIC probes past its last loss point, and forgotten after 60 s without one.
@@ -22,9 +25,18 @@
 const MIN_LIMIT = 1;
 export const MAX_LIMIT = 50;
 const INITIAL_LIMIT = 8;
-const RATE_MARGIN = 0.9;
-const PROBE_EVERY_MS = 10_000;
-const PROBE_STEP = 1.05;
+/** A window holds twice `limit` answers, and at least this many. */
+const MIN_WINDOW = 16;
+/** A larger limit is kept only if it raises throughput this much; a smaller one if it loses less. */
+const MIN_GAIN = 0.05;
+const PROBE_UP = 1.25;
+const PROBE_DOWN = 0.8;
+const HOLD_WINDOWS = 4;
+/** A held limit whose throughput falls below this share of what it was probes down at once. */
+const SLUMP = 0.7;
+const RATE_MARGIN = 0.95;
+const RATE_PROBE_EVERY_MS = 10_000;
+const RATE_PROBE_STEP = 1.05;
 const FORGET_RATE_AFTER_MS = 60_000;
 /** Fewer answers than this in the window say too little about the API's rate. */
 const MIN_ANSWERS = 5;
@@ -35,11 +47,10 @@ const MAX_ANSWER_TIMES = 10_000;
 /** Kept this long after its last request: what was learnt serves the next burst of executions. */
 const FORGET_AFTER_MS = 10 * 60_000;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
-const FLOOR_WINDOWS = 30;
 
 /** How an attempt ended, for the limiter. */
 export type AttemptOutcome =
-	| { kind: 'answer'; rttMs: number }
+	| { kind: 'answer' }
 	| { kind: 'drop'; rateLimited?: boolean; retryAfterMs?: number };
 
 export interface Permit {
@@ -54,9 +65,17 @@ export class AdaptiveLimit {
 	rate: number | undefined;
 	lastUsed: number;
 	private readonly waiting: Array<() => void> = [];
-	/** Average RTT of each of the last windows; the lowest is the floor. */
-	private readonly windowRtts: number[] = [];
-	private window = { outcomes: 0, answers: 0, rttSum: 0, maxInFlight: 0, dropped: false };
+	private window = { outcomes: 0, answers: 0, busyMs: 0, maxInFlight: 0, dropped: false };
+	/** Since when requests are in flight (while any are). */
+	private busySince = 0;
+	/** Throughput (answers per second) at the limit held, once measured. */
+	private held: { limit: number; rate: number } | undefined;
+	/** The step being tried: where it came from and the throughput there. */
+	private probe: { from: number; up: boolean; rate: number } | undefined;
+	private slowStart = true;
+	private settling = false;
+	private holdLeft = 0;
+	private probeDownNext = false;
 	/** When the answers of the last 60 s came (oldest first), to measure the rate an API accepts. */
 	private readonly answeredAt: number[] = [];
 	private lastRateChange = 0;
@@ -91,6 +110,7 @@ export class AdaptiveLimit {
 		} else {
 			this.inFlight++;
 		}
+		if (this.inFlight === 1) this.busySince = this.now();
 		this.window.maxInFlight = Math.max(this.window.maxInFlight, this.inFlight);
 		const sentAt = this.now();
 		let released = false;
@@ -99,6 +119,7 @@ export class AdaptiveLimit {
 				if (released) return;
 				released = true;
 				this.inFlight--;
+				if (!this.inFlight) this.window.busyMs += this.now() - this.busySince;
 				if (outcome) this.observe(outcome, sentAt);
 				this.grant();
 			},
@@ -112,8 +133,8 @@ export class AdaptiveLimit {
 			this.rate = undefined;
 			return 0;
 		}
-		if (this.now() - this.lastRateChange >= PROBE_EVERY_MS) {
-			this.rate *= PROBE_STEP;
+		if (this.now() - this.lastRateChange >= RATE_PROBE_EVERY_MS) {
+			this.rate *= RATE_PROBE_STEP;
 			this.lastRateChange = this.now();
 		}
 		return 1000 / this.rate;
@@ -121,7 +142,7 @@ export class AdaptiveLimit {
 
 	private grant(): void {
 		while (this.waiting.length && this.inFlight < Math.floor(this.limit)) {
-			this.inFlight++;
+			if (!this.inFlight++) this.busySince = this.now();
 			this.waiting.shift()!();
 		}
 	}
@@ -133,7 +154,10 @@ export class AdaptiveLimit {
 		if (outcome.kind === 'drop') {
 			if (!this.window.dropped) {
 				this.window.dropped = true;
-				this.limit = Math.max(MIN_LIMIT, this.limit / 2);
+				this.setLimit(this.limit / 2);
+				this.slowStart = false;
+				this.held = undefined;
+				this.holdLeft = HOLD_WINDOWS;
 			}
 			// "Retry-After: 0" asks for no wait: that 429 says nothing about a rate.
 			// A request sent before the pace last changed says nothing about the new pace: the 429s of
@@ -144,7 +168,6 @@ export class AdaptiveLimit {
 			this.answeredAt.push(now);
 			if (this.answeredAt.length > MAX_ANSWER_TIMES) this.answeredAt.shift();
 			this.window.answers++;
-			this.window.rttSum += outcome.rttMs;
 		}
 		this.closeWindowIfFull();
 	}
@@ -164,28 +187,85 @@ export class AdaptiveLimit {
 
 	private closeWindowIfFull(): void {
 		const w = this.window;
-		if (w.outcomes < Math.max(1, Math.floor(this.limit))) return;
-		if (!w.dropped && w.answers > 0) this.adjust(w.rttSum / w.answers, w.maxInFlight);
+		// Slow start measures every `limit` answers; later windows are twice as long (less noise).
+		const size = Math.floor(this.limit) * (this.slowStart ? 1 : 2);
+		if (w.outcomes < Math.max(this.slowStart ? MIN_WINDOW / 2 : MIN_WINDOW, size)) return;
+		const busyMs = w.busyMs + (this.inFlight ? this.now() - this.busySince : 0);
+		if (this.inFlight) this.busySince = this.now();
+		// Not using the limit: nothing learnt about it.
+		const used = w.maxInFlight * 2 >= this.limit;
+		if (!w.dropped && w.answers > 0 && busyMs > 0 && used)
+			this.climb((w.answers * 1000) / busyMs);
 		this.window = {
 			outcomes: 0,
 			answers: 0,
-			rttSum: 0,
+			busyMs: 0,
 			maxInFlight: this.inFlight,
 			dropped: false,
 		};
 	}
 
-	private adjust(rtt: number, maxInFlight: number): void {
-		this.windowRtts.push(rtt);
-		if (this.windowRtts.length > FLOOR_WINDOWS) this.windowRtts.shift();
-		const floor = Math.min(...this.windowRtts);
-		const ratio = rtt / Math.max(floor, 1e-3);
-		if (ratio > 2.5) this.limit = Math.max(MIN_LIMIT, this.limit * 0.9);
-		// Not using the limit: nothing learnt about a larger one.
-		else if (maxInFlight * 2 < this.limit) return;
-		else if (ratio <= 1.25) this.limit = Math.min(MAX_LIMIT, this.limit * 2);
-		else if (ratio <= 1.5)
-			this.limit = Math.min(MAX_LIMIT, this.limit + Math.log10(Math.max(10, this.limit)));
+	/** One hill-climbing step on this window's throughput (answers per second). */
+	private climb(rate: number): void {
+		if (this.settling) {
+			this.settling = false;
+			return;
+		}
+		const probe = this.probe;
+		if (probe) {
+			this.probe = undefined;
+			// Slow start goes on while throughput does not fall (as TCP's until a loss).
+			const gain = this.slowStart ? 0 : probe.up ? MIN_GAIN : -MIN_GAIN;
+			const kept = rate >= probe.rate * (1 + gain);
+			// Up pays: go on at once. Down serves as well: hold it a while, then try up again.
+			// Neither: back, hold, then try the other way.
+			this.probeDownNext = !kept && probe.up;
+			if (kept && probe.up) {
+				this.held = { limit: this.limit, rate };
+				return;
+			}
+			this.slowStart = false;
+			this.holdLeft = HOLD_WINDOWS;
+			if (kept) this.held = { limit: this.limit, rate };
+			else {
+				this.held = undefined;
+				this.setLimit(probe.from);
+			}
+			return;
+		}
+		const held = this.held?.limit === this.limit ? this.held : undefined;
+		if (held && rate < held.rate * SLUMP) {
+			// The API got slower: a smaller limit may serve as well.
+			this.holdLeft = 0;
+			this.probeDownNext = true;
+		}
+		this.held = { limit: this.limit, rate: held ? (held.rate + rate) / 2 : rate };
+		if (this.holdLeft > 0) {
+			this.holdLeft--;
+			return;
+		}
+		this.step(!this.probeDownNext);
+	}
+
+	/** Tries a step up or down from the limit held. */
+	private step(up: boolean): void {
+		const from = this.limit;
+		this.setLimit(up ? from * (this.slowStart ? 2 : PROBE_UP) : from * PROBE_DOWN);
+		if (this.limit === from) {
+			// At a bound: hold, then try the other way.
+			this.slowStart = false;
+			this.holdLeft = HOLD_WINDOWS;
+			this.probeDownNext = up;
+			return;
+		}
+		this.probe = { from, up, rate: this.held!.rate };
+	}
+
+	private setLimit(limit: number): void {
+		const next = Math.min(MAX_LIMIT, Math.max(MIN_LIMIT, limit));
+		if (next !== this.limit) this.settling = !this.slowStart;
+		this.limit = next;
+		this.grant();
 	}
 }
 

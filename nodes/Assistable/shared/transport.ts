@@ -232,7 +232,6 @@ export class AssistableTransport {
 			let failure: Failure;
 			try {
 				await this.waitForSlot();
-				const started = Date.now();
 				try {
 					const response = await this.send(call, url);
 					this.noteRateLimitHeaders(response);
@@ -243,7 +242,7 @@ export class AssistableTransport {
 								rateLimited: response.statusCode === 429,
 								retryAfterMs: 'error' in interpreted ? interpreted.retryAfterMs : undefined,
 							}
-						: { kind: 'answer', rttMs: Date.now() - started };
+						: { kind: 'answer' };
 					if (!('error' in interpreted)) return interpreted.body;
 					failure = interpreted;
 				} catch (error) {
