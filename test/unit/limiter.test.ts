@@ -30,7 +30,10 @@ async function rounds(
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** An API with K workers: past K requests in flight each extra one adds `msPerExtra` to every answer. */
-const capacity = (k: number, msPerExtra = 5) => (n: number) => 20 + Math.max(0, n - k) * msPerExtra;
+const capacity =
+	(k: number, msPerExtra = 5) =>
+	(n: number) =>
+		20 + Math.max(0, n - k) * msPerExtra;
 
 describe('Concurrency: Auto (AdaptiveLimit)', () => {
 	it('doubles while throughput grows with it (an API that is not the bottleneck), up to 50, and stays there', async () => {
@@ -52,7 +55,7 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(mean(seen.slice(-100))).toBeLessThanOrEqual(11);
 	});
 
-	it('keeps growing when answers slow down but more in flight still pays (n8n\'s own CPU in the RTT)', async () => {
+	it("keeps growing when answers slow down but more in flight still pays (n8n's own CPU in the RTT)", async () => {
 		const { limit, clock } = limiter();
 		// RTT 2.25 × its floor at 50 in flight, throughput still rising with every request more.
 		const seen = await rounds(limit, clock, 200, (n) => 20 + n * 0.5);

@@ -50,8 +50,7 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 /** How an attempt ended, for the limiter. */
 export type AttemptOutcome =
-	| { kind: 'answer' }
-	| { kind: 'drop'; rateLimited?: boolean; retryAfterMs?: number };
+	{ kind: 'answer' } | { kind: 'drop'; rateLimited?: boolean; retryAfterMs?: number };
 
 export interface Permit {
 	/** Gives the permit back; call once, with how the attempt ended (none if it never went out). */
@@ -194,8 +193,7 @@ export class AdaptiveLimit {
 		if (this.inFlight) this.busySince = this.now();
 		// Not using the limit: nothing learnt about it.
 		const used = w.maxInFlight * 2 >= this.limit;
-		if (!w.dropped && w.answers > 0 && busyMs > 0 && used)
-			this.climb((w.answers * 1000) / busyMs);
+		if (!w.dropped && w.answers > 0 && busyMs > 0 && used) this.climb((w.answers * 1000) / busyMs);
 		this.window = {
 			outcomes: 0,
 			answers: 0,
