@@ -18,11 +18,14 @@ interface LatencyProxyStats {
 	bytesUp: number;
 	/** Bytes forwarded target → client. */
 	bytesDown: number;
+	/** Milliseconds client connections were open, summed (over a time span: the average open at once). */
+	openMs: number;
 }
 export interface LatencyProxy {
 	port: number;
 	/** The same URL with the proxy's port (https://127.0.0.1:1234/v2 → https://127.0.0.1:<port>/v2). */
 	via(url: string): string;
+	/** Stats so far; `openMs` includes the time connections still open have been open. */
 	stats(): LatencyProxyStats;
 	close(): Promise<void>;
 }
@@ -83,7 +86,8 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 	const { targetPort, rttMs } = options;
 	const targetHost = options.targetHost ?? '127.0.0.1';
 	if (!(rttMs >= 0)) throw new Error('startLatencyProxy: rttMs must be 0 or more');
-	const stats: LatencyProxyStats = { connections: 0, bytesUp: 0, bytesDown: 0 };
+	const stats: LatencyProxyStats = { connections: 0, bytesUp: 0, bytesDown: 0, openMs: 0 };
+	const openSince = new Set<number>();
 	const sockets = new Set<net.Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const track = (s: net.Socket) => {
@@ -93,6 +97,12 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
 	const server = net.createServer({ allowHalfOpen: true }, (client) => {
 		stats.connections++;
+		const since = performance.now();
+		openSince.add(since);
+		client.once('close', () => {
+			openSince.delete(since);
+			stats.openMs += performance.now() - since;
+		});
 		const openedAt = performance.now();
 		const upstream = net.connect({ port: targetPort, host: targetHost, allowHalfOpen: true });
 		track(client);
@@ -143,7 +153,12 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 			u.port = String(port);
 			return u.href.replace(/\/$/, url.endsWith('/') ? '/' : '');
 		},
-		stats: () => ({ ...stats }),
+		stats: () => {
+			const now = performance.now();
+			let openMs = stats.openMs;
+			for (const since of openSince) openMs += now - since;
+			return { ...stats, openMs };
+		},
 		close() {
 			closing ??= new Promise<void>((resolve) => {
 				for (const t of timers) clearTimeout(t);

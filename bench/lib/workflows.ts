@@ -84,7 +84,14 @@ export function benchWorkflow(
 	route: RouteName,
 	kind: WorkloadKind,
 	concurrency: number | null,
-	o: { path: string; baseUrl: string; latencyMs: number; credentials: Credentials },
+	o: {
+		path: string;
+		baseUrl: string;
+		latencyMs: number;
+		credentials: Credentials;
+		/** ours: Re-Check Tags After Write off. */
+		noRecheck?: boolean;
+	},
 ) {
 	const nodes: Node[] = [
 		node(
@@ -121,7 +128,10 @@ export function benchWorkflow(
 					appendTags: true,
 					updateFields:
 						kind === 'A' ? { firstName: '={{ $json.firstName }}' } : { tags: '={{ $json.tag }}' },
-					options: { concurrency: concurrency ?? 0 },
+					options: {
+						concurrency: concurrency ?? 0,
+						...(o.noRecheck ? { recheckTags: false } : {}),
+					},
 				},
 				{ credentials: { assistableApi: o.credentials.assistable } },
 			),

@@ -106,10 +106,9 @@ export class AdaptiveLimit {
 				signal?.addEventListener('abort', cancel, { once: true });
 				this.waiting.push(grant);
 			});
-		} else {
-			this.inFlight++;
+		} else if (!this.inFlight++) {
+			this.busySince = this.now();
 		}
-		if (this.inFlight === 1) this.busySince = this.now();
 		this.window.maxInFlight = Math.max(this.window.maxInFlight, this.inFlight);
 		const sentAt = this.now();
 		let released = false;
@@ -186,9 +185,7 @@ export class AdaptiveLimit {
 
 	private closeWindowIfFull(): void {
 		const w = this.window;
-		// Slow start measures every `limit` answers; later windows are twice as long (less noise).
-		const size = Math.floor(this.limit) * (this.slowStart ? 1 : 2);
-		if (w.outcomes < Math.max(this.slowStart ? MIN_WINDOW / 2 : MIN_WINDOW, size)) return;
+		if (w.outcomes < Math.max(MIN_WINDOW, 2 * Math.floor(this.limit))) return;
 		const busyMs = w.busyMs + (this.inFlight ? this.now() - this.busySince : 0);
 		if (this.inFlight) this.busySince = this.now();
 		// Not using the limit: nothing learnt about it.
@@ -222,8 +219,9 @@ export class AdaptiveLimit {
 				this.held = { limit: this.limit, rate };
 				return;
 			}
+			// Slow start overshot: the best limit may be below the last one too, so look there at once.
+			this.holdLeft = this.slowStart ? 0 : HOLD_WINDOWS;
 			this.slowStart = false;
-			this.holdLeft = HOLD_WINDOWS;
 			if (kept) this.held = { limit: this.limit, rate };
 			else {
 				this.held = undefined;
@@ -237,7 +235,11 @@ export class AdaptiveLimit {
 			this.holdLeft = 0;
 			this.probeDownNext = true;
 		}
-		this.held = { limit: this.limit, rate: held ? (held.rate + rate) / 2 : rate };
+		// Averaged with the last window, except in slow start, whose first window at a limit is still ramping up.
+		this.held = {
+			limit: this.limit,
+			rate: held && !this.slowStart ? (held.rate + rate) / 2 : rate,
+		};
 		if (this.holdLeft > 0) {
 			this.holdLeft--;
 			return;
