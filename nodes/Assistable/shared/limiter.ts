@@ -4,16 +4,17 @@
  *
  * - In flight: hill climbing on throughput, as the .NET thread pool does (Hellerstein et al.,
  *   "Optimizing concurrency levels in the .NET ThreadPool", 2008), with TCP's slow start and AIMD.
- *   Per window of answers (at least `limit` and 8) the throughput is measured over the time requests
- *   were in flight. The limit starts at 8 and doubles while each step raises throughput by 5 % or
- *   more; then it probes 25 % up, or 20 % down, every 10 windows, keeping an upward step only if it
- *   paid 5 % and a downward one if it lost under 5 %. By Little's law (throughput = in flight / RTT)
- *   this is the gradient rule of Netflix's concurrency-limits and TCP Vegas judged by its effect:
- *   latency rising at the API (its queue) makes a larger limit lose and a smaller one win, while
- *   latency that comes from n8n's own CPU (more in flight still pays) does not shrink it. The first
- *   window after a change settles and is not measured. A held limit whose throughput falls by 30 %
- *   probes down at once. A drop (429, 502–504, timeout, reset) halves the limit, at most once per
- *   window (AIMD). Kept within 1–50; nothing is learnt while fewer than half of it are in flight.
+ *   Per window of answers (twice `limit`, at least 16) the throughput is measured over the time
+ *   requests were in flight. The limit starts at 8 and doubles while throughput does not fall
+ *   (slow start); then, every 4 windows, it tries 25 % up or 20 % down (first down after slow start
+ *   overshot), keeping a step up only if it paid 5 % and a step down if it lost under 5 %. The first
+ *   window after a change (after slow start) settles and is not measured. By Little's law
+ *   (throughput = in flight / RTT) this is the gradient rule of Netflix's concurrency-limits and
+ *   TCP Vegas judged by its effect: latency rising at the API (its queue) makes a larger limit lose
+ *   and a smaller one win, while latency from n8n's own CPU (more in flight still pays) does not
+ *   shrink it. A held limit whose throughput falls by 30 % tries down at once. A drop (429,
+ *   502–504, timeout, reset) halves the limit, at most once per window (AIMD). Kept within 1–50;
+ *   nothing is learnt while fewer than half of it are in flight.
  * - Per second: a 429 (with no Retry-After, or one above 0) says the API counts requests per
  *   window. The window is taken as the first of 1 s, 10 s, 60 s not shorter than the Retry-After
  *   (a window of 10 per second asks to wait under 1 s, one of 150 per 10 s up to 10 s), and the
