@@ -68,8 +68,8 @@ export class AdaptiveLimit {
 	private window = { outcomes: 0, answers: 0, busyMs: 0, maxInFlight: 0, dropped: false };
 	/** Since when requests are in flight (while any are). */
 	private busySince = 0;
-	/** Throughput (answers per second) at the limit held, once measured. */
-	private held: { limit: number; rate: number } | undefined;
+	/** Throughput (answers per second) at the current limit, once measured; any change clears it. */
+	private heldRate: number | undefined;
 	/** The step being tried: where it came from and the throughput there. */
 	private probe: { from: number; up: boolean; rate: number } | undefined;
 	private slowStart = true;
@@ -153,10 +153,10 @@ export class AdaptiveLimit {
 		if (outcome.kind === 'drop') {
 			if (!this.window.dropped) {
 				this.window.dropped = true;
-				this.setLimit(this.limit / 2);
 				this.slowStart = false;
-				this.held = undefined;
 				this.holdLeft = HOLD_WINDOWS;
+				this.heldRate = undefined;
+				this.setLimit(this.limit / 2);
 			}
 			// "Retry-After: 0" asks for no wait: that 429 says nothing about a rate.
 			// A request sent before the pace last changed says nothing about the new pace: the 429s of
@@ -217,30 +217,24 @@ export class AdaptiveLimit {
 			// Neither: back, hold, then try the other way.
 			this.probeDownNext = !kept && probe.up;
 			if (kept && probe.up) {
-				this.held = { limit: this.limit, rate };
+				this.heldRate = rate;
 				return;
 			}
 			// Slow start overshot: the best limit may be below the last one too, so look there at once.
 			this.holdLeft = this.slowStart ? 0 : HOLD_WINDOWS;
 			this.slowStart = false;
-			if (kept) this.held = { limit: this.limit, rate };
-			else {
-				this.held = undefined;
-				this.setLimit(probe.from);
-			}
+			if (kept) this.heldRate = rate;
+			else this.setLimit(probe.from);
 			return;
 		}
-		const held = this.held?.limit === this.limit ? this.held : undefined;
-		if (held && rate < held.rate * SLUMP) {
+		const held = this.heldRate;
+		if (held !== undefined && rate < held * SLUMP) {
 			// The API got slower: a smaller limit may serve as well.
 			this.holdLeft = 0;
 			this.probeDownNext = true;
 		}
 		// Averaged with the last window, except in slow start, whose first window at a limit is still ramping up.
-		this.held = {
-			limit: this.limit,
-			rate: held && !this.slowStart ? (held.rate + rate) / 2 : rate,
-		};
+		this.heldRate = held !== undefined && !this.slowStart ? (held + rate) / 2 : rate;
 		if (this.holdLeft > 0) {
 			this.holdLeft--;
 			return;
@@ -251,6 +245,7 @@ export class AdaptiveLimit {
 	/** Tries a step up or down from the limit held. */
 	private step(up: boolean): void {
 		const from = this.limit;
+		const rate = this.heldRate!;
 		this.setLimit(up ? from * (this.slowStart ? 2 : PROBE_UP) : from * PROBE_DOWN);
 		if (this.limit === from) {
 			// At a bound: hold, then try the other way.
@@ -259,12 +254,15 @@ export class AdaptiveLimit {
 			this.probeDownNext = up;
 			return;
 		}
-		this.probe = { from, up, rate: this.held!.rate };
+		this.probe = { from, up, rate };
 	}
 
 	private setLimit(limit: number): void {
 		const next = Math.min(MAX_LIMIT, Math.max(MIN_LIMIT, limit));
-		if (next !== this.limit) this.settling = !this.slowStart;
+		if (next !== this.limit) {
+			this.settling = !this.slowStart;
+			this.heldRate = undefined;
+		}
 		this.limit = next;
 		this.grant();
 	}
