@@ -344,6 +344,7 @@ async function measure(
 	const { sandbox, proxy } = flow.api;
 	const before = proxy?.stats();
 	const result = await run(b, flow, w, flow.api.behaviour);
+	const after = proxy?.stats();
 	const stats = sandbox.stats();
 	const perContact = new Map<string, number>();
 	for (const r of sandbox.requests)
@@ -361,8 +362,8 @@ async function measure(
 			failed: sandbox.requests.filter((r) => r.status >= 400 || r.status === 0).length,
 			rateLimited: sandbox.requests.filter((r) => r.status === 429).length,
 		},
-		connections: before && proxy!.stats().connections - before.connections,
-		avgOpen: before && (proxy!.stats().openMs - before.openMs) / result.executionMs,
+		connections: before && after && after.connections - before.connections,
+		avgOpen: before && after && (after.openMs - before.openMs) / result.executionMs,
 		idealMs: idealMs(
 			flow,
 			stats.total,

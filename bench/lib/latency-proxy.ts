@@ -87,7 +87,9 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 	const targetHost = options.targetHost ?? '127.0.0.1';
 	if (!(rttMs >= 0)) throw new Error('startLatencyProxy: rttMs must be 0 or more');
 	const stats: LatencyProxyStats = { connections: 0, bytesUp: 0, bytesDown: 0, openMs: 0 };
-	const openSince = new Set<number>();
+	// Connections open now, and the sum of when they opened: their open time so far is open × now − sum.
+	let open = 0;
+	let openedAtSum = 0;
 	const sockets = new Set<net.Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const track = (s: net.Socket) => {
@@ -97,13 +99,14 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 
 	const server = net.createServer({ allowHalfOpen: true }, (client) => {
 		stats.connections++;
-		const since = performance.now();
-		openSince.add(since);
-		client.once('close', () => {
-			openSince.delete(since);
-			stats.openMs += performance.now() - since;
-		});
 		const openedAt = performance.now();
+		open++;
+		openedAtSum += openedAt;
+		client.once('close', () => {
+			open--;
+			openedAtSum -= openedAt;
+			stats.openMs += performance.now() - openedAt;
+		});
 		const upstream = net.connect({ port: targetPort, host: targetHost, allowHalfOpen: true });
 		track(client);
 		track(upstream);
@@ -153,12 +156,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 			u.port = String(port);
 			return u.href.replace(/\/$/, url.endsWith('/') ? '/' : '');
 		},
-		stats: () => {
-			const now = performance.now();
-			let openMs = stats.openMs;
-			for (const since of openSince) openMs += now - since;
-			return { ...stats, openMs };
-		},
+		stats: () => ({ ...stats, openMs: stats.openMs + open * performance.now() - openedAtSum }),
 		close() {
 			closing ??= new Promise<void>((resolve) => {
 				for (const t of timers) clearTimeout(t);
