@@ -8,7 +8,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RecordedRequest, Sandbox } from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import { contactId, contactSeed } from '../../bench/lib/workloads';
 import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
+import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
 import { directoryLoad } from '../../nodes/Assistable/resources/contact/directory';
 import { pendingTagChecks } from '../../nodes/Assistable/resources/contact/write';
 import type { AssistableRun } from '../harness/workflow';
@@ -162,6 +164,31 @@ describe('one process, several executions', () => {
 		expect(starts).toHaveLength(8);
 		// 8 requests at 10 per second from 8 executions: the first and the last are at least 0.7 s apart.
 		expect(starts.at(-1)! - starts[0]).toBeGreaterThan(650);
+	});
+
+	it('Concurrency: Auto is one limit per API key for all executions: 6 bulk executions at once stay within 50 in flight together', async () => {
+		sandbox.reset(contactSeed(600));
+		sandbox.setBehaviour({ latencyMs: 20 });
+		const runs = await Promise.all(
+			Array.from({ length: 6 }, (_, e) =>
+				runAssistable({
+					items: Array.from({ length: 100 }, (_, i) => ({ id: contactId(e * 100 + i) })),
+					parameters: {
+						resource: 'contact',
+						operation: 'update',
+						contactId: '={{ $json.id }}',
+						updateFields: { firstName: `Run ${e}` },
+					},
+					credentials: { apiKey: KEY, baseUrl: sandbox.url },
+				}),
+			),
+		);
+		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
+		expect(on('patch').filter((r) => r.status === 200)).toHaveLength(600);
+		for (let i = 0; i < 600; i++)
+			expect(sandbox.getContact(contactId(i))!.first_name).toBe(`Run ${Math.floor(i / 100)}`);
+		// Each execution alone may grow to 50 (and would, against this API); together they share one limit.
+		expect(sandbox.stats().maxInFlight).toBeLessThanOrEqual(MAX_LIMIT);
 	});
 
 	it('a 429 pauses every execution using the same API key', async () => {
