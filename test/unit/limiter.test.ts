@@ -87,6 +87,21 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(limit.limit).toBe(1);
 	});
 
+	it('a drop while a step is being tried halves from where the limit is, and the step is dropped: no return to the old limit', async () => {
+		const { limit, clock } = limiter();
+		await rounds(limit, clock, 30, () => 20);
+		expect(limit.limit).toBe(MAX_LIMIT);
+		// Round by round until it tries a step down (50 → 40).
+		for (let i = 0; i < 100 && limit.limit === MAX_LIMIT; i++)
+			await rounds(limit, clock, 1, () => 20);
+		expect(limit.limit).toBe(MAX_LIMIT * 0.8);
+		(await limit.acquire()).release({ kind: 'drop' });
+		expect(limit.limit).toBe(MAX_LIMIT * 0.4);
+		// The step's window now runs at 20, slower than at 50: judging the step would put 50 back.
+		const after = await rounds(limit, clock, 6, () => 20);
+		expect(Math.max(...after)).toBe(MAX_LIMIT * 0.4);
+	});
+
 	it('learns nothing while the limit is not used (fewer than half of it in flight)', async () => {
 		const { limit, clock } = limiter();
 		const start = limit.limit;

@@ -153,6 +153,8 @@ export class AdaptiveLimit {
 		if (outcome.kind === 'drop') {
 			if (!this.window.dropped) {
 				this.window.dropped = true;
+				// A step being tried is abandoned: judging it would restore the limit it came from.
+				this.probe = undefined;
 				this.slowStart = false;
 				this.holdLeft = HOLD_WINDOWS;
 				this.heldRate = undefined;
