@@ -32,6 +32,7 @@ import {
 	startN8n,
 	type N8nServer,
 } from '../runtime/n8n';
+import { MAX_LIMIT } from '../nodes/Assistable/shared/limiter';
 import { DEMO_API_KEY, startSandbox, type Sandbox, type SandboxBehaviour } from '../sandbox/server';
 import { startLatencyProxy, type LatencyProxy } from './lib/latency-proxy';
 import { generateLocalhostCert } from './lib/tls';
@@ -574,9 +575,9 @@ async function tlsSection(b: Bench, apis: Api[]): Promise<Row[]> {
 			ours.ratio = ours.executionMs / theirs.executionMs;
 			rows.push(ours, theirs);
 			// HTTP Request's batching does not wait for answers: compare at the requests it had in flight.
-			const inFlight = Math.min(50, Math.round(theirs.avgOpen ?? c));
+			const inFlight = Math.min(MAX_LIMIT, Math.round(theirs.avgOpen ?? c));
 			if (inFlight > c) {
-				log(`tls: ${api.name}, A ×${n} at ${inFlight} (the HTTP route's connections open at once)`);
+				log(`tls: ${api.name}, A ×${n} at ${inFlight} (the HTTP route's average connections open)`);
 				const same = await flowRow(b, api, 'ours', 'A', inFlight, n);
 				same.ratio = same.executionMs / theirs.executionMs;
 				rows.push(same);
