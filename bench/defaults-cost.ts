@@ -7,7 +7,8 @@
  *
  * Workloads: a webhook burst (50 executions at once, one item each, appending a tag to one contact); 50 Create
  * or Update executions at once, half existing emails, half new; a bulk run (1000 appends on 200 contacts in one
- * execution, Concurrency 5). Reported: requests per item, wall time, tags lost, duplicates.
+ * execution, Concurrency 5). Reported: requests per item, wall time, tags lost, duplicates. Then one
+ * webhook at a time: the median execution of sequential one-item appends, on against off.
  */
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
@@ -21,6 +22,7 @@ import { contactId, contactSeed, EXISTING_TAG } from './lib/workloads';
 
 const KEY = 'asst_bench_defaults_key';
 const LOC = DEMO_LOCATION_ID;
+const SINGLE_RUNS = 31;
 
 interface Row {
 	workload: string;
@@ -166,6 +168,28 @@ async function main(): Promise<void> {
 		}
 		rows.push({ ...bulk, items: 1000, tagsLost: lost, duplicates: 0 });
 	}
+
+	// One form submission at a time: sequential one-item executions, each appending a tag.
+	const single: string[] = [];
+	for (const checks of [true, false]) {
+		sandbox.reset(contactSeed(1));
+		const times: number[] = [];
+		for (let i = 0; i < SINGLE_RUNS; i++) {
+			const started = performance.now();
+			const [json] = await execute(
+				'update',
+				{ contactId: contactId(0), updateFields: { tags: `s${i}` } },
+				[{}],
+				{ recheckTags: checks },
+			);
+			times.push(performance.now() - started);
+			if ('error' in json) throw new Error(`single webhook failed: ${String(json.error)}`);
+		}
+		const median = times.sort((a, b) => a - b)[Math.floor(SINGLE_RUNS / 2)];
+		single.push(
+			`| ${checks ? 'on' : 'off'} | ${Math.round(median)} | ${(median / (2 * latencyMs)).toFixed(2)} |`,
+		);
+	}
 	await sandbox.close();
 
 	const table = [
@@ -182,6 +206,12 @@ async function main(): Promise<void> {
 				.join(', ');
 			return `| ${row.workload} | ${row.checks} | ${(row.requests / row.items).toFixed(2)} | ${routes} | ${Math.round(row.wallMs)} | ${ratio} | ${row.tagsLost} | ${row.duplicates} | ${row.failedItems} |`;
 		}),
+		'',
+		`One webhook at a time: ${SINGLE_RUNS} sequential executions, each appending one tag to one contact (Update by ID, the defaults); the median execution, and that median over two round trips (2 × ${latencyMs} ms, the read and the write an append needs).`,
+		'',
+		'| Re-Check Tags | median ms per execution | median / two round trips |',
+		'|---|---|---|',
+		...single,
 	].join('\n');
 	process.stdout.write(`${table}\n`);
 	if (out)

@@ -1,7 +1,7 @@
 /**
  * Start the Assistable sandbox with the demo contacts:
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
- *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet]
+ *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet]
  *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
  *
  * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
@@ -22,7 +22,7 @@ import {
 
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
-	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--quiet] ' +
+	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet] ' +
 	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]';
 
 function die(message: string, code: number): never {
@@ -56,6 +56,10 @@ function parseArgs(argv: string[]) {
 		}
 		if (arg === '--normalise') {
 			behaviour.storedValues = 'normalise';
+			continue;
+		}
+		if (arg === '--lowercase-tags') {
+			behaviour.storedTags = 'lowercase';
 			continue;
 		}
 		if (arg === '--rate-limit-headers') {

@@ -40,6 +40,8 @@ export interface SandboxBehaviour {
 	capacity?: { inFlight: number; msPerExtra: number };
 	/** 'normalise': emails are stored trimmed and lower-cased, phones as + and digits (E.164 characters). */
 	storedValues: 'as-sent' | 'normalise';
+	/** 'lowercase': tags are stored trimmed, lower-cased and without duplicates, as GoHighLevel keeps them. */
+	storedTags: 'as-sent' | 'lowercase';
 }
 interface ApiKeyGrant {
 	key: string;
@@ -141,6 +143,7 @@ const DEFAULTS: SandboxBehaviour = {
 	unknownFields: 'ignore',
 	latencyMs: 0,
 	storedValues: 'as-sent',
+	storedTags: 'as-sent',
 };
 
 interface Reply {
@@ -299,6 +302,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				return 'tags must be an array of strings';
 			if (OBJECT_FIELDS.includes(k) && !isObject(v)) return `${k} must be an object`;
 			out[k] = behaviour.storedValues === 'normalise' ? normalised(k, v) : v;
+			if (k === 'tags' && behaviour.storedTags === 'lowercase')
+				out[k] = [...new Set((v as string[]).map((tag) => tag.trim().toLowerCase()))];
 		}
 		return out;
 	}

@@ -11,8 +11,7 @@ import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../.
 import { contactId, contactSeed } from '../../bench/lib/workloads';
 import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
-import { directoryLoad } from '../../nodes/Assistable/resources/contact/directory';
-import { pendingTagChecks } from '../../nodes/Assistable/resources/contact/write';
+import { contactState } from '../../nodes/Assistable/resources/contact/state';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
 
@@ -43,8 +42,7 @@ afterEach(() => {
 		rateGates: expect.any(Number),
 		autoRequests: 0,
 	});
-	expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 });
-	expect(pendingTagChecks()).toBe(0);
+	expect(contactState.load()).toEqual({ locationLists: 0, tagExpectations: 0 });
 });
 
 /** One execution: a webhook-shaped item into the Assistable node. */

@@ -262,6 +262,8 @@ export interface AssistableRunSpec {
 	settings?: IWorkflowSettings;
 	/** The Assistable node's version (default 1, what the existing tests were written for). */
 	typeVersion?: number;
+	/** Node types to run with (default: this process's); another module instance is another n8n process. */
+	nodeTypes?: INodeTypes;
 }
 
 export interface AssistableRun extends WorkflowRun {
@@ -303,6 +305,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 		credentials: { assistableApi: spec.credentials },
 		signal: spec.signal,
 		settings: spec.settings,
+		nodeTypes: spec.nodeTypes,
 	});
 	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }

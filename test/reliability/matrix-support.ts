@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 
 import type { Sandbox, SandboxOptions } from '../../sandbox/server';
 import { startSandbox } from '../../sandbox/server';
-import { forgetLocationIndexes } from '../../nodes/Assistable/resources/contact/directory';
 
 /** Texts that mean the node crashed or leaked an internal error instead of explaining what happened. */
 export const CRASH_TEXT =
@@ -39,8 +38,6 @@ export class SandboxPool {
 		const sandbox =
 			this.free.pop() ?? (await new Promise<Sandbox>((resolve) => this.waiting.push(resolve)));
 		sandbox.reset(seed);
-		// The sandbox's contacts were replaced: no index of an earlier test's run may stand for them.
-		forgetLocationIndexes(sandbox.url);
 		let quarantineMs = 0;
 		try {
 			return await fn(sandbox, (ms) => (quarantineMs = Math.max(quarantineMs, ms)));

@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetLocationIndexes } from '../../nodes/Assistable/resources/contact/directory';
 import { parseContactChanges } from '../../nodes/Assistable/resources/contact/fields';
 import type { ContactChanges, MergeOptions } from '../../nodes/Assistable/resources/contact/merge';
 import {
@@ -386,21 +385,27 @@ describe('validation and merging (generated parameters)', () => {
 							expect(isJsonValue(value)).toBe(true);
 					}
 
+					// Tags compare as an API may store them: trimmed, in any case.
+					const key = (tag: string) => tag.trim().toLowerCase();
+					const uniqueByKey = (tags: string[]) =>
+						tags.filter((tag, i) => tags.findIndex((other) => key(other) === key(tag)) === i);
 					const had = unique(existing.tags ?? []);
-					const removed = changes.removeTags ?? [];
+					const removed = (changes.removeTags ?? []).map(key);
 					const added = changes.tags ?? [];
 					if (changes.tags !== undefined || changes.removeTags !== undefined) {
-						const kept = had.filter((tag) => !removed.includes(tag));
-						const fresh = unique(added).filter(
-							(tag) => !had.includes(tag) && !removed.includes(tag),
+						const kept = had.filter((tag) => !removed.includes(key(tag)));
+						const fresh = uniqueByKey(added).filter(
+							(tag) => !had.some((have) => key(have) === key(tag)) && !removed.includes(key(tag)),
 						);
 						if (options.appendTags || changes.tags === undefined) {
 							// Every existing tag not removed, in its order, then the new ones in the order given.
 							expect(body.tags).toEqual([...kept, ...fresh]);
 						} else {
-							expect(body.tags).toEqual(unique(added).filter((tag) => !removed.includes(tag)));
+							expect(body.tags).toEqual(
+								uniqueByKey(added).filter((tag) => !removed.includes(key(tag))),
+							);
 						}
-						for (const tag of removed) expect(body.tags).not.toContain(tag);
+						for (const tag of body.tags ?? []) expect(removed).not.toContain(key(tag));
 					} else {
 						expect(body.tags).toBeUndefined();
 					}
@@ -419,11 +424,18 @@ describe('validation and merging (generated parameters)', () => {
 		);
 	});
 
-	it('mergeTags: unique, nothing removed comes back, with append every existing tag not removed stays first, in order', () => {
+	it('mergeTags: unique in any case, nothing removed comes back in any case, with append every existing tag not removed stays first, in order', () => {
 		const anyTags = fc.array(
-			fc.oneof(fc.constantFrom(...COMMON_TAGS), fc.string({ maxLength: 6 })),
+			fc.oneof(
+				fc.constantFrom(...COMMON_TAGS, ...COMMON_TAGS.map((tag) => tag.toUpperCase())),
+				fc.string({ maxLength: 6 }),
+			),
 			{ maxLength: 10 },
 		);
+		/** A tag as an API may store it: trimmed, lower-cased. */
+		const key = (tag: string) => tag.trim().toLowerCase();
+		const uniqueByKey = (tags: string[]) =>
+			tags.filter((tag, i) => tags.findIndex((other) => key(other) === key(tag)) === i);
 		fc.assert(
 			fc.property(
 				anyTags,
@@ -433,18 +445,19 @@ describe('validation and merging (generated parameters)', () => {
 				(existing, add, remove, append) => {
 					count('mergeTags');
 					const merged = mergeTags(existing, add, remove, append);
+					const removed = new Set((remove ?? []).map(key));
 					expect(unique(merged)).toEqual(merged);
-					for (const tag of remove ?? []) expect(merged).not.toContain(tag);
-					const kept = unique(existing).filter((tag) => !(remove ?? []).includes(tag));
+					for (const tag of merged) expect(removed.has(key(tag))).toBe(false);
 					if (append || add === undefined) {
+						// Existing tags stay as they are (an API that keeps case apart has both).
+						const kept = unique(existing).filter((tag) => !removed.has(key(tag)));
 						expect(merged.slice(0, kept.length)).toEqual(kept);
+						const have = new Set(existing.map(key));
 						expect(merged.slice(kept.length)).toEqual(
-							unique(add ?? []).filter(
-								(tag) => !existing.includes(tag) && !(remove ?? []).includes(tag),
-							),
+							uniqueByKey(add ?? []).filter((tag) => !have.has(key(tag)) && !removed.has(key(tag))),
 						);
 					} else {
-						expect(merged).toEqual(unique(add).filter((tag) => !(remove ?? []).includes(tag)));
+						expect(merged).toEqual(uniqueByKey(add).filter((tag) => !removed.has(key(tag))));
 					}
 				},
 			),
@@ -958,8 +971,6 @@ async function runScenario({
 	continueOnFail: boolean;
 }): Promise<AssistableRun> {
 	api.reset(replies);
-	// Each run's replies are scripted from its first request: no index of an earlier run.
-	forgetLocationIndexes(api.url);
 	return runAssistable({
 		items: [{}],
 		parameters: {

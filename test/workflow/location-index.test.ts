@@ -1,8 +1,7 @@
 /**
- * The location index outlives an execution: the next webhook-shaped execution looks its email up
- * without downloading the location's list again, yet never acts on what changed behind it (another
- * writer, the Assistable app). What a user checks: the requests Assistable received, and the
- * contacts afterwards.
+ * An execution looks an email up in a list requested after it started, never in one kept from an
+ * earlier execution: it never acts on what changed behind it (another writer, the Assistable app).
+ * What a user checks: the requests Assistable received, and the contacts afterwards.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -14,10 +13,7 @@ import {
 	demoSeed,
 	startSandbox,
 } from '../../sandbox/server';
-import {
-	directoryLoad,
-	expireLocationIndexes,
-} from '../../nodes/Assistable/resources/contact/directory';
+import { contactState } from '../../nodes/Assistable/resources/contact/state';
 import { runAssistable } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
@@ -29,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox.close());
 beforeEach(() => sandbox.reset(demoSeed()));
-afterEach(() => expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 }));
+afterEach(() => expect(contactState.load().locationLists).toBe(0));
 
 /** One execution of one webhook-shaped item. */
 function execution(operation: string, parameters: IDataObject, item: IDataObject = {}) {
@@ -57,7 +53,7 @@ const lookupRoutes = () => {
 	return firstWrite < 0 ? routes() : routes().slice(0, firstWrite);
 };
 
-/** A first execution that loads the location's index, then a clean request log. */
+/** A first execution that downloads the location's list, then a clean request log. */
 async function warmIndex(): Promise<void> {
 	const first = await updateByEmail('grace@example.org', 'warm');
 	expect(first.items[0].json.error).toBeUndefined();
@@ -65,8 +61,8 @@ async function warmIndex(): Promise<void> {
 	sandbox.clearRequests();
 }
 
-describe('an index kept from an earlier execution', () => {
-	it('serves the next execution without a list: one GET confirms the contact and is the state the tags are appended to', async () => {
+describe('after an earlier execution looked the location up', () => {
+	it('the next execution requests the list again, then reads the contact it appends to', async () => {
 		const first = await updateByEmail('ada@example.com', 'one');
 		expect(first.items[0].json.error).toBeUndefined();
 		expect(lookupRoutes()).toEqual(['list', 'get']);
@@ -74,8 +70,7 @@ describe('an index kept from an earlier execution', () => {
 
 		const second = await updateByEmail('ada@example.com', 'two');
 		expect(second.items[0].json.error).toBeUndefined();
-		expect(byRoute('list')).toHaveLength(0);
-		expect(lookupRoutes()).toEqual(['get']);
+		expect(lookupRoutes()).toEqual(['list', 'get']);
 		expect(byRoute('get')[0].params.contactId).toBe(ada);
 		expect(byRoute('patch').map((p) => p.body)).toEqual([
 			{ tags: ['lead', 'newsletter', 'one', 'two'] },
@@ -83,24 +78,23 @@ describe('an index kept from an earlier execution', () => {
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'one', 'two']);
 	});
 
-	it('Create or Update of an existing email: no list, one GET before the PATCH', async () => {
+	it('Create or Update of an existing email: a list, one GET before the PATCH', async () => {
 		await warmIndex();
 		const result = await upsertByEmail('ADA@example.com', 'form');
 		expect(result.items[0].json.action).toBe('updated');
-		expect(lookupRoutes()).toEqual(['get']);
+		expect(lookupRoutes()).toEqual(['list', 'get']);
 		expect(byRoute('create')).toHaveLength(0);
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'form']);
 	});
 
-	it('a contact whose email changed behind it is not updated: a fresh list finds no match, and the item says so', async () => {
+	it('a contact whose email changed behind it is not updated: the list finds no match, and the item says so', async () => {
 		await warmIndex();
 		sandbox.updateContactDirect(ada, { email: 'ada.moved@example.com' });
 		const result = await updateByEmail('ada@example.com', 'stale');
 		expect(result.items[0].json.error).toBe(
 			`No contact in location "${LOC}" has the email "ada@example.com"`,
 		);
-		// The GET shows the change; the list requested after it is the answer.
-		expect(routes()).toEqual(['get', 'list']);
+		expect(routes()).toEqual(['list']);
 		expect(byRoute('patch')).toHaveLength(0);
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter']);
 	});
@@ -112,7 +106,7 @@ describe('an index kept from an earlier execution', () => {
 		const result = await upsertByEmail('ada@example.com', 'form');
 		expect(result.items[0].json.action).toBe('updated');
 		expect((result.items[0].json.contact as IDataObject).id).toBe(other.id);
-		expect(lookupRoutes()).toEqual(['get', 'list', 'get']);
+		expect(lookupRoutes()).toEqual(['list', 'get']);
 		expect(byRoute('create')).toHaveLength(0);
 		expect(sandbox.getContact(other.id)!.tags).toEqual(['x', 'form']);
 		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter']);
@@ -133,14 +127,14 @@ describe('an index kept from an earlier execution', () => {
 		expect(withEmail.map((c) => [c.id, c.tags])).toEqual([[behind.id, ['from-app', 'form']]]);
 	});
 
-	it('a new email is created only after a fresh list (then checked once more for a duplicate)', async () => {
+	it('a new email is created only after a list (then checked once more for a duplicate)', async () => {
 		await warmIndex();
 		const result = await upsertByEmail('brand.new@example.com', 'form');
 		expect(result.items[0].json.action).toBe('created');
 		expect(routes()).toEqual(['list', 'create', 'list']);
 	});
 
-	it('no match for Update with If No Match = Error is only reported after a fresh list', async () => {
+	it('no match for Update with If No Match = Error is reported after one list', async () => {
 		await warmIndex();
 		const result = await updateByEmail('nobody@example.com', 'x');
 		expect(result.items[0].json.error).toBe(
@@ -149,7 +143,7 @@ describe('an index kept from an earlier execution', () => {
 		expect(routes()).toEqual(['list']);
 	});
 
-	it('Update finds a contact created behind it, where the kept index has no match', async () => {
+	it('Update finds a contact created behind it', async () => {
 		await warmIndex();
 		const late = sandbox.addContact({ location_id: LOC, email: 'late@example.com', tags: [] });
 		const result = await updateByEmail('late@example.com', 'found', { onNoMatch: 'skip' });
@@ -158,7 +152,7 @@ describe('an index kept from an earlier execution', () => {
 		expect(sandbox.getContact(late.id)!.tags).toEqual(['found']);
 	});
 
-	it('several matches in it are checked in a fresh list before the item fails', async () => {
+	it('two contacts with the email, one renamed since: the one left is updated', async () => {
 		const twin = sandbox.addContact({ location_id: LOC, email: 'ada@example.com', tags: [] });
 		await warmIndex();
 		sandbox.updateContactDirect(twin.id, { email: 'twin.renamed@example.com' });
@@ -169,19 +163,29 @@ describe('an index kept from an earlier execution', () => {
 		expect(sandbox.getContact(twin.id)!.tags).toEqual([]);
 	});
 
-	it('Get by email answers with the confirming GET', async () => {
+	it('Get by email: a list, then the GET that is the answer', async () => {
 		await warmIndex();
 		const result = await execution('get', { matchBy: 'email', matchEmail: 'grace@example.org' });
 		expect(result.items.map((item) => item.json)).toEqual([sandbox.getContact(grace)]);
-		expect(routes()).toEqual(['get']);
+		expect(routes()).toEqual(['list', 'get']);
 	});
 
-	it('once it is older than the bound, the next execution requests the list again', async () => {
+	it('a second contact given the email since: Update fails as ambiguous, naming both, and writes nothing', async () => {
 		await warmIndex();
-		expireLocationIndexes(sandbox.url);
-		const result = await updateByEmail('ada@example.com', 'later');
-		expect(result.items[0].json.error).toBeUndefined();
-		// A fresh list needs no confirming GET: the one GET is the read the tags are appended to.
-		expect(lookupRoutes()).toEqual(['list', 'get']);
+		const twin = sandbox.addContact({ location_id: LOC, email: 'ada@example.com', tags: [] });
+		const result = await updateByEmail('ada@example.com', 'one');
+		expect(result.items[0].json.error).toBe(
+			`2 contacts in location "${LOC}" have the email "ada@example.com": ${ada}, ${twin.id}`,
+		);
+		expect(byRoute('patch')).toHaveLength(0);
+	});
+
+	it('a second contact given the email since: Create or Update fails as ambiguous and writes nothing', async () => {
+		await warmIndex();
+		sandbox.addContact({ location_id: LOC, email: 'ada@example.com', tags: [] });
+		const result = await upsertByEmail('ada@example.com', 'form');
+		expect(result.items[0].json.error).toContain('2 contacts');
+		expect(byRoute('patch')).toHaveLength(0);
+		expect(byRoute('create')).toHaveLength(0);
 	});
 });

@@ -306,7 +306,8 @@ export class AssistableTransport {
 			timeout: this.options.timeoutMs,
 		};
 		if (call.body) {
-			request.body = call.body as IHttpRequestOptions['body'];
+			// As text: n8n deep-copies an object body and drops keys such as "constructor" on the way.
+			request.body = JSON.stringify(call.body);
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
 		const started = Date.now();

@@ -13,7 +13,8 @@ import {
 	readDefaultCountry,
 } from './fields';
 import { LOCATION_ID_FIELD } from './match';
-import { changeIdentities, createContact } from './write';
+import { changeIdentities } from './identity';
+import { createContact } from './write-create';
 
 const scope = { resource: 'contact', operation: 'create' };
 

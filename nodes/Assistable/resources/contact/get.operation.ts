@@ -12,8 +12,7 @@ import {
 	readMatch,
 	resolveMatch,
 } from './match';
-import type { Resolved } from './match';
-import { adoptRead, readContact } from './write';
+import { readContact } from './write-update';
 
 const scope = { resource: 'contact', operation: 'get' };
 
@@ -29,22 +28,14 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const simplify =
 		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
-	let resolved: Resolved | undefined;
+	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: matchIdentities(match),
-		target: async (services) => {
-			resolved = await resolveMatch(this, services, match, itemIndex);
-			return resolved?.contactId;
-		},
+		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
 		run: async (services, lease) => {
-			if (!resolved || !lease) return { json: [] };
-			const { contactId, read } = resolved;
-			// The GET that confirmed a match by email / phone is the answer, when nothing was written since.
-			const reuse = adoptRead(services, contactId, lease, read);
-			const contact = structuredClone(
-				await readContact(services, contactId, lease, itemIndex, reuse),
-			);
+			if (!contactId || !lease) return { json: [] };
+			const contact = structuredClone(await readContact(services, contactId, lease, itemIndex));
 			return { json: [contactOutput(contact, simplify)] };
 		},
 	};

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Lookup, ReadAhead } from './directory';
+import type { Lookup } from './directory';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactServices } from './services';
@@ -161,12 +161,6 @@ export function matchLocations(match: Match): string[] | undefined {
 	return match.by === 'id' ? undefined : [match.locationId];
 }
 
-/** The contact an item names, and, when a lookup confirmed it with a GET, what that GET returned. */
-export interface Resolved {
-	contactId: string;
-	read?: ReadAhead;
-}
-
 /**
  * The one contact the match names; undefined when none does and the item is to be skipped. Several
  * matches are an error listing them: never update a random one.
@@ -176,8 +170,8 @@ export async function resolveMatch(
 	services: ContactServices,
 	match: Match,
 	itemIndex: number,
-): Promise<Resolved | undefined> {
-	if (match.by === 'id') return { contactId: match.contactId };
+): Promise<string | undefined> {
+	if (match.by === 'id') return match.contactId;
 	const lookup = await services.directory.lookup(
 		match.locationId,
 		match.by,
@@ -187,7 +181,7 @@ export async function resolveMatch(
 	const { ids } = lookup;
 	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
 	unreadableMatch(ctx, match, lookup, itemIndex);
-	if (ids.length > 0) return { contactId: ids[0], read: lookup.read };
+	if (ids.length > 0) return ids[0];
 	if (match.onNoMatch === 'error') {
 		const count = lookup.skipped;
 		const unread = count

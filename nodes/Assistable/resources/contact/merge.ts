@@ -35,8 +35,24 @@ export function needsCurrentContact(changes: ContactChanges, options: MergeOptio
 }
 
 /**
+ * A tag as an API may store it: trimmed and lower-cased (GoHighLevel keeps tags so), so "VIP" is
+ * on a contact that has "vip".
+ */
+export function tagKey(tag: string): string {
+	return tag.trim().toLowerCase();
+}
+
+/** Whether `tags` has this tag in any case. */
+function hasTag(tags: string[], tag: string): boolean {
+	const key = tagKey(tag);
+	return tags.some((have) => tagKey(have) === key);
+}
+
+/**
  * Existing tags first (in their order), then new ones in the order given, without duplicates,
- * without the removed ones. With `append` off the given tags replace the list.
+ * without the removed ones. With `append` off the given tags replace the list. A tag is the same
+ * in any case: one the contact has in another case is not added again, and a removal removes it in
+ * every case.
  */
 export function mergeTags(
 	existing: string[],
@@ -44,9 +60,13 @@ export function mergeTags(
 	remove: string[] | undefined,
 	append: boolean,
 ): string[] {
-	const base = append || add === undefined ? existing : [];
-	const removed = new Set(remove ?? []);
-	return uniqueTags([...base, ...(add ?? [])]).filter((tag) => !removed.has(tag));
+	const base = append || add === undefined ? uniqueTags(existing, false) : [];
+	const removed = new Set((remove ?? []).map(tagKey));
+	const merged = base.filter((tag) => !removed.has(tagKey(tag)));
+	for (const tag of add ?? []) {
+		if (!removed.has(tagKey(tag)) && !hasTag(merged, tag)) merged.push(tag);
+	}
+	return merged;
 }
 
 /** The PATCH body: only what the user set, merged onto `current` where the options ask for it. */
@@ -93,9 +113,10 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 		const actual = contact[key];
 		let applied: boolean;
 		if (key === 'tags') {
-			const got = new Set(Array.isArray(actual) ? (actual as string[]) : []);
-			const want = value as string[];
-			applied = want.every((tag) => got.has(tag)) && got.size === new Set(want).size;
+			// Compared the way an API may store tags (trimmed, any case).
+			const got = new Set((Array.isArray(actual) ? (actual as string[]) : []).map(tagKey));
+			const want = new Set((value as string[]).map(tagKey));
+			applied = [...want].every((tag) => got.has(tag)) && got.size === want.size;
 		} else if (key === 'custom_fields') {
 			const got = (actual ?? {}) as Record<string, unknown>;
 			applied = Object.entries(value as Record<string, unknown>).every(([name, v]) =>

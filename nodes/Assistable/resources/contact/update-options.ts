@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { simplifyOption } from '../../shared/descriptions';
 import { defaultCountryOption } from './fields';
-import type { WriteSettings } from './write';
-import { MAX_TAG_REAPPLY } from './write';
+import { MAX_TAG_REAPPLY } from './after-write';
+import type { WriteSettings } from './write-update';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
 export const updateOptions: INodeProperties[] = [

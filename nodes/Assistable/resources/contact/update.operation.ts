@@ -21,8 +21,8 @@ import {
 	resolveMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
-import type { Resolved } from './match';
-import { adoptRead, applyUpdate, changeIdentities } from './write';
+import { changeIdentities } from './identity';
+import { applyUpdate } from './write-update';
 
 const scope = { resource: 'contact', operation: 'update' };
 
@@ -59,21 +59,15 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		);
 	}
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
-	let resolved: Resolved | undefined;
+	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: [...matchIdentities(match), ...changeIdentities(changes)],
 		heldIdentities: () => changeIdentities(changes),
-		target: async (services) => {
-			resolved = await resolveMatch(this, services, match, itemIndex);
-			return resolved?.contactId;
-		},
+		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.
-			if (!resolved || !lease) return { json: [] };
-			const { contactId, read } = resolved;
-			// The GET that confirmed the match is the state the merge builds on, when still recent.
-			adoptRead(services, contactId, lease, read);
+			if (!contactId || !lease) return { json: [] };
 			const location = match.by === 'id' ? undefined : match.locationId;
 			return await applyUpdate(
 				this,

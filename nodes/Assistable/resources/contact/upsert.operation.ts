@@ -21,16 +21,10 @@ import {
 	unreadableMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
-import type { ReadAhead } from './directory';
-import {
-	adoptRead,
-	applyUpdate,
-	changeIdentities,
-	createContact,
-	duplicateCheckAfter,
-	lookupBeforeCreate,
-	readContact,
-} from './write';
+import { duplicateCheckAfter } from './after-write';
+import { changeIdentities } from './identity';
+import { createContact, lookupBeforeCreate } from './write-create';
+import { applyUpdate, readContact } from './write-update';
 import { upsertOutput } from './upsert.output';
 
 const scope = { resource: 'contact', operation: 'upsert' };
@@ -74,7 +68,6 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
-	let read: ReadAhead | undefined;
 	return {
 		locations: matchLocations(match),
 		identities: [...matchIdentities(match), ...changeIdentities(changes)],
@@ -96,7 +89,6 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 			const { ids } = lookup;
 			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
 			unreadableMatch(this, match, lookup, itemIndex);
-			read = lookup.read;
 			return (contactId = ids[0]);
 		},
 		run: async (services, lease) => {
@@ -118,8 +110,6 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 					),
 				};
 			}
-			// The GET that confirmed the match is the state the merge builds on, when still recent.
-			adoptRead(services, contactId, lease, read);
 			if (!hasChanges(changes)) {
 				const found = structuredClone(
 					await readContact(services, contactId, lease, itemIndex, true),

@@ -58,6 +58,13 @@ export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefi
 	return uniqueTags(tags.filter((tag) => tag !== ''));
 }
 
-export function uniqueTags(tags: string[]): string[] {
-	return [...new Set(tags)];
+/** Tags without repeats, the first kept; `anyCase`: "VIP" repeats "vip" (as an API may store them). */
+export function uniqueTags(tags: string[], anyCase = true): string[] {
+	const seen = new Set<string>();
+	return tags.filter((tag) => {
+		const key = anyCase ? tag.trim().toLowerCase() : tag;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
 }

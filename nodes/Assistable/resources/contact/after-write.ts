@@ -1,0 +1,203 @@
+/**
+ * The checks after a write, run once the contact's lease is released: its tags are still there
+ * (another process may have merged onto an older state), and no other writer created the same
+ * contact at the same time (there is no lock across processes).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { recordLockKey } from '../../shared/coordinator';
+import { quote } from '../../shared/validation';
+import { getContact, updateContact } from './api';
+import type { MatchBy } from './identity';
+import type { ContactChanges } from './merge';
+import { mergeTags, tagKey } from './merge';
+import type { ContactLease, ContactServices } from './services';
+import { contactState } from './state';
+import { checkDelayMs, duplicateCheckDelayMs } from './timing';
+import type { Contact, ContactWrite } from './types';
+
+/** How many times a tag check re-applies tags another writer removed before failing the item. */
+export const MAX_TAG_REAPPLY = 3;
+
+/** What this process's writes of a contact must leave on it and off it (by tag key). */
+export interface TagExpectation {
+	present: Map<string, string>;
+	absent: Map<string, string>;
+	/** Checks not yet done. */
+	checks: number;
+}
+
+function byKey(tags: string[] | undefined): Map<string, string> {
+	return new Map((tags ?? []).map((tag) => [tagKey(tag), tag]));
+}
+
+/**
+ * Applies a successful write of tags to the contact's expectation (made when `create`, else only
+ * if a check is pending): a later write of this process wins over an earlier one, re-checked or
+ * not, so a check never restores what a later write removed.
+ */
+export function noteTagWrite(
+	services: ContactServices,
+	contactId: string,
+	changes: ContactChanges,
+	write: ContactWrite,
+	appendTags: boolean,
+	create = false,
+): TagExpectation | undefined {
+	const key = recordLockKey(services.transport.scope, contactId);
+	let expectation = contactState.tagExpectations.get(key);
+	if (!expectation && !create) return undefined;
+	expectation ??= { present: new Map(), absent: new Map(), checks: 0 };
+	contactState.tagExpectations.set(key, expectation);
+	if (!appendTags && changes.tags !== undefined) {
+		expectation.present = byKey(write.tags);
+		expectation.absent = byKey(changes.removeTags);
+		return expectation;
+	}
+	for (const [tagKeyed, tag] of byKey(changes.tags)) {
+		expectation.present.set(tagKeyed, tag);
+		expectation.absent.delete(tagKeyed);
+	}
+	for (const [tagKeyed, tag] of byKey(changes.removeTags)) {
+		expectation.absent.set(tagKeyed, tag);
+		expectation.present.delete(tagKeyed);
+	}
+	return expectation;
+}
+
+/** A request after a successful write failed: say that the write is in, and what was not checked. */
+function afterWriteFailure(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	what: string,
+	remedy: string,
+	itemIndex: number,
+): unknown {
+	if (error instanceof NodeOperationError && error.context.checked) return error;
+	const cause = error as { message?: string; description?: string | null };
+	return new NodeOperationError(ctx.getNode(), `${what}: ${cause.message ?? String(error)}`, {
+		itemIndex,
+		description: `${cause.description ? `${cause.description} ` : ''}Run the item again to be sure, or ${remedy}.`,
+	});
+}
+
+/** Registers the write's tags; the check to run once the lease is released. */
+export function tagCheckAfter(
+	ctx: IExecuteFunctions,
+	services: ContactServices,
+	contactId: string,
+	changes: ContactChanges,
+	write: ContactWrite,
+	appendTags: boolean,
+	itemIndex: number,
+): () => Promise<Contact | undefined> {
+	const expectation = noteTagWrite(services, contactId, changes, write, appendTags, true)!;
+	expectation.checks++;
+	return async () => {
+		try {
+			return await checkTags(ctx, services, contactId, expectation, itemIndex);
+		} catch (error) {
+			throw afterWriteFailure(
+				ctx,
+				error,
+				'The update was applied, but re-checking its tags failed',
+				'turn off Re-Check Tags After Write',
+				itemIndex,
+			);
+		} finally {
+			const key = recordLockKey(services.transport.scope, contactId);
+			if (--expectation.checks === 0 && contactState.tagExpectations.get(key) === expectation)
+				contactState.tagExpectations.delete(key);
+		}
+	};
+}
+
+/** Reads the contact after the check delay and re-applies what is missing (or back), a few times. */
+async function checkTags(
+	ctx: IExecuteFunctions,
+	services: ContactServices,
+	contactId: string,
+	expectation: TagExpectation,
+	itemIndex: number,
+): Promise<Contact | undefined> {
+	const { transport } = services;
+	/** The contact as this check's last re-apply left it. */
+	let reapplied: Contact | undefined;
+	for (let round = 0; ; round++) {
+		await sleep(checkDelayMs(transport.typicalLatencyMs()), transport.signal);
+		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
+			const latest = await getContact(transport, contactId, itemIndex);
+			lease.data = { contact: latest, at: Date.now() };
+			const have = new Set((latest.tags ?? []).map(tagKey));
+			const missing = [...expectation.present].filter(([key]) => !have.has(key)).map(([, t]) => t);
+			const back = [...expectation.absent].filter(([key]) => have.has(key)).map(([, t]) => t);
+			if (!missing.length && !back.length) return 'kept';
+			if (round === MAX_TAG_REAPPLY) return { missing, back };
+			const tags = mergeTags(latest.tags ?? [], missing, back, true);
+			reapplied = await updateContact(transport, contactId, { tags }, itemIndex);
+			lease.data = { contact: reapplied, at: Date.now() };
+			return 'reapplied';
+		});
+		if (result === 'kept') return reapplied;
+		if (result === 'reapplied') continue;
+		const parts = [
+			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
+			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
+		].filter(Boolean);
+		const error = new NodeOperationError(
+			ctx.getNode(),
+			`Another writer kept changing the contact's tags (${parts.join('; ')})`,
+			{
+				itemIndex,
+				description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
+			},
+		);
+		error.context.checked = true;
+		throw error;
+	}
+}
+
+/**
+ * After a create: a list requested a little later shows whether another writer created the same
+ * contact at the same time; the item then fails naming every ID.
+ */
+export function duplicateCheckAfter(
+	ctx: IExecuteFunctions,
+	services: ContactServices,
+	created: Contact,
+	locationId: string,
+	by: MatchBy,
+	value: string,
+	itemIndex: number,
+): () => Promise<void> {
+	const since = Date.now();
+	return async () => {
+		const delay = duplicateCheckDelayMs(services.transport.typicalLatencyMs());
+		await sleep(delay, services.transport.signal);
+		const { ids } = await services.directory
+			.lookup(locationId, by, value, itemIndex, since)
+			.catch((error: unknown) => {
+				throw afterWriteFailure(
+					ctx,
+					error,
+					`Contact ${created.id} was created, but checking for a duplicate failed`,
+					'check Assistable for a second contact with this ' + by,
+					itemIndex,
+				);
+			});
+		if (!ids.includes(created.id)) ids.push(created.id);
+		if (ids.length < 2) return;
+		const error = new NodeOperationError(
+			ctx.getNode(),
+			`${ids.length} contacts in location ${quote(locationId)} now have the ${by} ${quote(value)}: ${ids.join(', ')}`,
+			{
+				itemIndex,
+				description: `This item created ${created.id} while another writer (another n8n process or workflow) created the same contact. Nothing was merged; keep one in Assistable and delete the others.`,
+			},
+		);
+		// Shown in the error item, so a workflow can route on it.
+		error.context.output = { contactIds: ids, createdContactId: created.id };
+		throw error;
+	};
+}

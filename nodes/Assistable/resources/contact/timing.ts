@@ -1,0 +1,42 @@
+/**
+ * How long the contact writes wait and trust what they know, from the round trip measured to the
+ * API (`rtt`; 0 before the first answer). See docs/concurrency.md.
+ */
+
+/** No state is trusted for less than this, so back-to-back items of one contact share one read. */
+const MIN_STATE_AGE_MS = 10;
+
+/**
+ * A merge builds on a state (a read, or the answer to this process's last write) at most this old:
+ * Assistable writes tags itself (`ai_replying`, call outcomes), and a merge onto an older state would
+ * erase a tag it added since. About one round trip.
+ */
+export function maxStateAgeMs(rtt: number): number {
+	return Math.max(MIN_STATE_AGE_MS, rtt);
+}
+
+/**
+ * The wait between a write's answer and its re-check's read. The check must see any write of
+ * another process of this node that built on a state read before ours landed: that state is at most
+ * maxStateAgeMs old, and its PATCH is sent as soon as it is merged, so it lands within
+ * maxStateAgeMs + 1 round trip of our write. Our read lands 1 round trip + this wait after our write,
+ * so the wait is maxStateAgeMs, plus a quarter for the other writer's own delays, plus up to a
+ * quarter of jitter so that writers whose checks collided do not collide again.
+ */
+export function checkDelayMs(rtt: number): number {
+	return Math.round(maxStateAgeMs(rtt) * (1.25 + Math.random() / 4));
+}
+
+/** After a write whose outcome is unknown, the next write of that contact waits this long. */
+export function doubtWindowMs(timeoutMs: number): number {
+	return Math.min(5_000, Math.max(1_000, 2 * timeoutMs));
+}
+
+/**
+ * The wait between a create's answer and the list that checks for a duplicate. Another process's
+ * create of the same contact followed its own list download, whose size the round trip hardly
+ * shows: 4 round trips (at least 100 ms), plus up to half of jitter.
+ */
+export function duplicateCheckDelayMs(rtt: number): number {
+	return Math.round(Math.max(100, 4 * rtt) * (1 + Math.random() / 2));
+}

@@ -1,0 +1,65 @@
+/**
+ * Creating a contact at most once in this process: a create whose outcome is unknown marks its
+ * email / phone, and a later lookup of them waits for it to land and looks in a list requested
+ * after that, instead of creating again.
+ */
+import { sleep } from 'n8n-workflow';
+
+import { coordinator } from '../../shared/coordinator';
+import { createContact as createContactRequest } from './api';
+import type { Lookup } from './directory';
+import type { MatchBy } from './identity';
+import { changeIdentities, identityOf } from './identity';
+import type { ContactChanges } from './merge';
+import { buildContactWrite } from './merge';
+import type { ContactServices } from './services';
+import { doubtWindowMs } from './timing';
+import type { Contact } from './types';
+
+function createKey(services: ContactServices, locationId: string, identity: string): string {
+	return `${services.transport.scope}|${locationId}|${identity}`;
+}
+
+/** POST create-contact; the new contact is recorded into the location lists in use. */
+export async function createContact(
+	services: ContactServices,
+	locationId: string,
+	changes: ContactChanges,
+	itemIndex: number,
+): Promise<Contact> {
+	const write = buildContactWrite(
+		{ ...changes, removeTags: undefined },
+		{ appendTags: false, keepCustomFields: false },
+		undefined,
+	);
+	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
+		onUnknownOutcome: () => {
+			const until = Date.now() + doubtWindowMs(services.transport.timeoutMs);
+			for (const identity of changeIdentities(changes))
+				coordinator.doubtfulCreates.set(createKey(services, locationId, identity), until);
+		},
+	});
+	services.directory.record(locationId, contact);
+	return contact;
+}
+
+/**
+ * The contacts with this email / phone, for a create-or-update decision. After a create of it whose
+ * outcome is unknown, waits for it to land and looks in a list requested after that.
+ */
+export async function lookupBeforeCreate(
+	services: ContactServices,
+	locationId: string,
+	by: MatchBy,
+	value: string,
+	itemIndex: number,
+): Promise<Lookup> {
+	const identity = identityOf(by, value);
+	const doubtEnds = identity
+		? coordinator.doubtfulCreates.get(createKey(services, locationId, identity))
+		: undefined;
+	if (doubtEnds === undefined)
+		return await services.directory.lookup(locationId, by, value, itemIndex);
+	await sleep(Math.max(0, doubtEnds - Date.now()), services.transport.signal);
+	return await services.directory.lookup(locationId, by, value, itemIndex, doubtEnds);
+}

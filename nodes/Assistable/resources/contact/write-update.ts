@@ -1,0 +1,130 @@
+/**
+ * Updating a contact while other executions write it too: under the contact's process-wide lease,
+ * read (unless a state about one round trip old is at hand), merge, PATCH, verify; after a write
+ * whose outcome is unknown, the next one waits for it to land and reads again.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { coordinator, recordLockKey } from '../../shared/coordinator';
+import type { ItemOutcome } from '../../shared/operation';
+import { noteTagWrite, tagCheckAfter } from './after-write';
+import { getContact, updateContact } from './api';
+import type { ContactChanges, MergeOptions } from './merge';
+import { buildContactWrite, needsCurrentContact, unappliedFields } from './merge';
+import type { ContactLease, ContactServices } from './services';
+import { doubtWindowMs, maxStateAgeMs } from './timing';
+import type { Contact, ContactWrite } from './types';
+
+export interface WriteSettings extends MergeOptions {
+	verify: boolean;
+	recheckTags: boolean;
+}
+
+/** The contact as the lease holds it, if it is recent enough to merge onto. */
+function recentState(services: ContactServices, lease: ContactLease): Contact | undefined {
+	const known = lease.data;
+	const maxAge = maxStateAgeMs(services.transport.typicalLatencyMs());
+	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
+}
+
+/** The contact for a read: a GET, or with `reuseRecent` the state the previous holder just left. */
+export async function readContact(
+	services: ContactServices,
+	contactId: string,
+	lease: ContactLease,
+	itemIndex: number,
+	reuseRecent = false,
+): Promise<Contact> {
+	const recent = reuseRecent ? recentState(services, lease) : undefined;
+	if (recent) return recent;
+	const contact = await getContact(services.transport, contactId, itemIndex);
+	lease.data = { contact, at: Date.now() };
+	return contact;
+}
+
+/** Read (only when the merge needs it and no recent state is at hand), merge, PATCH. */
+async function writeContact(
+	services: ContactServices,
+	contactId: string,
+	lease: ContactLease,
+	changes: ContactChanges,
+	settings: WriteSettings,
+	itemIndex: number,
+): Promise<{ contact: Contact; write: ContactWrite }> {
+	const { transport } = services;
+	const key = recordLockKey(transport.scope, contactId);
+	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
+	const doubtEnds = coordinator.doubtfulWrites.get(key);
+	if (doubtEnds !== undefined) {
+		await sleep(Math.max(0, doubtEnds - Date.now()), transport.signal);
+		lease.data = undefined;
+	}
+	let current = recentState(services, lease);
+	if (!current && needsCurrentContact(changes, settings))
+		current = await readContact(services, contactId, lease, itemIndex);
+	const write = buildContactWrite(changes, settings, current);
+	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
+	lease.data = undefined;
+	const contact = await updateContact(transport, contactId, write, itemIndex, {
+		onUnknownOutcome: () =>
+			coordinator.doubtfulWrites.set(key, Date.now() + doubtWindowMs(transport.timeoutMs)),
+	});
+	lease.data = { contact, at: Date.now() };
+	return { contact, write };
+}
+
+/**
+ * An update item's run once its contact is known: write it, record it into the location lists in
+ * use, verify it, and with Re-Check Tags (after a write of tags) the check that follows. `present`
+ * makes the output items from a contact: the write's answer, or the one a re-apply left.
+ */
+export async function applyUpdate(
+	ctx: IExecuteFunctions,
+	services: ContactServices,
+	contactId: string,
+	lease: ContactLease,
+	changes: ContactChanges,
+	settings: WriteSettings,
+	locationId: string | undefined,
+	itemIndex: number,
+	present: (contact: Contact) => IDataObject[],
+): Promise<ItemOutcome> {
+	const { contact, write } = await writeContact(
+		services,
+		contactId,
+		lease,
+		changes,
+		settings,
+		itemIndex,
+	);
+	const location = typeof contact.location_id === 'string' ? contact.location_id : locationId;
+	if (location) services.directory.record(location, contact);
+	const tagsSent = write.tags !== undefined;
+	if (tagsSent) noteTagWrite(services, contactId, changes, write, settings.appendTags);
+	const missing = settings.verify ? unappliedFields(write, contact) : [];
+	if (missing.length) {
+		throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
+			itemIndex,
+			description:
+				'The contact returned after the update does not show these fields as sent. Check the values, or turn off Verify Update if the API rewrites them on purpose.',
+		});
+	}
+	if (!settings.recheckTags || !tagsSent) return { json: present(contact) };
+	const check = tagCheckAfter(
+		ctx,
+		services,
+		contactId,
+		changes,
+		write,
+		settings.appendTags,
+		itemIndex,
+	);
+	return {
+		json: present(contact),
+		verify: async () => {
+			const reapplied = await check();
+			return reapplied && present(reapplied);
+		},
+	};
+}

@@ -1,0 +1,72 @@
+/**
+ * Two n8n processes (queue-mode workers, or two mains behind a load balancer) append tags to one
+ * contact at the same time. They share nothing but the API, so no lock holds across them: what must
+ * hold is that no tag is lost silently. Each process is its own instance of the node's modules.
+ */
+import type { INodeTypes } from 'n8n-workflow';
+
+import type { Sandbox } from '../../sandbox/server';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
+import type { AssistableRun } from '../harness/workflow';
+import { nodeTypesOf, runAssistable } from '../harness/workflow';
+
+const { ada } = DEMO_CONTACT_IDS;
+const PER_PROCESS = 10;
+let sandbox: Sandbox;
+let otherProcess: INodeTypes;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ seed: demoSeed() });
+	jest.isolateModules(() => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { Assistable } = require('../../nodes/Assistable/Assistable.node');
+		otherProcess = nodeTypesOf({ 'n8n-nodes-assistable.assistable': new Assistable() });
+	});
+});
+afterAll(async () => sandbox.close());
+beforeEach(() => {
+	sandbox.reset(demoSeed());
+	sandbox.setBehaviour({ latencyMs: 20 });
+});
+
+/** Both processes at once, each running PER_PROCESS executions that append their own tag. */
+async function burst(recheckTags: boolean) {
+	const append = (tag: string, nodeTypes?: INodeTypes) =>
+		runAssistable({
+			items: [{}],
+			parameters: {
+				resource: 'contact',
+				operation: 'update',
+				contactId: ada,
+				updateFields: { tags: tag },
+				options: { recheckTags },
+			} as never,
+			credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
+			onError: 'continueRegularOutput',
+			nodeTypes,
+		});
+	const tags = Array.from({ length: 2 * PER_PROCESS }, (_, i) => `${i % 2 ? 'b' : 'a'}${i >> 1}`);
+	const runs: AssistableRun[] = await Promise.all(
+		tags.map((tag, i) => append(tag, i % 2 ? otherProcess : undefined)),
+	);
+	const final = sandbox.getContact(ada)!.tags;
+	const reported = runs.map((run) => run.items[0]?.json.error !== undefined);
+	return {
+		lostSilently: tags.filter((tag, i) => !reported[i] && !final.includes(tag)),
+		reported: reported.filter(Boolean).length,
+	};
+}
+
+describe('two processes appending to one contact at once', () => {
+	it('with Re-Check Tags (the default): no tag is lost silently', async () => {
+		const { lostSilently, reported } = await burst(true);
+		expect(lostSilently).toEqual([]);
+		// Re-checks re-apply what the other process's merge removed; at most a few items give up.
+		expect(reported).toBeLessThanOrEqual(2);
+	});
+
+	it('without it, the other process merges onto an older state and tags are lost silently', async () => {
+		const { lostSilently } = await burst(false);
+		expect(lostSilently.length).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,138 @@
+/**
+ * What a merge builds on and what a re-check may restore, as other writers see it: a later removal of
+ * this process, an API that lower-cases tags, and custom fields named like Object's own properties.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Sandbox } from '../../sandbox/server';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
+import { runAssistable } from '../harness/workflow';
+
+const { ada } = DEMO_CONTACT_IDS;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ seed: demoSeed() });
+});
+afterAll(async () => sandbox.close());
+beforeEach(() => sandbox.reset(demoSeed()));
+
+function update(parameters: IDataObject, operation = 'update') {
+	return runAssistable({
+		items: [{}],
+		parameters: { resource: 'contact', operation, ...parameters } as never,
+		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
+	});
+}
+/** Succeeded; else the error a person would see, in the failure message. */
+function ok(run: { status: string; error?: { message?: string; description?: unknown } }) {
+	expect({ status: run.status, error: run.error?.message, hint: run.error?.description }).toEqual({
+		status: 'success',
+		error: undefined,
+		hint: undefined,
+	});
+}
+const patches = () => sandbox.requests.filter((r) => r.method === 'PATCH');
+
+async function until(condition: () => boolean): Promise<void> {
+	for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 2));
+	if (!condition()) throw new Error('condition never met');
+}
+
+describe('A re-check restores only what no later write of this process changed', () => {
+	it('a tag appended, then removed by another execution before the re-check: it stays removed', async () => {
+		sandbox.setBehaviour({ latencyMs: 20 });
+		const first = update({ contactId: ada, updateFields: { tags: 'promo' } });
+		// The second workflow runs once the first one's PATCH is in, before its re-check reads.
+		await until(() => patches().length === 1);
+		const second = await update({
+			contactId: ada,
+			updateFields: { removeTags: 'promo' },
+			options: { recheckTags: false },
+		});
+		ok(second);
+		ok(await first);
+		expect(sandbox.getContact(ada)!.tags).not.toContain('promo');
+		// Nobody put it back.
+		expect(
+			patches().filter((p) => (p.body as IDataObject).tags?.toString().includes('promo')),
+		).toHaveLength(1);
+	});
+});
+
+describe('An API that stores tags lower-cased (as GoHighLevel does)', () => {
+	beforeEach(() => sandbox.setBehaviour({ storedTags: 'lowercase' }));
+
+	it('appending "VIP" succeeds with one PATCH: the re-check and Verify Update see "vip" as it', async () => {
+		const result = await update({ contactId: ada, updateFields: { tags: 'VIP' } });
+		ok(result);
+		expect(patches()).toHaveLength(1);
+		expect(sandbox.getContact(ada)!.tags).toContain('vip');
+	});
+
+	it('never re-sends a tag the contact already has in another case', async () => {
+		const before = sandbox.getContact(ada)!.tags;
+		sandbox.setBehaviour({ storedTags: 'as-sent' });
+		await update({
+			contactId: ada,
+			updateFields: { tags: 'vip' },
+			options: { recheckTags: false },
+		});
+		sandbox.requests.length = 0;
+		const result = await update({ contactId: ada, updateFields: { tags: 'VIP, Webinar' } });
+		ok(result);
+		const sent = (patches()[0].body as { tags: string[] }).tags;
+		expect(sent).toEqual([...before, 'vip', 'Webinar']);
+	});
+
+	it('removing "VIP" removes "vip"', async () => {
+		await update({
+			contactId: ada,
+			updateFields: { tags: 'vip' },
+			options: { recheckTags: false },
+		});
+		const result = await update({ contactId: ada, updateFields: { removeTags: 'VIP' } });
+		ok(result);
+		expect(sandbox.getContact(ada)!.tags).not.toContain('vip');
+	});
+});
+
+describe.each(['merge', 'replace'] as const)(
+	'Custom fields named like Object properties (API %ss custom_fields)',
+	(customFields) => {
+		beforeEach(() => sandbox.setBehaviour({ customFields }));
+
+		it('stored ones survive a merge write; given ones are sent', async () => {
+			const stored = JSON.parse('{"constructor": "kept", "prototype": "kept too"}');
+			sandbox.reset(demoSeed().map((c) => (c.id === ada ? { ...c, custom_fields: stored } : c)));
+			sandbox.setBehaviour({ customFields });
+			const result = await update({
+				contactId: ada,
+				updateFields: { customFieldsJson: '{"plan": "pro", "__proto__": "p", "toString": "t"}' },
+			});
+			ok(result);
+			// JSON.parse keeps "__proto__" as a key (an object literal would set the prototype).
+			const expected = JSON.parse(
+				'{"constructor": "kept", "prototype": "kept too", "plan": "pro", "__proto__": "p", "toString": "t"}',
+			);
+			const entries = (o: object) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+			const sent = (patches()[0].body as { custom_fields: object }).custom_fields;
+			expect(entries(sent)).toEqual(entries(expected));
+			expect(entries(sandbox.getContact(ada)!.custom_fields)).toEqual(entries(sent));
+		});
+
+		it('a "constructor" field given by the user is sent', async () => {
+			const result = await update({
+				contactId: ada,
+				updateFields: {
+					customFields: { field: [{ key: 'constructor', value: 'x' }] },
+				},
+				options: { keepCustomFields: false },
+			});
+			ok(result);
+			expect(JSON.parse(JSON.stringify(patches()[0].body))).toEqual({
+				custom_fields: { constructor: 'x' },
+			});
+		});
+	},
+);
