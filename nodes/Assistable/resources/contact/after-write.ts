@@ -14,7 +14,7 @@ import type { ContactChanges } from './merge';
 import { mergeTags, tagKey } from './merge';
 import type { ContactLease, ContactServices } from './services';
 import { contactState } from './state';
-import { checkDelayMs, duplicateCheckDelayMs } from './timing';
+import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
@@ -26,6 +26,8 @@ export interface TagExpectation {
 	absent: Map<string, string>;
 	/** Checks not yet done. */
 	checks: number;
+	/** When the last read that found every tag in place was sent: it covers the writes before it. */
+	verifiedAt: number;
 }
 
 function byKey(tags: string[] | undefined): Map<string, string> {
@@ -48,7 +50,7 @@ export function noteTagWrite(
 	const key = recordLockKey(services.transport.scope, contactId);
 	let expectation = contactState.tagExpectations.get(key);
 	if (!expectation && !create) return undefined;
-	expectation ??= { present: new Map(), absent: new Map(), checks: 0 };
+	expectation ??= { present: new Map(), absent: new Map(), checks: 0, verifiedAt: 0 };
 	contactState.tagExpectations.set(key, expectation);
 	if (!appendTags && changes.tags !== undefined) {
 		expectation.present = byKey(write.tags);
@@ -94,9 +96,10 @@ export function tagCheckAfter(
 ): () => Promise<Contact | undefined> {
 	const expectation = noteTagWrite(services, contactId, changes, write, appendTags, true)!;
 	expectation.checks++;
+	const writtenAt = Date.now();
 	return async () => {
 		try {
-			return await checkTags(ctx, services, contactId, expectation, itemIndex);
+			return await checkTags(ctx, services, contactId, expectation, writtenAt, itemIndex);
 		} catch (error) {
 			throw afterWriteFailure(
 				ctx,
@@ -119,6 +122,7 @@ async function checkTags(
 	services: ContactServices,
 	contactId: string,
 	expectation: TagExpectation,
+	writtenAt: number,
 	itemIndex: number,
 ): Promise<Contact | undefined> {
 	const { transport } = services;
@@ -127,12 +131,19 @@ async function checkTags(
 	for (let round = 0; ; round++) {
 		await sleep(checkDelayMs(transport.typicalLatencyMs()), transport.signal);
 		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
+			// A read of another check, made late enough after this write, saw it in place.
+			if (expectation.verifiedAt - writtenAt >= checkCoverMs(transport.typicalLatencyMs()))
+				return 'kept';
+			const sentAt = Date.now();
 			const latest = await getContact(transport, contactId, itemIndex);
 			lease.data = { contact: latest, at: Date.now() };
 			const have = new Set((latest.tags ?? []).map(tagKey));
 			const missing = [...expectation.present].filter(([key]) => !have.has(key)).map(([, t]) => t);
 			const back = [...expectation.absent].filter(([key]) => have.has(key)).map(([, t]) => t);
-			if (!missing.length && !back.length) return 'kept';
+			if (!missing.length && !back.length) {
+				expectation.verifiedAt = Math.max(expectation.verifiedAt, sentAt);
+				return 'kept';
+			}
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
 			const tags = mergeTags(latest.tags ?? [], missing, back, true);
 			reapplied = await updateContact(transport, contactId, { tags }, itemIndex);

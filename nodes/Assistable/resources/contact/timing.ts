@@ -16,15 +16,20 @@ export function maxStateAgeMs(rtt: number): number {
 }
 
 /**
- * The wait between a write's answer and its re-check's read. The check must see any write of
- * another process of this node that built on a state read before ours landed: that state is at most
- * maxStateAgeMs old, and its PATCH is sent as soon as it is merged, so it lands within
- * maxStateAgeMs + 1 round trip of our write. Our read lands 1 round trip + this wait after our write,
- * so the wait is maxStateAgeMs, plus a quarter for the other writer's own delays, plus up to a
- * quarter of jitter so that writers whose checks collided do not collide again.
+ * A re-check's read covers a write when it is sent at least this long after the write's answer. It
+ * must see any write of another process of this node that built on a state read before ours landed:
+ * that state is at most maxStateAgeMs old and its PATCH is sent as soon as it is merged, so it lands
+ * within maxStateAgeMs + 1 round trip of ours; a read sent this long after our answer lands 1 round
+ * trip + this after our write. A quarter more for the other writer's own delays.
  */
+export function checkCoverMs(rtt: number): number {
+	return 1.25 * maxStateAgeMs(rtt);
+}
+
+/** The wait before a re-check's read: the cover, plus up to a fifth of jitter so that writers whose
+ * checks collided do not collide again. */
 export function checkDelayMs(rtt: number): number {
-	return Math.round(maxStateAgeMs(rtt) * (1.25 + Math.random() / 4));
+	return Math.round(checkCoverMs(rtt) * (1 + Math.random() / 5));
 }
 
 /** After a write whose outcome is unknown, the next write of that contact waits this long. */
