@@ -9,11 +9,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Contact, Fault, RecordedRequest, Sandbox } from '../../sandbox/server';
+import type {
+	Contact,
+	Fault,
+	RecordedRequest,
+	Sandbox,
+	SandboxRoute as Route,
+} from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../../sandbox/server';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
-import type { ContactRoute as Route } from '../../nodes/Assistable/resources/contact/endpoints';
 import {
 	MAX_CONTACT_BYTES,
 	MAX_LIST_BYTES,
