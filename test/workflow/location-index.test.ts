@@ -6,49 +6,35 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import {
 	directoryLoad,
 	expireLocationIndexes,
 } from '../../nodes/Assistable/resources/contact/directory';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
+const sandbox = useSandbox();
 afterEach(() => expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 }));
 
 /** One execution of one webhook-shaped item. */
-function execution(operation: string, parameters: IDataObject, item: IDataObject = {}) {
-	return runAssistable({
-		items: [item],
-		parameters: { resource: 'contact', operation, locationId: LOC, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError: 'continueRegularOutput',
-	});
-}
+const execution = contactRunner(sandbox, { onError: 'continueRegularOutput' });
 const updateByEmail = (email: string, tag: string, extra: IDataObject = {}) =>
 	execution('update', {
+		locationId: LOC,
 		matchBy: 'email',
 		matchEmail: email,
 		updateFields: { tags: tag },
 		...extra,
 	});
-const upsertByEmail = (email: string, tag: string) =>
-	execution('upsert', { matchEmail: email, contactFields: { tags: tag } });
+const upsertByEmail = (email: string, tag: string, typeVersion?: number) =>
+	execution(
+		'upsert',
+		{ locationId: LOC, matchEmail: email, contactFields: { tags: tag } },
+		{ typeVersion },
+	);
 const routes = () => sandbox.requests.map((r) => r.route);
 const byRoute = (route: string) => sandbox.requests.filter((r) => r.route === route);
 /** Requests before the first write: how the execution found its contact. */
@@ -109,7 +95,7 @@ describe('an index kept from an earlier execution', () => {
 		await warmIndex();
 		sandbox.updateContactDirect(ada, { email: 'ada.moved@example.com' });
 		const other = sandbox.addContact({ location_id: LOC, email: 'ada@example.com', tags: ['x'] });
-		const result = await upsertByEmail('ada@example.com', 'form');
+		const result = await upsertByEmail('ada@example.com', 'form', 1); // 1: { action, contact }
 		expect(result.items[0].json.action).toBe('updated');
 		expect((result.items[0].json.contact as IDataObject).id).toBe(other.id);
 		expect(lookupRoutes()).toEqual(['get', 'list', 'get']);
@@ -171,7 +157,11 @@ describe('an index kept from an earlier execution', () => {
 
 	it('Get by email answers with the confirming GET', async () => {
 		await warmIndex();
-		const result = await execution('get', { matchBy: 'email', matchEmail: 'grace@example.org' });
+		const result = await execution('get', {
+			locationId: LOC,
+			matchBy: 'email',
+			matchEmail: 'grace@example.org',
+		});
 		expect(result.items.map((item) => item.json)).toEqual([sandbox.getContact(grace)]);
 		expect(routes()).toEqual(['get']);
 	});
