@@ -272,7 +272,7 @@ export interface AssistableRun extends WorkflowRun {
 
 const ASSISTABLE_NODE = 'Assistable';
 /** The Assistable node's newest version. */
-export const NEWEST_VERSION = Math.max(...[new Assistable().description.version].flat());
+const NEWEST_VERSION = Math.max(...[new Assistable().description.version].flat());
 
 /** Webhook-like source -> Assistable node, run in-process. */
 export async function runAssistable(spec: AssistableRunSpec): Promise<AssistableRun> {
