@@ -405,6 +405,7 @@ function observe(c: Case): Promise<Observation> {
 				},
 				credentials: { apiKey: KEY, baseUrl: sandbox.url },
 				onError: 'continueRegularOutput',
+				typeVersion: 1, // the expected outputs below are version 1's ({ action, contact } for upsert)
 			});
 			await settle(sandbox, hold);
 			// After a write whose outcome is unknown the process waits before writing that contact (or creating
