@@ -2,7 +2,8 @@
  * The sandbox of one test file: started before its first test, reset to its seed (the demo contacts by
  * default) before each test, closed after its last. `useSandbox()` returns the live sandbox at once, so a
  * test file can write `const sandbox = useSandbox()` at the top and use `sandbox.url`,
- * `sandbox.requests` etc. in its tests and hooks.
+ * `sandbox.requests` etc. in its tests and hooks. Jest only (it registers hooks): tsconfig.tools.json,
+ * which builds the rest of test/harness for the bench, leaves this file out.
  */
 import type { Contact, RecordedRequest, Sandbox, SandboxOptions } from '../../sandbox/server';
 import { demoSeed, startSandbox } from '../../sandbox/server';
