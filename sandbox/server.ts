@@ -5,12 +5,12 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { randomUUID } from 'node:crypto';
-import type { ContactRoute } from '../nodes/Assistable/resources/contact/endpoints';
-import { contactEndpoints } from '../nodes/Assistable/resources/contact/endpoints';
-import { matchPath } from '../nodes/Assistable/shared/endpoint';
 import { DEMO_API_KEY, DEMO_LOCATION_ID, SANDBOX_WORKSPACE_ID } from './demo-data';
+import type { SandboxRoute } from './routes';
+import { matchRoute } from './routes';
 
 export * from './demo-data';
+export type { SandboxRoute } from './routes';
 
 export interface SandboxBehaviour {
 	customFields: 'merge' | 'replace';
@@ -75,7 +75,7 @@ export interface Contact {
 	created_at: string;
 	updated_at: string;
 }
-type Route = ContactRoute | 'unknown';
+type Route = SandboxRoute | 'unknown';
 export interface RecordedRequest {
 	seq: number;
 	method: string;
@@ -107,7 +107,7 @@ export type Fault =
 	| { kind: 'huge'; bytes?: number }
 	| { kind: 'ok-false'; error?: string };
 interface FaultRule {
-	route?: ContactRoute | '*';
+	route?: SandboxRoute | '*';
 	fault: Fault;
 	times?: number;
 	rate?: number;
@@ -165,13 +165,6 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
 });
 const isObject = (v: unknown): v is Record<string, unknown> =>
 	v !== null && typeof v === 'object' && !Array.isArray(v);
-const decode = (s: string): string => {
-	try {
-		return decodeURIComponent(s);
-	} catch {
-		return s;
-	}
-};
 /** A location id that could read as path navigation or control text is never a location. */
 const hostileLocation = (id: string): boolean =>
 	id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id);
@@ -205,26 +198,6 @@ function makeClock(): () => string {
 		const iso = new Date(Math.floor(us / 1000)).toISOString().slice(0, 19);
 		return `${iso}.${String(us % 1_000_000).padStart(6, '0')}+00:00`;
 	};
-}
-
-/** Route match on the raw (undecoded) path: an encoded '/' stays inside its segment. */
-function matchRoute(
-	method: string,
-	path: string,
-): { route: Route; params: Record<string, string> } {
-	const s = path.split('/');
-	if (s[0] === '' && s[1] === 'v2') {
-		for (const endpoint of Object.values(contactEndpoints)) {
-			if (endpoint.method !== method) continue;
-			const raw = matchPath(endpoint, s.slice(2));
-			if (!raw) continue;
-			const params = Object.fromEntries(
-				Object.entries(raw).map(([name, value]) => [name, decode(value)]),
-			);
-			return { route: endpoint.route, params };
-		}
-	}
-	return { route: 'unknown', params: {} };
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

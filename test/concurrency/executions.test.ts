@@ -6,34 +6,21 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RecordedRequest, Sandbox } from '../../sandbox/server';
-import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { contactId, contactSeed } from '../../bench/lib/workloads';
 import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
 import { contactState } from '../../nodes/Assistable/resources/contact/state';
 import type { AssistableRun } from '../harness/workflow';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const KEY = 'asst_SECRET_burst_key_1a2b3c';
 const LOC = DEMO_LOCATION_ID;
 const { ada, grace } = DEMO_CONTACT_IDS;
-let sandbox: Sandbox;
-let onRequest: ((r: RecordedRequest) => void) | undefined;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({
-		seed: demoSeed(),
-		keys: [{ key: KEY, locations: '*' }],
-		onRequest: (r) => onRequest?.(r),
-	});
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-	sandbox.reset(demoSeed());
-	sandbox.setBehaviour({ latencyMs: 20 });
-	onRequest = undefined;
-});
+const sandbox = useSandbox({ keys: [{ key: KEY, locations: '*' }], behaviour: { latencyMs: 20 } });
+const runner = contactRunner(sandbox, { apiKey: KEY });
+const onError = (continueOnFail: boolean) => (continueOnFail ? 'continueRegularOutput' : undefined);
 afterEach(() => {
 	// Whatever happened, nothing stays held in the process once the executions are over.
 	expect(coordinatorLoad()).toEqual({
@@ -46,19 +33,12 @@ afterEach(() => {
 });
 
 /** One execution: a webhook-shaped item into the Assistable node. */
-function execution(
+const execution = (
 	operation: string,
 	parameters: IDataObject,
 	item: IDataObject = {},
 	continueOnFail = false,
-) {
-	return runAssistable({
-		items: [item],
-		parameters: { resource: 'contact', operation, ...parameters },
-		credentials: { apiKey: KEY, baseUrl: sandbox.url },
-		onError: continueOnFail ? 'continueRegularOutput' : undefined,
-	});
-}
+) => runner(operation, parameters, { items: [item], onError: onError(continueOnFail) });
 const on = (route: string) => sandbox.requests.filter((r) => r.route === route);
 function noKeyIn(runs: AssistableRun[]) {
 	for (const run of runs) expect(run.serialized).not.toContain(KEY);
@@ -169,16 +149,11 @@ describe('one process, several executions', () => {
 		sandbox.setBehaviour({ latencyMs: 20 });
 		const runs = await Promise.all(
 			Array.from({ length: 6 }, (_, e) =>
-				runAssistable({
-					items: Array.from({ length: 100 }, (_, i) => ({ id: contactId(e * 100 + i) })),
-					parameters: {
-						resource: 'contact',
-						operation: 'update',
-						contactId: '={{ $json.id }}',
-						updateFields: { firstName: `Run ${e}` },
-					},
-					credentials: { apiKey: KEY, baseUrl: sandbox.url },
-				}),
+				runner(
+					'update',
+					{ contactId: '={{ $json.id }}', updateFields: { firstName: `Run ${e}` } },
+					{ items: Array.from({ length: 100 }, (_, i) => ({ id: contactId(e * 100 + i) })) },
+				),
 			),
 		);
 		expect(runs.map((run) => run.status)).toEqual(runs.map(() => 'success'));
@@ -258,19 +233,16 @@ describe('one process, several executions', () => {
 		// The first execution's PATCH hangs; the execution is cancelled while the second waits for the contact.
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'delay', ms: 1500 } });
 		const controller = new AbortController();
-		const cancelled = runAssistable({
-			items: [{}],
-			parameters: {
-				resource: 'contact',
-				operation: 'update',
+		const cancelled = runner(
+			'update',
+			{
 				contactId: ada,
 				appendTags: false,
 				updateFields: { firstName: 'Slow' },
 				options: { timeout: 500 },
 			},
-			credentials: { apiKey: KEY, baseUrl: sandbox.url },
-			signal: controller.signal,
-		});
+			{ signal: controller.signal },
+		);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const next = execution('update', {
 			contactId: ada,
@@ -288,25 +260,21 @@ describe('one process, several executions', () => {
 });
 
 describe('inside one execution', () => {
-	function run(
+	const run = (
 		operation: string,
 		parameters: IDataObject,
 		items: IDataObject[],
 		continueOnFail = true,
 		timeout = 15_000,
-	) {
-		return runAssistable({
-			items,
-			parameters: {
-				resource: 'contact',
-				operation,
+	) =>
+		runner(
+			operation,
+			{
 				...parameters,
 				options: { timeout, maxAttempts: 3, ...(parameters.options as IDataObject) },
 			},
-			credentials: { apiKey: KEY, baseUrl: sandbox.url },
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		});
-	}
+			{ items, onError: onError(continueOnFail) },
+		);
 
 	it('a PATCH that timed out but is applied late does not put an older tag list back over the next item', async () => {
 		sandbox.setBehaviour({ latencyMs: 0 });
@@ -404,7 +372,7 @@ describe('inside one execution', () => {
 describe('across processes (another writer the process cannot lock against)', () => {
 	it('tags another writer removed right after our write are re-applied, by default', async () => {
 		let clobbered = false;
-		onRequest = (r) => {
+		sandbox.onRequest = (r) => {
 			if (r.route === 'patch' && !clobbered) {
 				clobbered = true;
 				// Another process that read Ada before us writes its own list after ours.
@@ -422,7 +390,7 @@ describe('across processes (another writer the process cannot lock against)', ()
 	});
 
 	it('a tag that keeps disappearing fails the item, saying so', async () => {
-		onRequest = (r) => {
+		sandbox.onRequest = (r) => {
 			if (r.route === 'patch') sandbox.updateContactDirect(ada, { tags: ['lead'] });
 		};
 		const result = await execution(
@@ -439,7 +407,7 @@ describe('across processes (another writer the process cannot lock against)', ()
 
 	it('a duplicate another process created at the same time is reported with every ID, never hidden', async () => {
 		let otherId: string | undefined;
-		onRequest = (r) => {
+		sandbox.onRequest = (r) => {
 			if (r.route === 'create' && !otherId) {
 				otherId = sandbox.addContact({
 					location_id: LOC,

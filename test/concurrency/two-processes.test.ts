@@ -5,46 +5,33 @@
  */
 import type { INodeTypes } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
+import { DEMO_CONTACT_IDS } from '../../sandbox/server';
+import { useSandbox } from '../harness/sandbox-fixture';
 import type { AssistableRun } from '../harness/workflow';
-import { nodeTypesOf, runAssistable } from '../harness/workflow';
+import { nodeTypesOf, runContact } from '../harness/workflow';
 
 const { ada } = DEMO_CONTACT_IDS;
 const PER_PROCESS = 10;
-let sandbox: Sandbox;
+const sandbox = useSandbox({ behaviour: { latencyMs: 20 } });
 let otherProcess: INodeTypes;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
+beforeAll(() => {
 	jest.isolateModules(() => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { Assistable } = require('../../nodes/Assistable/Assistable.node');
 		otherProcess = nodeTypesOf({ 'n8n-nodes-assistable.assistable': new Assistable() });
 	});
 });
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-	sandbox.reset(demoSeed());
-	sandbox.setBehaviour({ latencyMs: 20 });
-});
 
 /** Both processes at once, each running PER_PROCESS executions that append their own tag. */
 async function burst(recheckTags: boolean) {
 	const append = (tag: string, nodeTypes?: INodeTypes) =>
-		runAssistable({
-			items: [{}],
-			parameters: {
-				resource: 'contact',
-				operation: 'update',
-				contactId: ada,
-				updateFields: { tags: tag },
-				options: { recheckTags },
-			} as never,
-			credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-			onError: 'continueRegularOutput',
-			nodeTypes,
-		});
+		runContact(
+			sandbox,
+			'update',
+			{ contactId: ada, updateFields: { tags: tag }, options: { recheckTags } },
+			{ onError: 'continueRegularOutput', nodeTypes },
+		);
 	const tags = Array.from({ length: 2 * PER_PROCESS }, (_, i) => `${i % 2 ? 'b' : 'a'}${i >> 1}`);
 	const runs: AssistableRun[] = await Promise.all(
 		tags.map((tag, i) => append(tag, i % 2 ? otherProcess : undefined)),

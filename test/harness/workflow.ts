@@ -30,6 +30,7 @@ import {
 
 import { AssistableApi } from '../../credentials/AssistableApi.credentials';
 import { Assistable } from '../../nodes/Assistable/Assistable.node';
+import { DEMO_API_KEY } from '../../sandbox/demo-data';
 
 /** The first node of every test workflow: passes on the items it is given, like a webhook would. */
 class ItemsSource implements INodeType {
@@ -260,7 +261,7 @@ export interface AssistableRunSpec {
 	onError?: INode['onError'];
 	signal?: AbortSignal;
 	settings?: IWorkflowSettings;
-	/** The Assistable node's version (default 1, what the existing tests were written for). */
+	/** The Assistable node's version (default: the newest, what a node added in the editor gets). */
 	typeVersion?: number;
 	/** Node types to run with (default: this process's); another module instance is another n8n process. */
 	nodeTypes?: INodeTypes;
@@ -272,6 +273,8 @@ export interface AssistableRun extends WorkflowRun {
 }
 
 const ASSISTABLE_NODE = 'Assistable';
+/** The Assistable node's newest version. */
+const NEWEST_VERSION = Math.max(...[new Assistable().description.version].flat());
 
 /** Webhook-like source -> Assistable node, run in-process. */
 export async function runAssistable(spec: AssistableRunSpec): Promise<AssistableRun> {
@@ -288,7 +291,7 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 			id: '2',
 			name: ASSISTABLE_NODE,
 			type: 'n8n-nodes-assistable.assistable',
-			typeVersion: spec.typeVersion ?? 1,
+			typeVersion: spec.typeVersion ?? NEWEST_VERSION,
 			position: [200, 0],
 			parameters: spec.parameters,
 			credentials: { assistableApi: { id: 'cred-1', name: 'Assistable (sandbox)' } },
@@ -309,3 +312,39 @@ export async function runAssistable(spec: AssistableRunSpec): Promise<Assistable
 	});
 	return Object.assign(result, { items: result.outputs[ASSISTABLE_NODE] ?? [] });
 }
+
+export interface ContactRunOptions {
+	/** The items the webhook-like source emits (default: one empty item). */
+	items?: IDataObject[];
+	/** Default: the sandbox's demo key. */
+	apiKey?: string;
+	/** Default: the API's url. */
+	baseUrl?: string;
+	onError?: INode['onError'];
+	settings?: IWorkflowSettings;
+	signal?: AbortSignal;
+	typeVersion?: number;
+	nodeTypes?: INodeTypes;
+}
+
+/** Runs one Contact operation of the Assistable node in a real workflow against `api` (a sandbox). */
+export function runContact(
+	api: { url: string },
+	operation: string,
+	parameters: IDataObject,
+	options: ContactRunOptions = {},
+): Promise<AssistableRun> {
+	const { items = [{}], apiKey = DEMO_API_KEY, baseUrl = api.url, ...rest } = options;
+	return runAssistable({
+		...rest,
+		items,
+		parameters: { resource: 'contact', operation, ...parameters },
+		credentials: { apiKey, baseUrl },
+	});
+}
+
+/** `runContact` on `api` with a test file's own defaults (its key, Continue On Fail, ...). */
+export const contactRunner =
+	(api: { url: string }, defaults: ContactRunOptions = {}) =>
+	(operation: string, parameters: IDataObject, options: ContactRunOptions = {}) =>
+		runContact(api, operation, parameters, { ...defaults, ...options });

@@ -1,11 +1,13 @@
 import { DEMO_CONTACT_IDS } from '../../sandbox/server';
-import { bodiesOf, runNode, useSandbox } from './support';
+import { bodiesOf } from './support';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { runContact } from '../harness/workflow';
 
 const { ada } = DEMO_CONTACT_IDS;
-const env = useSandbox();
-const patchBodies = () => bodiesOf(env.sandbox(), 'patch');
+const sandbox = useSandbox();
+const patchBodies = () => bodiesOf(sandbox, 'patch');
 const update = (updateFields: object, items?: object[], extra: object = {}) =>
-	runNode(env.sandbox(), 'update', { contactId: ada, updateFields, ...extra } as never, {
+	runContact(sandbox, 'update', { contactId: ada, updateFields, ...extra } as never, {
 		items: items as never,
 	});
 
@@ -24,7 +26,7 @@ describe('custom fields: what is sent is what the user gave', () => {
 		expect(result.status).toBe('success');
 		const sent = { zip: '94103', version: '1.10', code: '1e3', flag: 'true', none: 'null' };
 		expect(patchBodies()).toEqual([{ custom_fields: sent }]);
-		expect(env.sandbox().getContact(ada)!.custom_fields).toMatchObject(sent);
+		expect(sandbox.getContact(ada)!.custom_fields).toMatchObject(sent);
 	});
 
 	it('keeps text typed in the Custom Fields list as text, leading zero or not', async () => {
@@ -89,7 +91,7 @@ describe('custom fields: what is sent is what the user gave', () => {
 		const sent = patchBodies()[0].custom_fields as Record<string, unknown>;
 		expect(sent).not.toHaveProperty('plan', '');
 		expect(sent).toEqual({ plan: 'pro', score: 42, seats: 5 });
-		expect(env.sandbox().getContact(ada)!.custom_fields.plan).toBe('pro');
+		expect(sandbox.getContact(ada)!.custom_fields.plan).toBe('pro');
 	});
 
 	it('leaves out a list entry whose expression gives undefined', async () => {
@@ -125,7 +127,7 @@ describe('custom fields: what is sent is what the user gave', () => {
 			signed: '2025-12-01T10:00:00.000Z',
 		};
 		expect(patchBodies()[0].custom_fields).toEqual(expected);
-		expect(env.sandbox().getContact(ada)!.custom_fields).toMatchObject(expected);
+		expect(sandbox.getContact(ada)!.custom_fields).toMatchObject(expected);
 	});
 
 	it('refuses a list with a missing entry, naming the key, before any request', async () => {
@@ -134,7 +136,7 @@ describe('custom fields: what is sent is what the user gave', () => {
 		expect(result.error?.message).toBe(
 			'Custom field "colours" has no value at position 2 of its list',
 		);
-		expect(env.sandbox().requests).toHaveLength(0);
+		expect(sandbox.requests).toHaveLength(0);
 	});
 });
 
@@ -143,12 +145,12 @@ describe('tags: lists from expressions', () => {
 		const result = await update({ tags: '={{ [] }}' }, undefined, { appendTags: false });
 		expect(result.status).toBe('success');
 		expect(patchBodies()).toEqual([{ tags: [] }]);
-		expect(env.sandbox().getContact(ada)!.tags).toEqual([]);
+		expect(sandbox.getContact(ada)!.tags).toEqual([]);
 	});
 
 	it('clears them with an expression resolving to an empty array (a CRM contact with no tags)', async () => {
 		await update({ tags: '={{ $json.crm.tags }}' }, [{ crm: { tags: [] } }], { appendTags: false });
-		expect(env.sandbox().getContact(ada)!.tags).toEqual([]);
+		expect(sandbox.getContact(ada)!.tags).toEqual([]);
 	});
 
 	it('changes nothing for an empty list when appending, and treats an empty text field as not set', async () => {
@@ -157,7 +159,7 @@ describe('tags: lists from expressions', () => {
 		expect(patchBodies()).toEqual([{ first_name: 'Ada' }]);
 		await update({ tags: '', firstName: 'Augusta' }, undefined, { appendTags: false });
 		expect(patchBodies()[1]).toEqual({ first_name: 'Augusta' });
-		expect(env.sandbox().getContact(ada)!.tags).toEqual(['lead', 'newsletter']);
+		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter']);
 	});
 
 	it('drops missing entries of an array and sends numbers as text', async () => {
@@ -167,7 +169,7 @@ describe('tags: lists from expressions', () => {
 		expect(result.status).toBe('success');
 		expect(patchBodies()).toEqual([{ tags: ['lead', 'newsletter', 'webinar', '2025'] }]);
 		await update({ tags: '={{ $json.year }}' }, [{ year: 2026 }]);
-		expect(env.sandbox().getContact(ada)!.tags).toEqual([
+		expect(sandbox.getContact(ada)!.tags).toEqual([
 			'lead',
 			'newsletter',
 			'webinar',

@@ -1,18 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { runNode, useSandbox } from './support';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { runContact } from '../harness/workflow';
 
 const { ada, grace, linus } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
-const env = useSandbox();
-const sandbox = () => env.sandbox();
+const sandbox = useSandbox();
 
 describe("Get Many's Updated Since, read in the workflow's time zone", () => {
 	// Ada was updated at 2025-12-01T09:15:42Z: 01:15 in Los Angeles, 09:15 in UTC.
 	const since = (value: string, timezone: string) =>
-		runNode(
-			sandbox(),
+		runContact(
+			sandbox,
 			'getAll',
 			{ locationId: LOC, returnAll: true, filters: { updatedSince: value } },
 			{ settings: { timezone } },
@@ -38,29 +38,29 @@ describe("Get Many's Updated Since, read in the workflow's time zone", () => {
 
 describe('a location list with entries of unexpected shape', () => {
 	function listWithOddEntries() {
-		const contacts = sandbox().listContacts(LOC) as unknown as IDataObject[];
+		const contacts = sandbox.listContacts(LOC) as unknown as IDataObject[];
 		const odd = [
 			{ ...contacts.find((c) => c.id === linus)!, custom_fields: [] },
 			{ id: 'no-tags', email: 'odd@example.com', tags: 'not-a-list' },
 			{ email: 'no-id@example.com' },
 		];
 		const list = [...contacts.filter((c) => c.id !== linus), ...odd];
-		sandbox().injectFault({ route: 'list', fault: { kind: 'status', status: 200, body: list } });
+		sandbox.injectFault({ route: 'list', fault: { kind: 'status', status: 200, body: list } });
 		return list;
 	}
 
 	it('still finds the other contacts by email and by phone', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'update', {
+		const result = await runContact(sandbox, 'update', {
 			matchBy: 'email',
 			locationId: LOC,
 			matchEmail: 'grace@example.org',
 			updateFields: { firstName: 'G' },
 		});
 		expect(result.status).toBe('success');
-		expect(sandbox().getContact(grace)!.first_name).toBe('G');
+		expect(sandbox.getContact(grace)!.first_name).toBe('G');
 		listWithOddEntries();
-		const byPhone = await runNode(sandbox(), 'get', {
+		const byPhone = await runContact(sandbox, 'get', {
 			matchBy: 'phone',
 			locationId: LOC,
 			matchPhone: '+15555550101',
@@ -70,7 +70,7 @@ describe('a location list with entries of unexpected shape', () => {
 
 	it('says how many entries were skipped when nothing matches', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'update', {
+		const result = await runContact(sandbox, 'update', {
 			matchBy: 'email',
 			locationId: LOC,
 			matchEmail: 'nobody@example.com',
@@ -83,7 +83,7 @@ describe('a location list with entries of unexpected shape', () => {
 
 	it('never creates a duplicate of an entry it skipped: Create or Update with that email fails, nothing written', async () => {
 		listWithOddEntries();
-		const result = await runNode(sandbox(), 'upsert', {
+		const result = await runContact(sandbox, 'upsert', {
 			locationId: LOC,
 			matchEmail: 'ODD@example.com',
 			contactFields: { firstName: 'Dup' },
@@ -91,16 +91,16 @@ describe('a location list with entries of unexpected shape', () => {
 		expect(result.error?.message).toBe(
 			`The contact in location "${LOC}" with the email "ODD@example.com" has an unexpected shape in Assistable's list`,
 		);
-		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
+		expect(sandbox.requests.map((r) => r.route)).toEqual(['list']);
 	});
 
 	it('a readable contact and an unreadable entry with the same email: no guess, nothing written', async () => {
 		const list = listWithOddEntries();
 		// Give the unreadable entry Ada's email: two contacts have it, one of them cannot be read.
 		(list.find((entry) => entry.id === 'no-tags') as IDataObject).email = 'ADA@example.com';
-		sandbox().clearFaults();
-		sandbox().injectFault({ route: 'list', fault: { kind: 'status', status: 200, body: list } });
-		const result = await runNode(sandbox(), 'update', {
+		sandbox.clearFaults();
+		sandbox.injectFault({ route: 'list', fault: { kind: 'status', status: 200, body: list } });
+		const result = await runContact(sandbox, 'update', {
 			matchBy: 'email',
 			locationId: LOC,
 			matchEmail: 'ada@example.com',
@@ -109,12 +109,12 @@ describe('a location list with entries of unexpected shape', () => {
 		expect(result.error?.message).toBe(
 			`The contact in location "${LOC}" with the email "ada@example.com" has an unexpected shape in Assistable's list`,
 		);
-		expect(sandbox().requests.map((r) => r.route)).toEqual(['list']);
+		expect(sandbox.requests.map((r) => r.route)).toEqual(['list']);
 	});
 
 	it('Get Many still returns them', async () => {
 		const list = listWithOddEntries();
-		const result = await runNode(sandbox(), 'getAll', { locationId: LOC, returnAll: true });
+		const result = await runContact(sandbox, 'getAll', { locationId: LOC, returnAll: true });
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json)).toEqual(list);
 	});
@@ -123,11 +123,11 @@ describe('a location list with entries of unexpected shape', () => {
 describe('Create or Update output', () => {
 	it('gives each item its own contact object', async () => {
 		const items = [{ email: 'twice@example.com' }, { email: 'twice@example.com' }];
-		const result = await runNode(
-			sandbox(),
+		const result = await runContact(
+			sandbox,
 			'upsert',
 			{ locationId: LOC, matchEmail: '={{ $json.email }}' },
-			{ items },
+			{ items, typeVersion: 1 }, // version 1's output: { action, contact }
 		);
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'found']);
 		const [first, second] = result.items.map((i) => i.json.contact as IDataObject);
@@ -143,8 +143,8 @@ describe('a Base URL with user info', () => {
 
 	it('is never shown whole in network errors or the stored execution', async () => {
 		const closed = `http://proxyuser:${password}@127.0.0.1:1/v2`;
-		const result = await runNode(
-			sandbox(),
+		const result = await runContact(
+			sandbox,
 			'update',
 			{ contactId: ada, updateFields: { firstName: 'A' }, options: { maxAttempts: 1 } },
 			{ baseUrl: closed },
@@ -157,18 +157,18 @@ describe('a Base URL with user info', () => {
 	});
 
 	it('is not echoed from an API error body either', async () => {
-		const url = sandbox().url.replace('http://', `http://proxyuser:${password}@`);
-		sandbox().injectFault({
+		const url = sandbox.url.replace('http://', `http://proxyuser:${password}@`);
+		sandbox.injectFault({
 			route: 'patch',
 			fault: { kind: 'status', status: 400, body: { message: `bad request to ${url}` } },
 		});
-		const result = await runNode(
-			sandbox(),
+		const result = await runContact(
+			sandbox,
 			'update',
 			{ contactId: ada, updateFields: { firstName: 'A' } },
 			{ baseUrl: url },
 		);
-		expect(result.error?.description).toContain(`bad request to ${sandbox().url}`);
+		expect(result.error?.description).toContain(`bad request to ${sandbox.url}`);
 		expect(result.serialized).not.toContain(password);
 	});
 });

@@ -9,11 +9,16 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Contact, Fault, RecordedRequest, Sandbox } from '../../sandbox/server';
+import type {
+	Contact,
+	Fault,
+	RecordedRequest,
+	Sandbox,
+	SandboxRoute as Route,
+} from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../../sandbox/server';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';
-import type { ContactRoute as Route } from '../../nodes/Assistable/resources/contact/endpoints';
 import {
 	MAX_CONTACT_BYTES,
 	MAX_LIST_BYTES,
@@ -400,6 +405,7 @@ function observe(c: Case): Promise<Observation> {
 				},
 				credentials: { apiKey: KEY, baseUrl: sandbox.url },
 				onError: 'continueRegularOutput',
+				typeVersion: 1, // the expected outputs below are version 1's ({ action, contact } for upsert)
 			});
 			await settle(sandbox, hold);
 			// After a write whose outcome is unknown the process waits before writing that contact (or creating

@@ -1,15 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { pathSegment } from '../../nodes/Assistable/shared/transport';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const HOSTILE = [
 	'../get-contacts/x',
@@ -28,21 +22,11 @@ const HOSTILE = [
 	'\u0000',
 ];
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
-
-function run(operation: string, parameters: IDataObject, id: string) {
-	return runAssistable({
-		items: [{ id }],
-		parameters: { resource: 'contact', operation, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError: 'continueRegularOutput',
-	});
-}
+const sandbox = useSandbox();
+const runner = contactRunner(sandbox, { onError: 'continueRegularOutput' });
+/** One item `{ id }` through the operation. */
+const run = (operation: string, parameters: IDataObject, id: string) =>
+	runner(operation, parameters, { items: [{ id }] });
 
 describe('hostile IDs never reach another route', () => {
 	it.each(HOSTILE.map((id) => [JSON.stringify(id).slice(0, 40), id]))(

@@ -2,40 +2,22 @@ import { createServer } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RecordedRequest, Sandbox } from '../../sandbox/server';
-import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
-import { runAssistable } from '../harness/workflow';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const KEY = 'asst_SECRET_retry_key_5c4b3a';
 const { ada, grace } = DEMO_CONTACT_IDS;
-let sandbox: Sandbox;
-let onRequest: ((r: RecordedRequest) => void) | undefined;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({
-		seed: demoSeed(),
-		keys: [{ key: KEY, locations: '*' }],
-		onRequest: (r) => onRequest?.(r),
-	});
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => {
-	sandbox.reset(demoSeed());
-	onRequest = undefined;
-});
+const sandbox = useSandbox({ keys: [{ key: KEY, locations: '*' }] });
+const runner = contactRunner(sandbox, { apiKey: KEY, onError: 'continueRegularOutput' });
 
 async function run(
 	operation: string,
 	parameters: IDataObject,
-	items: IDataObject[] = [{}],
-	baseUrl = sandbox.url,
+	items?: IDataObject[],
+	baseUrl?: string,
 ) {
-	const result = await runAssistable({
-		items,
-		parameters: { resource: 'contact', operation, ...parameters },
-		credentials: { apiKey: KEY, baseUrl },
-		onError: 'continueRegularOutput',
-	});
+	const result = await runner(operation, parameters, { items, baseUrl });
 	// Whatever happened, the key is nowhere in what n8n stores.
 	expect(result.serialized).not.toContain(KEY);
 	return result;
@@ -182,7 +164,7 @@ describe('create is retried only when the request certainly did not reach the se
 /** Another writer, who read Ada before us, writes its own tag list right after our first update. */
 function clobberTagsAfterOurFirstPatch() {
 	let clobbered = false;
-	onRequest = (r) => {
+	sandbox.onRequest = (r) => {
 		if (r.route === 'patch' && !clobbered) {
 			clobbered = true;
 			sandbox.updateContactDirect(ada, { tags: ['lead', 'newsletter', 'from-crm'] });

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { useSandbox } from '../harness/sandbox-fixture';
 import { runAssistable } from '../harness/workflow';
 
 function assistableNode(file: string) {
@@ -16,12 +10,7 @@ function assistableNode(file: string) {
 	return workflow.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-assistable.assistable');
 }
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
+const sandbox = useSandbox();
 
 // The README's importable examples, with their webhook replaced by the item such a webhook emits.
 describe('examples/webhook-update-contact.workflow.json', () => {

@@ -5,46 +5,32 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { contactState } from '../../nodes/Assistable/resources/contact/state';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
+const sandbox = useSandbox();
 afterEach(() => expect(contactState.load().locationLists).toBe(0));
 
 /** One execution of one webhook-shaped item. */
-function execution(operation: string, parameters: IDataObject, item: IDataObject = {}) {
-	return runAssistable({
-		items: [item],
-		parameters: { resource: 'contact', operation, locationId: LOC, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError: 'continueRegularOutput',
-	});
-}
+const execution = contactRunner(sandbox, { onError: 'continueRegularOutput' });
 const updateByEmail = (email: string, tag: string, extra: IDataObject = {}) =>
 	execution('update', {
+		locationId: LOC,
 		matchBy: 'email',
 		matchEmail: email,
 		updateFields: { tags: tag },
 		...extra,
 	});
-const upsertByEmail = (email: string, tag: string) =>
-	execution('upsert', { matchEmail: email, contactFields: { tags: tag } });
+const upsertByEmail = (email: string, tag: string, typeVersion?: number) =>
+	execution(
+		'upsert',
+		{ locationId: LOC, matchEmail: email, contactFields: { tags: tag } },
+		{ typeVersion },
+	);
 const routes = () => sandbox.requests.map((r) => r.route);
 const byRoute = (route: string) => sandbox.requests.filter((r) => r.route === route);
 /** Requests before the first write: how the execution found its contact. */
@@ -103,7 +89,7 @@ describe('after an earlier execution looked the location up', () => {
 		await warmIndex();
 		sandbox.updateContactDirect(ada, { email: 'ada.moved@example.com' });
 		const other = sandbox.addContact({ location_id: LOC, email: 'ada@example.com', tags: ['x'] });
-		const result = await upsertByEmail('ada@example.com', 'form');
+		const result = await upsertByEmail('ada@example.com', 'form', 1); // 1: { action, contact }
 		expect(result.items[0].json.action).toBe('updated');
 		expect((result.items[0].json.contact as IDataObject).id).toBe(other.id);
 		expect(lookupRoutes()).toEqual(['list', 'get']);
@@ -165,7 +151,11 @@ describe('after an earlier execution looked the location up', () => {
 
 	it('Get by email: a list, then the GET that is the answer', async () => {
 		await warmIndex();
-		const result = await execution('get', { matchBy: 'email', matchEmail: 'grace@example.org' });
+		const result = await execution('get', {
+			locationId: LOC,
+			matchBy: 'email',
+			matchEmail: 'grace@example.org',
+		});
 		expect(result.items.map((item) => item.json)).toEqual([sandbox.getContact(grace)]);
 		expect(routes()).toEqual(['list', 'get']);
 	});

@@ -4,26 +4,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
-import { runAssistable } from '../harness/workflow';
+import { DEMO_CONTACT_IDS, demoSeed } from '../../sandbox/server';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { runContact } from '../harness/workflow';
 
 const { ada } = DEMO_CONTACT_IDS;
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
-
-function update(parameters: IDataObject, operation = 'update') {
-	return runAssistable({
-		items: [{}],
-		parameters: { resource: 'contact', operation, ...parameters } as never,
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-	});
-}
+const update = (parameters: IDataObject, operation = 'update') =>
+	runContact(sandbox, operation, parameters);
 /** Succeeded; else the error a person would see, in the failure message. */
 function ok(run: { status: string; error?: { message?: string; description?: unknown } }) {
 	expect({ status: run.status, error: run.error?.message, hint: run.error?.description }).toEqual({

@@ -1,39 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	DEMO_OTHER_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
-import { runAssistable } from '../harness/workflow';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID } from '../../sandbox/server';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const { ada, grace, linus, margaret } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
-
-function run(
-	operation: string,
-	parameters: IDataObject,
-	items: IDataObject[] = [{}],
-	onError?: 'continueRegularOutput',
-) {
-	return runAssistable({
-		items,
-		parameters: { resource: 'contact', operation, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError,
-	});
-}
+const sandbox = useSandbox();
+const run = contactRunner(sandbox);
 const byRoute = (route: string) => sandbox.requests.filter((r) => r.route === route);
 
 describe('Update matched by email or phone', () => {
@@ -81,7 +55,7 @@ describe('Update matched by email or phone', () => {
 				matchEmail: '={{ $json.email }}',
 				updateFields: { tags: '={{ $json.tag }}' },
 			},
-			items,
+			{ items },
 		);
 		expect(result.status).toBe('success');
 		expect(byRoute('list')).toHaveLength(1);
@@ -117,7 +91,7 @@ describe('Update matched by email or phone', () => {
 				onNoMatch: 'skip',
 				updateFields: { firstName: 'X' },
 			},
-			[{ email: 'nobody@example.com' }, { email: 'ada@example.com' }],
+			{ items: [{ email: 'nobody@example.com' }, { email: 'ada@example.com' }] },
 		);
 		expect(skipping.status).toBe('success');
 		expect(skipping.items).toHaveLength(1);
@@ -157,8 +131,10 @@ describe('Update matched by email or phone', () => {
 				updateFields: { firstName: 'X' },
 				options: { maxAttempts: 1 },
 			},
-			[{ email: 'ada@example.com' }, { email: 'grace@example.org' }],
-			'continueRegularOutput',
+			{
+				items: [{ email: 'ada@example.com' }, { email: 'grace@example.org' }],
+				onError: 'continueRegularOutput',
+			},
 		);
 		expect(result.items.map((i) => i.json.error)).toEqual([
 			expect.stringMatching(/server error \(500\)/),
@@ -223,6 +199,7 @@ describe('Create', () => {
 	});
 });
 
+// Version 1's output, { action, contact }, where a test reads it (upsert-output.test.ts covers 1.1's).
 describe('Create or Update', () => {
 	it('creates when nobody has the email, updates (appending tags) when someone does, and says which', async () => {
 		const items = [
@@ -236,7 +213,7 @@ describe('Create or Update', () => {
 				matchEmail: '={{ $json.email }}',
 				contactFields: { tags: '={{ $json.tag }}' },
 			},
-			items,
+			{ items, typeVersion: 1 },
 		);
 		expect(result.status).toBe('success');
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
@@ -265,7 +242,7 @@ describe('Create or Update', () => {
 				matchEmail: '={{ $json.email }}',
 				contactFields: { tags: '={{ $json.tag }}' },
 			},
-			items,
+			{ items },
 		);
 		expect(result.items.map((i) => i.json.action)).toEqual(['created', 'updated']);
 		expect(byRoute('create')).toHaveLength(1);
@@ -277,11 +254,11 @@ describe('Create or Update', () => {
 	});
 
 	it('a match with nothing to change is returned as found, without a write', async () => {
-		const result = await run('upsert', {
-			locationId: LOC,
-			matchEmail: 'grace@example.org',
-			contactFields: {},
-		});
+		const result = await run(
+			'upsert',
+			{ locationId: LOC, matchEmail: 'grace@example.org', contactFields: {} },
+			{ typeVersion: 1 },
+		);
 		expect(result.items[0].json).toEqual({ action: 'found', contact: sandbox.getContact(grace) });
 		expect(sandbox.requests.map((r) => r.route)).toEqual(['list', 'get']);
 	});
@@ -348,7 +325,7 @@ describe('Get Many', () => {
 		const result = await run(
 			'getAll',
 			{ locationId: LOC, returnAll: true, filters: { tags: '={{ $json.tag }}' } },
-			[{ tag: 'lead' }, { tag: 'customer' }],
+			{ items: [{ tag: 'lead' }, { tag: 'customer' }] },
 		);
 		expect(byRoute('list')).toHaveLength(1);
 		expect(result.items.map((i) => [i.json.id, i.pairedItem])).toEqual([

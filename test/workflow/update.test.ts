@@ -1,5 +1,4 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { Sandbox } from '../../sandbox/server';
 import {
 	DEMO_API_KEY,
 	DEMO_CONTACT_IDS,
@@ -7,29 +6,15 @@ import {
 	demoSeed,
 	startSandbox,
 } from '../../sandbox/server';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { contactRunner } from '../harness/workflow';
 
 const { ada, grace, linus } = DEMO_CONTACT_IDS;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
-
-function run(
-	parameters: Record<string, unknown>,
-	items: IDataObject[] = [{}],
-	onError?: 'continueRegularOutput',
-) {
-	return runAssistable({
-		items,
-		parameters: { resource: 'contact', operation: 'update', ...parameters } as never,
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError,
-	});
-}
+const sandbox = useSandbox();
+const contact = contactRunner(sandbox);
+/** Contact → Update with these parameters. */
+const run = (parameters: object, items?: IDataObject[], onError?: 'continueRegularOutput') =>
+	contact('update', parameters as IDataObject, { items, onError });
 
 const patches = () => sandbox.requests.filter((r) => r.method === 'PATCH');
 const reads = () => sandbox.requests.filter((r) => r.route === 'get');
@@ -402,16 +387,11 @@ describe('API failures', () => {
 	});
 
 	it('401 points at the credential and never shows the key', async () => {
-		const result = await runAssistable({
-			items: [{}],
-			parameters: {
-				resource: 'contact',
-				operation: 'update',
-				contactId: ada,
-				updateFields: { firstName: 'x' },
-			},
-			credentials: { apiKey: 'asst_wrong_key_123456', baseUrl: sandbox.url },
-		});
+		const result = await contact(
+			'update',
+			{ contactId: ada, updateFields: { firstName: 'x' } },
+			{ apiKey: 'asst_wrong_key_123456' },
+		);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/rejected the API key \(401\)/);
 		expect(result.error?.description).toMatch(/API key in the Assistable API credential/);
@@ -419,30 +399,29 @@ describe('API failures', () => {
 	});
 
 	it('403 points at the key sub-account', async () => {
-		await sandbox.close();
-		sandbox = await startSandbox({
+		const restricted = await startSandbox({
 			seed: demoSeed(),
-			port: 0,
 			keys: [{ key: DEMO_API_KEY, locations: ['elsewhere'] }],
 		});
-		const result = await run({ contactId: ada, updateFields: { firstName: 'x' } });
-		expect(result.error?.message).toMatch(/refused access \(403\)/);
-		expect(result.error?.description).toMatch(/sub-account/);
-		await sandbox.close();
-		sandbox = await startSandbox({ seed: demoSeed() });
+		try {
+			const result = await contact(
+				'update',
+				{ contactId: ada, updateFields: { firstName: 'x' } },
+				{ baseUrl: restricted.url },
+			);
+			expect(result.error?.message).toMatch(/refused access \(403\)/);
+			expect(result.error?.description).toMatch(/sub-account/);
+		} finally {
+			await restricted.close();
+		}
 	});
 
 	it('refuses a plain-http base URL that is not loopback before sending the key', async () => {
-		const result = await runAssistable({
-			items: [{}],
-			parameters: {
-				resource: 'contact',
-				operation: 'update',
-				contactId: ada,
-				updateFields: { firstName: 'x' },
-			},
-			credentials: { apiKey: DEMO_API_KEY, baseUrl: 'http://api.assistable.example/v2' },
-		});
+		const result = await contact(
+			'update',
+			{ contactId: ada, updateFields: { firstName: 'x' } },
+			{ baseUrl: 'http://api.assistable.example/v2' },
+		);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/Base URL must use https/);
 	});

@@ -5,34 +5,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-	startSandbox,
-} from '../../sandbox/server';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { Assistable } from '../../nodes/Assistable/Assistable.node';
-import { runAssistable } from '../harness/workflow';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { runContact } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
-let sandbox: Sandbox;
+const sandbox = useSandbox();
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ seed: demoSeed() });
-});
-afterAll(async () => sandbox.close());
-beforeEach(() => sandbox.reset(demoSeed()));
-
-const upsert = (typeVersion: number, parameters: IDataObject, items: IDataObject[] = [{}]) =>
-	runAssistable({
-		items,
-		typeVersion,
-		parameters: { resource: 'contact', operation: 'upsert', locationId: LOC, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-	});
+const upsert = (typeVersion: number, parameters: IDataObject, items?: IDataObject[]) =>
+	runContact(sandbox, 'upsert', { locationId: LOC, ...parameters }, { items, typeVersion });
 
 test('a new Assistable node is version 1.1; version 1 stays loadable for saved workflows', () => {
 	const { version, defaultVersion } = new Assistable().description;
