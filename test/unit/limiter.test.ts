@@ -29,11 +29,27 @@ async function rounds(
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** An API with K workers: past K requests in flight each extra one adds `msPerExtra` to every answer. */
-const capacity =
-	(k: number, msPerExtra = 5) =>
-	(n: number) =>
-		20 + Math.max(0, n - k) * msPerExtra;
+
+/**
+ * Rounds against an API that answers 503 to every request past its capacity (`capacity` in flight).
+ * Returns the limit after each round.
+ */
+async function overloadRounds(
+	l: AdaptiveLimit,
+	clock: { t: number },
+	count: number,
+	capacity: () => number,
+): Promise<number[]> {
+	const seen: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const n = Math.floor(l.limit);
+		const permits = await Promise.all(Array.from({ length: n }, () => l.acquire()));
+		clock.t += 20;
+		permits.forEach((p, k) => p.release(k < capacity() ? { kind: 'answer' } : { kind: 'drop' }));
+		seen.push(l.limit);
+	}
+	return seen;
+}
 
 describe('Concurrency: Auto (AdaptiveLimit)', () => {
 	it('doubles while throughput grows with it (an API that is not the bottleneck), up to 50, and stays there', async () => {
@@ -47,12 +63,11 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(mean(seen.slice(-100))).toBeGreaterThan(MAX_LIMIT * 0.95);
 	});
 
-	it('finds the knee of an API that slows down past its capacity (8 in flight) and stays near it', async () => {
+	it('stays near the capacity of an API that answers 503 past 8 in flight, and never far above it', async () => {
 		const { limit, clock } = limiter();
-		const seen = await rounds(limit, clock, 300, capacity(8));
-		expect(Math.max(...seen)).toBeGreaterThan(8); // it tried more
-		expect(mean(seen.slice(-100))).toBeGreaterThanOrEqual(6);
-		expect(mean(seen.slice(-100))).toBeLessThanOrEqual(11);
+		const seen = await overloadRounds(limit, clock, 300, () => 8);
+		expect(Math.max(...seen.slice(-100))).toBeLessThanOrEqual(9);
+		expect(mean(seen.slice(-100))).toBeGreaterThanOrEqual(5);
 	});
 
 	it("keeps growing when answers slow down but more in flight still pays (n8n's own CPU in the RTT)", async () => {
@@ -62,44 +77,40 @@ describe('Concurrency: Auto (AdaptiveLimit)', () => {
 		expect(mean(seen.slice(-100))).toBeGreaterThan(40);
 	});
 
-	it('follows an API that gets slower: its throughput falls, and the limit comes down to its new knee', async () => {
+	it('follows an API whose capacity falls (40, then 8 in flight): the limit comes down to it', async () => {
 		const { limit, clock } = limiter();
-		const before = await rounds(limit, clock, 200, capacity(40));
-		expect(mean(before.slice(-50))).toBeGreaterThan(30);
-		const after = await rounds(limit, clock, 300, capacity(8));
-		expect(mean(after.slice(-100))).toBeLessThanOrEqual(11);
+		const before = await overloadRounds(limit, clock, 200, () => 40);
+		expect(mean(before.slice(-50))).toBeGreaterThan(25);
+		const after = await overloadRounds(limit, clock, 300, () => 8);
+		expect(Math.max(...after.slice(-100))).toBeLessThanOrEqual(9);
 	});
 
-	it('halves on a 429, a 5xx overload or a timeout, once per window, never below 1', async () => {
+	it('halves on a 429, a 5xx overload or a timeout, once per round trip, never below 1', async () => {
 		const { limit } = limiter();
 		const before = limit.limit;
-		const drop = async (times: number) => {
-			for (let i = 0; i < times; i++) (await limit.acquire()).release({ kind: 'drop' });
+		/** A round trip whose requests are all dropped. */
+		const dropRound = async () => {
+			const permits = await Promise.all(
+				Array.from({ length: Math.floor(limit.limit) }, () => limit.acquire()),
+			);
+			for (const p of permits) p.release({ kind: 'drop' });
 		};
-		await drop(3);
+		await dropRound();
 		expect(limit.limit).toBe(before / 2);
-		// The rest of that window: 16 outcomes, as every window after slow start has at least.
-		await drop(13);
-		expect(limit.limit).toBe(before / 2);
-		await drop(1);
+		await dropRound();
 		expect(limit.limit).toBe(before / 4);
-		await drop(200);
+		for (let i = 0; i < 20; i++) await dropRound();
 		expect(limit.limit).toBe(1);
 	});
 
-	it('a drop while a step is being tried halves from where the limit is, and the step is dropped: no return to the old limit', async () => {
+	it('after the first drop, grows by one per round trip (no more doubling), and answers to requests sent before a cut do not count', async () => {
 		const { limit, clock } = limiter();
-		await rounds(limit, clock, 30, () => 20);
-		expect(limit.limit).toBe(MAX_LIMIT);
-		// Round by round until it tries a step down (50 → 40).
-		for (let i = 0; i < 100 && limit.limit === MAX_LIMIT; i++)
-			await rounds(limit, clock, 1, () => 20);
-		expect(limit.limit).toBe(MAX_LIMIT * 0.8);
-		(await limit.acquire()).release({ kind: 'drop' });
-		expect(limit.limit).toBe(MAX_LIMIT * 0.4);
-		// The step's window now runs at 20, slower than at 50: judging the step would put 50 back.
-		const after = await rounds(limit, clock, 6, () => 20);
-		expect(Math.max(...after)).toBe(MAX_LIMIT * 0.4);
+		const old = await Promise.all(Array.from({ length: 8 }, () => limit.acquire()));
+		old[0].release({ kind: 'drop' });
+		expect(limit.limit).toBe(4);
+		for (const p of old.slice(1)) p.release({ kind: 'answer' });
+		expect(limit.limit).toBe(4);
+		expect(await rounds(limit, clock, 4, () => 20)).toEqual([5, 6, 7, 8]);
 	});
 
 	it('learns nothing while the limit is not used (fewer than half of it in flight)', async () => {
@@ -223,5 +234,25 @@ describe('AdaptiveLimits', () => {
 		expect(limits.busy).toBe(1);
 		p.release();
 		expect(limits.busy).toBe(0);
+	});
+});
+
+describe('Concurrency: Auto after a short outage', () => {
+	it('a few drops in a row take the limit down, and healthy answers grow it back', async () => {
+		const { limit, clock } = limiter();
+		await rounds(limit, clock, 20, () => 20);
+		const healthy = limit.limit;
+		expect(healthy).toBeGreaterThanOrEqual(8);
+		// An outage: every request is dropped (503s, timeouts) until the limit is at its floor.
+		for (let i = 0; i < 200 && limit.limit > 1; i++) {
+			const n = Math.floor(limit.limit);
+			const permits = await Promise.all(Array.from({ length: n }, () => limit.acquire()));
+			clock.t += 20;
+			for (const p of permits) p.release({ kind: 'drop' });
+		}
+		expect(limit.limit).toBe(1);
+		// The API is healthy again: within 50 round trips the limit is back to at least 8.
+		const after = await rounds(limit, clock, 50, () => 20);
+		expect(Math.max(...after)).toBeGreaterThanOrEqual(8);
 	});
 });
