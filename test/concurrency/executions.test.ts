@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { RecordedRequest, Sandbox } from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed, startSandbox } from '../../sandbox/server';
 import { contactId, contactSeed } from '../../bench/lib/workloads';
-import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
+import { state } from '../../nodes/Assistable/shared/state';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
 import { directoryLoad } from '../../nodes/Assistable/resources/contact/directory';
 import { pendingTagChecks } from '../../nodes/Assistable/resources/contact/write';
@@ -37,12 +37,7 @@ beforeEach(() => {
 });
 afterEach(() => {
 	// Whatever happened, nothing stays held in the process once the executions are over.
-	expect(coordinatorLoad()).toEqual({
-		recordKeys: 0,
-		identityKeys: 0,
-		rateGates: expect.any(Number),
-		autoRequests: 0,
-	});
+	expect(state.load()).toEqual({ recordKeys: 0, identityKeys: 0, requests: 0 });
 	expect(directoryLoad()).toEqual({ indexesInUse: 0, listsLoading: 0 });
 	expect(pendingTagChecks()).toBe(0);
 });

@@ -1,6 +1,7 @@
 /**
- * Concurrency: Auto. One limiter per API key in the process, shared by all executions: how many
- * requests may be in flight, and (once the API has answered 429) how many may start per second.
+ * Concurrency: Auto. One per API key in the process (in its throttle), shared by all executions:
+ * how many requests may be in flight, and (once the API has answered 429) how many may start per
+ * second.
  *
  * - In flight: AIMD, as TCP's congestion window. The limit starts at 8 and doubles per round trip
  *   (a window of `limit` answers) until the first drop (slow start), then grows by 1 per round
@@ -27,26 +28,24 @@ const MIN_ANSWERS = 5;
 const RATE_WINDOWS_MS = [1_000, 10_000, 60_000];
 /** Answer times kept (the last 60 s), at most this many. */
 const MAX_ANSWER_TIMES = 10_000;
-/** Kept this long after its last request: what was learnt serves the next burst of executions. */
-const FORGET_AFTER_MS = 10 * 60_000;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 /** How an attempt ended, for the limiter. */
-export type AttemptOutcome =
-	{ kind: 'answer' } | { kind: 'drop'; rateLimited?: boolean; retryAfterMs?: number };
+export type AttemptOutcome = (
+	{ kind: 'answer' } | { kind: 'drop'; rateLimited?: boolean; retryAfterMs?: number }
+) & {
+	/** Every request of this API key waits this long (a 429's wait, or a rate-limit reset). */
+	pauseMs?: number;
+};
 
-export interface Permit {
-	/** Gives the permit back; call once, with how the attempt ended (none if it never went out). */
-	release(outcome?: AttemptOutcome): void;
-}
-
-export class AdaptiveLimit {
+/**
+ * The numbers of Concurrency: Auto for one API key: its limit on requests in flight and the rate
+ * learnt from 429s. It does not wait: the key's throttle gates requests on them.
+ */
+export class AimdLimit {
 	limit = INITIAL_LIMIT;
-	inFlight = 0;
 	/** Requests per second the API accepts, once a 429 has shown there is a cap. */
 	rate: number | undefined;
-	lastUsed: number;
-	private readonly waiting: Array<() => void> = [];
 	private slowStart = true;
 	/** Requests sent so far; a drop cuts the limit only if its request was sent after the last cut. */
 	private sent = 0;
@@ -57,46 +56,36 @@ export class AdaptiveLimit {
 	private lastRateChange = 0;
 	private last429 = 0;
 
-	constructor(private readonly now: () => number = Date.now) {
-		this.lastUsed = now();
+	constructor(private readonly now: () => number) {}
+
+	/** A request goes out with `inFlight` in flight (itself included); its sequence number. */
+	onSend(inFlight: number): number {
+		this.window.maxInFlight = Math.max(this.window.maxInFlight, inFlight);
+		return ++this.sent;
 	}
 
-	get waiters(): number {
-		return this.waiting.length;
-	}
-
-	/** Waits (FIFO) until one more request may be in flight. */
-	async acquire(signal?: AbortSignal): Promise<Permit> {
-		this.lastUsed = this.now();
-		if (this.inFlight >= this.limit || this.waiting.length) {
-			await new Promise<void>((resolve, reject) => {
-				const grant = () => {
-					signal?.removeEventListener('abort', cancel);
-					resolve();
-				};
-				const cancel = () => {
-					const at = this.waiting.indexOf(grant);
-					if (at >= 0) this.waiting.splice(at, 1);
-					reject(signal?.reason ?? new Error('Cancelled'));
-				};
-				if (signal?.aborted) return cancel();
-				signal?.addEventListener('abort', cancel, { once: true });
-				this.waiting.push(grant);
-			});
-		} else this.inFlight++;
-		this.window.maxInFlight = Math.max(this.window.maxInFlight, this.inFlight);
-		const seq = ++this.sent;
-		const sentAt = this.now();
-		let released = false;
-		return {
-			release: (outcome) => {
-				if (released) return;
-				released = true;
-				this.inFlight--;
-				if (outcome) this.observe(outcome, seq, sentAt);
-				this.grant();
-			},
-		};
+	/** How request `seq`, sent at `sentAt`, ended; `inFlight`: requests still in flight. */
+	observe(outcome: AttemptOutcome, seq: number, sentAt: number, inFlight: number): void {
+		if (outcome.kind === 'drop') {
+			if (seq > this.sentAtLastCut) {
+				this.sentAtLastCut = this.sent;
+				this.slowStart = false;
+				this.setLimit(Math.floor(this.limit / 2), inFlight);
+			}
+			// "Retry-After: 0" asks for no wait: that 429 says nothing about a rate. The 429s of
+			// requests sent before the pace last changed say nothing about the new pace.
+			if (outcome.rateLimited && outcome.retryAfterMs !== 0 && sentAt >= this.lastRateChange)
+				this.learnRate(outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+			return;
+		}
+		this.answeredAt.push(this.now());
+		if (this.answeredAt.length > MAX_ANSWER_TIMES) this.answeredAt.shift();
+		// Answers to requests sent before the last cut still belong to the round trip that was cut.
+		if (seq <= this.sentAtLastCut) return;
+		const w = this.window;
+		if (++w.answers < this.limit) return;
+		const used = w.maxInFlight * 2 >= this.limit;
+		this.setLimit(used ? (this.slowStart ? this.limit * 2 : this.limit + 1) : this.limit, inFlight);
 	}
 
 	/** Milliseconds between request starts the learnt rate asks for (0 when none); probes upward. */
@@ -113,39 +102,6 @@ export class AdaptiveLimit {
 		return 1000 / this.rate;
 	}
 
-	private grant(): void {
-		while (this.waiting.length && this.inFlight < this.limit) {
-			this.inFlight++;
-			this.waiting.shift()!();
-		}
-	}
-
-	private observe(outcome: AttemptOutcome, seq: number, sentAt: number): void {
-		const now = this.now();
-		this.lastUsed = now;
-		if (outcome.kind === 'drop') {
-			if (seq > this.sentAtLastCut) {
-				this.sentAtLastCut = this.sent;
-				this.slowStart = false;
-				this.setLimit(Math.floor(this.limit / 2));
-			}
-			// "Retry-After: 0" asks for no wait: that 429 says nothing about a rate. The 429s of
-			// requests sent before the pace last changed say nothing about the new pace.
-			if (outcome.rateLimited && outcome.retryAfterMs !== 0 && sentAt >= this.lastRateChange)
-				this.learnRate(outcome.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
-			return;
-		}
-		this.answeredAt.push(now);
-		if (this.answeredAt.length > MAX_ANSWER_TIMES) this.answeredAt.shift();
-		// Answers to requests sent before the last cut still belong to the round trip that was cut.
-		if (seq <= this.sentAtLastCut) return;
-		const w = this.window;
-		if (++w.answers < this.limit) return;
-		if (w.maxInFlight * 2 >= this.limit)
-			this.setLimit(this.slowStart ? this.limit * 2 : this.limit + 1);
-		this.window = { answers: 0, maxInFlight: this.inFlight };
-	}
-
 	private learnRate(retryAfterMs: number): void {
 		const now = this.now();
 		this.last429 = now;
@@ -159,40 +115,8 @@ export class AdaptiveLimit {
 		this.lastRateChange = now;
 	}
 
-	private setLimit(limit: number): void {
+	private setLimit(limit: number, inFlight: number): void {
 		this.limit = Math.min(MAX_LIMIT, Math.max(MIN_LIMIT, limit));
-		this.window = { answers: 0, maxInFlight: this.inFlight };
-		this.grant();
-	}
-}
-
-/** The limiters of this process, one per API key scope; idle ones are forgotten after a while. */
-export class AdaptiveLimits {
-	private readonly limits = new Map<string, AdaptiveLimit>();
-
-	constructor(private readonly now: () => number = Date.now) {}
-
-	for(key: string): AdaptiveLimit {
-		this.prune();
-		let limit = this.limits.get(key);
-		if (!limit) {
-			limit = new AdaptiveLimit(this.now);
-			this.limits.set(key, limit);
-		}
-		return limit;
-	}
-
-	/** Requests in flight or waiting, over all keys (tests check it returns to 0). */
-	get busy(): number {
-		let n = 0;
-		for (const limit of this.limits.values()) n += limit.inFlight + limit.waiters;
-		return n;
-	}
-
-	private prune(): void {
-		const now = this.now();
-		for (const [key, limit] of this.limits)
-			if (!limit.inFlight && !limit.waiters && now - limit.lastUsed > FORGET_AFTER_MS)
-				this.limits.delete(key);
+		this.window = { answers: 0, maxInFlight: inFlight };
 	}
 }

@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../../../credentials/AssistableApi.credentials';
-import { coordinator } from './coordinator';
+import { state } from './state';
 import type { AttemptOutcome } from './limiter';
 import type { Endpoint } from './endpoint';
 import { pathValues } from './endpoint';
@@ -144,7 +144,7 @@ export class AssistableTransport {
 
 	/** A typical round trip to this API, as measured in this process (0 before the first). */
 	typicalLatencyMs(): number {
-		return coordinator.latency.typical(this.scope);
+		return state.latency.typical(this.scope);
 	}
 
 	static async create(
@@ -224,72 +224,56 @@ export class AssistableTransport {
 			);
 		}
 		const url = `${this.scope}/${segments.join('/')}`;
+		const throttle = state.throttles.for(this.keyScope);
+		const pace = {
+			adaptive: this.options.adaptive,
+			minIntervalMs: this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0,
+		};
 		for (let attempt = 1; ; attempt++) {
-			const permit = this.options.adaptive
-				? await coordinator.limits.for(this.keyScope).acquire(this.signal)
-				: undefined;
+			const permit = await throttle.acquire(pace, this.signal);
 			let outcome: AttemptOutcome | undefined;
 			let failure: Failure;
+			let wait = 0;
 			try {
-				await this.waitForSlot();
 				try {
 					const response = await this.send(call, url);
-					this.noteRateLimitHeaders(response);
 					const interpreted = this.interpret(call, response, attempt);
+					const pauseMs = rateLimitResetMs(response);
+					if (!('error' in interpreted)) {
+						outcome = { kind: 'answer', pauseMs };
+						return interpreted.body;
+					}
+					failure = interpreted;
+					wait = failure.retryAfterMs ?? backoff(attempt);
 					outcome = OVERLOAD_STATUS.has(response.statusCode)
 						? {
 								kind: 'drop',
-								rateLimited: response.statusCode === 429,
-								retryAfterMs: 'error' in interpreted ? interpreted.retryAfterMs : undefined,
+								rateLimited: failure.rateLimited,
+								retryAfterMs: failure.retryAfterMs,
+								// A rate limit slows every request made with this key in this process.
+								pauseMs:
+									failure.rateLimited && wait <= MAX_RETRY_AFTER_MS
+										? Math.max(wait, pauseMs ?? 0)
+										: pauseMs,
 							}
-						: { kind: 'answer' };
-					if (!('error' in interpreted)) return interpreted.body;
-					failure = interpreted;
+						: { kind: 'answer', pauseMs };
 				} catch (error) {
 					failure = this.networkFailure(call, error, attempt);
+					wait = backoff(attempt);
 					outcome = { kind: 'drop' };
 				}
 			} finally {
-				permit?.release(outcome);
+				permit.release(outcome);
 			}
 			if (failure.unknownOutcome && call.method !== 'GET') call.onUnknownOutcome?.();
 			if (!failure.retryable || attempt >= this.options.maxAttempts) throw failure.error;
-			const wait = failure.retryAfterMs ?? backoff(attempt);
 			if (wait > MAX_RETRY_AFTER_MS) {
 				failure.error.description =
 					`${failure.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
 				throw failure.error;
 			}
-			// A rate limit slows every request made with this key in this process, not just this one.
-			if (failure.rateLimited) coordinator.gates.pause(this.keyScope, Date.now() + wait);
 			await sleep(wait, this.signal);
 		}
-	}
-
-	/**
-	 * Rate-limit headers, if Assistable sends them (v2 documents none): with nothing left, every
-	 * request of this key waits for the reset instead of running into a 429.
-	 */
-	private noteRateLimitHeaders(response: RawResponse): void {
-		const remaining =
-			header(response.headers, 'ratelimit-remaining') ??
-			header(response.headers, 'x-ratelimit-remaining');
-		if (remaining === undefined || Number(remaining) !== 0) return;
-		const reset = Number(
-			header(response.headers, 'ratelimit-reset') ?? header(response.headers, 'x-ratelimit-reset'),
-		);
-		if (!Number.isFinite(reset) || reset <= 0) return;
-		// Seconds until the reset, or (as some APIs send it) the reset's Unix time in seconds.
-		const waitMs = reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000;
-		if (waitMs > 0 && waitMs <= MAX_RETRY_AFTER_MS)
-			coordinator.gates.pause(this.keyScope, Date.now() + waitMs);
-	}
-
-	/** Waits out this key's 429 pause and the client-side rate limit, shared by all executions. */
-	private async waitForSlot(): Promise<void> {
-		const cap = this.options.requestsPerSecond > 0 ? 1000 / this.options.requestsPerSecond : 0;
-		const learnt = this.options.adaptive ? coordinator.limits.for(this.keyScope).intervalMs() : 0;
-		await coordinator.gates.pass(this.keyScope, Math.max(cap, learnt), this.signal);
 	}
 
 	private async send(call: ApiCall, url: string): Promise<RawResponse> {
@@ -316,7 +300,7 @@ export class AssistableTransport {
 			request,
 			this.credential,
 		)) as RawResponse;
-		coordinator.latency.observe(this.scope, Date.now() - started);
+		state.latency.observe(this.scope, Date.now() - started);
 		return response;
 	}
 
@@ -529,6 +513,24 @@ function snippet(text: string): string {
 function header(headers: RawResponse['headers'], name: string): string | undefined {
 	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
 	return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Rate-limit headers, if Assistable sends them (v2 documents none): with nothing left, every
+ * request of this key waits for the reset (ms from now) instead of running into a 429.
+ */
+function rateLimitResetMs(response: RawResponse): number | undefined {
+	const remaining =
+		header(response.headers, 'ratelimit-remaining') ??
+		header(response.headers, 'x-ratelimit-remaining');
+	if (remaining === undefined || Number(remaining) !== 0) return undefined;
+	const reset = Number(
+		header(response.headers, 'ratelimit-reset') ?? header(response.headers, 'x-ratelimit-reset'),
+	);
+	if (!Number.isFinite(reset) || reset <= 0) return undefined;
+	// Seconds until the reset, or (as some APIs send it) the reset's Unix time in seconds.
+	const waitMs = reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000;
+	return waitMs > 0 && waitMs <= MAX_RETRY_AFTER_MS ? waitMs : undefined;
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { recordLockKey, coordinator } from '../../shared/coordinator';
+import { recordLockKey, state as coordinator } from '../../shared/state';
 import type { MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactChanges, MergeOptions } from './merge';
