@@ -8,7 +8,7 @@ import {
 	demoSeed,
 	startSandbox,
 } from '../../sandbox/server';
-import { pathSegment } from '../../nodes/Assistable/shared/transport';
+import { pathSegment } from '../../nodes/Assistable/shared/credential';
 import { runAssistable } from '../harness/workflow';
 
 const HOSTILE = [

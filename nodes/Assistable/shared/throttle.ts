@@ -37,7 +37,7 @@ interface Permit {
 	release(outcome?: AttemptOutcome): void;
 }
 
-class Throttle {
+export class Throttle {
 	/** Concurrency: Auto's numbers for this key. */
 	readonly auto: AimdLimit;
 	lastUsed: number;
