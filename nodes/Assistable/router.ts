@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { contactResource } from './resources/contact';
-import type { Lease } from './shared/coordinator';
-import { coordinator, recordLockKey } from './shared/coordinator';
 import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
-import { Semaphore } from './shared/scheduler';
+import { recordLockKey, state } from './shared/state';
 import { AssistableTransport } from './shared/transport';
 import { InputError } from './shared/validation';
+import type { Lease } from './shared/wait';
+import { Slots } from './shared/wait';
 
 const resources: Record<string, ResourceModule> = { contact: contactResource };
 
@@ -62,14 +62,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const settings = readExecutionSettings(this);
 	const transport = await AssistableTransport.create(this, settings.transport);
 	const signal = this.getExecutionCancelSignal?.();
-	const slots = new Semaphore(settings.concurrency);
+	// This execution's items in progress at once (Concurrency); a cancelled execution stops waiting.
+	const slots = new Slots(settings.concurrency);
 	const recordKey = (recordId: string) => recordLockKey(transport.scope, recordId);
 	const base: ExecutionServices = {
 		transport,
 		withRecord: async <T, D>(recordId: string, work: (lease: Lease<D>) => Promise<T>) => {
-			const lease = (await coordinator.records.acquire(recordKey(recordId), signal)) as Lease<D>;
+			const lease = (await state.records.acquire(recordKey(recordId), signal)) as Lease<D>;
 			try {
-				return await slots.run(() => work(lease));
+				return await slots.run(async () => await work(lease), signal);
 			} finally {
 				lease.release();
 			}
@@ -86,13 +87,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			let record: Promise<Lease> | undefined;
 			try {
 				const scoped = (identity: string) => `${transport.scope}|${identity}`;
-				releaseIdentities = await coordinator.identities.acquireAll(
+				releaseIdentities = await state.identities.acquireAll(
 					(plan.identities ?? []).map(scoped),
 					signal,
 				);
 				const recordId = plan.target ? await plan.target(services) : undefined;
 				// Queued now, in input order: the record's writes keep arrival order across executions.
-				if (recordId) record = coordinator.records.acquire(recordKey(recordId), signal);
+				if (recordId) record = state.records.acquire(recordKey(recordId), signal);
 				const held = new Set((plan.heldIdentities?.() ?? []).map(scoped));
 				releaseIdentities((key) => held.has(key));
 			} catch (error) {
@@ -127,7 +128,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 					pairedItem: { item: itemIndex },
 				}));
 				return outcome.verify;
-			});
+			}, signal);
 		} catch (error) {
 			fail(itemIndex, error);
 		} finally {

@@ -8,9 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { contactId, contactSeed } from '../../bench/lib/workloads';
-import { coordinatorLoad } from '../../nodes/Assistable/shared/coordinator';
+import { state } from '../../nodes/Assistable/shared/state';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
-import { contactState } from '../../nodes/Assistable/resources/contact/state';
 import type { AssistableRun } from '../harness/workflow';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
@@ -23,13 +22,13 @@ const runner = contactRunner(sandbox, { apiKey: KEY });
 const onError = (continueOnFail: boolean) => (continueOnFail ? 'continueRegularOutput' : undefined);
 afterEach(() => {
 	// Whatever happened, nothing stays held in the process once the executions are over.
-	expect(coordinatorLoad()).toEqual({
+	expect(state.load()).toEqual({
 		recordKeys: 0,
 		identityKeys: 0,
-		rateGates: expect.any(Number),
-		autoRequests: 0,
+		requests: 0,
+		locationLists: 0,
+		tagExpectations: 0,
 	});
-	expect(contactState.load()).toEqual({ locationLists: 0, tagExpectations: 0 });
 });
 
 /** One execution: a webhook-shaped item into the Assistable node. */

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { pathSegment } from '../../nodes/Assistable/shared/transport';
+import { pathSegment } from '../../nodes/Assistable/shared/credential';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 

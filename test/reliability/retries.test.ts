@@ -3,12 +3,15 @@ import { createServer } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { state } from '../../nodes/Assistable/shared/state';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 
 const KEY = 'asst_SECRET_retry_key_5c4b3a';
 const { ada, grace } = DEMO_CONTACT_IDS;
 const sandbox = useSandbox({ keys: [{ key: KEY, locations: '*' }] });
+// Each test starts as a new process: no pace or pause learnt from an earlier test's 429s.
+beforeEach(() => state.reset());
 const runner = contactRunner(sandbox, { apiKey: KEY, onError: 'continueRegularOutput' });
 
 async function run(

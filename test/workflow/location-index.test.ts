@@ -6,14 +6,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { contactState } from '../../nodes/Assistable/resources/contact/state';
+import { state } from '../../nodes/Assistable/shared/state';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
 const sandbox = useSandbox();
-afterEach(() => expect(contactState.load().locationLists).toBe(0));
+afterEach(() => expect(state.load().locationLists).toBe(0));
 
 /** One execution of one webhook-shaped item. */
 const execution = contactRunner(sandbox, { onError: 'continueRegularOutput' });

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Lease } from './coordinator';
+import type { Lease } from './wait';
 import type { AssistableTransport } from './transport';
 
 /** What one execution shares between its items, whatever the resource. */

@@ -6,14 +6,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { recordLockKey } from '../../shared/coordinator';
 import { quote } from '../../shared/validation';
 import { getContact, updateContact } from './api';
 import type { MatchBy } from './identity';
 import type { ContactChanges } from './merge';
 import { mergeTags, tagKey } from './merge';
 import type { ContactLease, ContactServices } from './services';
-import { contactState } from './state';
+import { recordLockKey, state } from '../../shared/state';
 import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 
@@ -48,10 +47,10 @@ export function noteTagWrite(
 	create = false,
 ): TagExpectation | undefined {
 	const key = recordLockKey(services.transport.scope, contactId);
-	let expectation = contactState.tagExpectations.get(key);
+	let expectation = state.tagExpectations.get(key);
 	if (!expectation && !create) return undefined;
 	expectation ??= { present: new Map(), absent: new Map(), checks: 0, verifiedAt: 0 };
-	contactState.tagExpectations.set(key, expectation);
+	state.tagExpectations.set(key, expectation);
 	if (!appendTags && changes.tags !== undefined) {
 		expectation.present = byKey(write.tags);
 		expectation.absent = byKey(changes.removeTags);
@@ -110,8 +109,8 @@ export function tagCheckAfter(
 			);
 		} finally {
 			const key = recordLockKey(services.transport.scope, contactId);
-			if (--expectation.checks === 0 && contactState.tagExpectations.get(key) === expectation)
-				contactState.tagExpectations.delete(key);
+			if (--expectation.checks === 0 && state.tagExpectations.get(key) === expectation)
+				state.tagExpectations.delete(key);
 		}
 	};
 }

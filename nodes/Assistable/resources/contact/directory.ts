@@ -11,7 +11,7 @@ import type { AssistableTransport } from '../../shared/transport';
 import { isContact, listContacts } from './api';
 import type { MatchBy } from './identity';
 import { emailKey } from './identity';
-import { contactState } from './state';
+import { state } from '../../shared/state';
 import type { Contact } from './types';
 
 function keyOf(by: MatchBy, value: unknown): string | undefined {
@@ -140,7 +140,7 @@ export class LocationDirectory {
 			list.failed = true;
 			list.pending = [];
 		});
-		contactState.locationLists.add(list.scope, list);
+		state.locationLists.add(list.scope, list);
 		return list;
 	}
 
@@ -154,7 +154,7 @@ export class LocationDirectory {
 		const scope = this.scopeOf(locationId);
 		let list = own
 			? undefined
-			: contactState.locationLists.newest(
+			: state.locationLists.newest(
 					scope,
 					(l) => l.keyScope === this.transport.keyScope && !l.failed && l.requestedAt >= since,
 				);
@@ -219,7 +219,7 @@ export class LocationDirectory {
 
 	/** Records a contact this process created or changed into every list of its location in use. */
 	record(locationId: string, contact: Contact): void {
-		for (const list of contactState.locationLists.all(this.scopeOf(locationId))) {
+		for (const list of state.locationLists.all(this.scopeOf(locationId))) {
 			if (list.index) list.index.put(contact);
 			else if (!list.failed) list.pending.push(contact);
 		}
@@ -228,7 +228,7 @@ export class LocationDirectory {
 	/** Hands back the lists this execution held; a list nobody holds is dropped. */
 	release(): void {
 		for (const list of this.held) {
-			if (--list.users === 0) contactState.locationLists.remove(list.scope, list);
+			if (--list.users === 0) state.locationLists.remove(list.scope, list);
 		}
 		this.held.clear();
 		this.lists.clear();

@@ -1,4 +1,4 @@
-import type { Lease } from '../../shared/coordinator';
+import type { Lease } from '../../shared/wait';
 import type { ExecutionServices, ItemPlan, OperationModule } from '../../shared/operation';
 import type { LocationDirectory } from './directory';
 import type { Contact } from './types';

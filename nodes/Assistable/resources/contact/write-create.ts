@@ -5,7 +5,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { coordinator } from '../../shared/coordinator';
+import { state } from '../../shared/state';
 import { createContact as createContactRequest } from './api';
 import type { Lookup } from './directory';
 import type { MatchBy } from './identity';
@@ -36,7 +36,7 @@ export async function createContact(
 		onUnknownOutcome: () => {
 			const until = Date.now() + doubtWindowMs(services.transport.timeoutMs);
 			for (const identity of changeIdentities(changes))
-				coordinator.doubtfulCreates.set(createKey(services, locationId, identity), until);
+				state.doubtfulCreates.set(createKey(services, locationId, identity), until);
 		},
 	});
 	services.directory.record(locationId, contact);
@@ -56,7 +56,7 @@ export async function lookupBeforeCreate(
 ): Promise<Lookup> {
 	const identity = identityOf(by, value);
 	const doubtEnds = identity
-		? coordinator.doubtfulCreates.get(createKey(services, locationId, identity))
+		? state.doubtfulCreates.get(createKey(services, locationId, identity))
 		: undefined;
 	if (doubtEnds === undefined)
 		return await services.directory.lookup(locationId, by, value, itemIndex);

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { coordinator, recordLockKey } from '../../shared/coordinator';
+import { recordLockKey, state } from '../../shared/state';
 import type { ItemOutcome } from '../../shared/operation';
 import { noteTagWrite, tagCheckAfter } from './after-write';
 import { getContact, updateContact } from './api';
@@ -55,7 +55,7 @@ async function writeContact(
 	const { transport } = services;
 	const key = recordLockKey(transport.scope, contactId);
 	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
-	const doubtEnds = coordinator.doubtfulWrites.get(key);
+	const doubtEnds = state.doubtfulWrites.get(key);
 	if (doubtEnds !== undefined) {
 		await sleep(Math.max(0, doubtEnds - Date.now()), transport.signal);
 		lease.data = undefined;
@@ -68,7 +68,7 @@ async function writeContact(
 	lease.data = undefined;
 	const contact = await updateContact(transport, contactId, write, itemIndex, {
 		onUnknownOutcome: () =>
-			coordinator.doubtfulWrites.set(key, Date.now() + doubtWindowMs(transport.timeoutMs)),
+			state.doubtfulWrites.set(key, Date.now() + doubtWindowMs(transport.timeoutMs)),
 	});
 	lease.data = { contact, at: Date.now() };
 	return { contact, write };

@@ -1,0 +1,199 @@
+/**
+ * Error interpretation: what an answer (or a network failure) means: its body (redacted before it is
+ * parsed), the failure it reports (wording in `messages.ts`), network codes, size caps, and whether
+ * a write's outcome is unknown.
+ */
+import type { IHttpRequestMethods, INode } from 'n8n-workflow';
+
+import { displayUrl } from './credential';
+import type { Endpoint } from './endpoint';
+import { apiError, hintFor, plural, statusMessage, unsafeToRetry } from './messages';
+import type { Attempt, Failure } from './retries';
+import {
+	NOT_SENT_NETWORK,
+	header,
+	rateLimitResetMs,
+	retriesNetwork,
+	retriesStatus,
+	retryAfterMs,
+	unsafeToRetryStatus,
+} from './retries';
+
+/** One request to an endpoint, as a resource's API module describes it. */
+export interface RequestSpec {
+	/** Values of the endpoint path's `{name}` placeholders; each is encoded as one segment. */
+	params: Record<string, string>;
+	body?: object;
+	itemIndex: number;
+	/** Shown in messages, e.g. the contact ID. */
+	subject: string;
+	/** The message (without the status) and hint of a 404; default: no such route. */
+	notFound?: { message: string; hint?: string };
+	/** The hint of a 403. */
+	forbiddenHint?: string;
+	/** What may have happened when a write that is not retry-safe got no definite answer. */
+	unconfirmedEffect?: string;
+	/** Called when an attempt of a write failed in a way that may still be applied by the server. */
+	onUnknownOutcome?: () => void;
+}
+
+export interface ApiCall extends RequestSpec {
+	endpoint: Endpoint;
+	method: IHttpRequestMethods;
+}
+
+export interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** What interpreting needs to know of the execution. */
+export interface Reader {
+	node: INode;
+	/** The base URL, as named in network errors (redacted). */
+	scope: string;
+	maxAttempts: number;
+	timeoutMs: number;
+	redact(text: string): string;
+}
+
+/** Answers after which a write may still have been applied (a gateway or the server gave up). */
+const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
+
+/** The answer's parsed body, or the failure it reports. */
+export function interpret(
+	r: Reader,
+	call: ApiCall,
+	response: RawResponse,
+	attempt: number,
+): Attempt {
+	const status = response.statusCode;
+	const resetMs = rateLimitResetMs(response);
+	const fail = (message: string, description: string): Failure => ({
+		retryable: false,
+		status,
+		resetMs,
+		error: apiError(r.node, call.itemIndex, message, description, status),
+	});
+	let text = typeof response.body === 'string' ? response.body : undefined;
+	if (Buffer.isBuffer(response.body)) text = response.body.toString('utf8');
+	const limit = call.endpoint.maxBytes;
+	if (text !== undefined && text.length > limit) {
+		return fail(
+			`Assistable's answer is too large (${text.length} bytes, limit ${limit})`,
+			'This is not what the API documents; check the Base URL.',
+		);
+	}
+	// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
+	if (text !== undefined) text = r.redact(text);
+	let parsed: unknown = text === undefined ? response.body : undefined;
+	let isJson = text === undefined;
+	if (text !== undefined) {
+		try {
+			parsed = text === '' ? undefined : JSON.parse(text);
+			isJson = text !== '';
+		} catch {
+			parsed = text;
+		}
+	}
+	if (status >= 200 && status < 300) {
+		if (!isJson) {
+			return fail(
+				`Assistable answered ${status} with a body that is not JSON`,
+				`Got: ${snippet(text ?? '')}. Check the Base URL points at the v2 API.`,
+			);
+		}
+		if (isObject(parsed) && parsed.ok === false) {
+			const reason = messageOf(parsed) ?? 'no reason given';
+			return fail(`Assistable reported an error: ${reason}`, hintFor(call, 200, reason));
+		}
+		return { body: parsed, resetMs };
+	}
+	const location = status >= 300 && status < 400 ? header(response, 'location') : undefined;
+	const reason = location
+		? `redirect to ${r.redact(displayUrl(location))}`
+		: (messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined));
+	const retryable = retriesStatus(call.endpoint, status);
+	const gaveUp =
+		retryable && attempt >= r.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
+	const description = [
+		reason ? `Assistable said: ${reason}.` : '',
+		hintFor(call, status, reason ?? ''),
+		unsafeToRetryStatus(call.endpoint, status) ? unsafeToRetry(call) : '',
+	]
+		.filter(Boolean)
+		.join(' ');
+	return {
+		retryable,
+		status,
+		resetMs,
+		unknownOutcome: UNKNOWN_OUTCOME_STATUS.has(status),
+		rateLimited: status === 429,
+		retryAfterMs:
+			status === 429 || status === 503 ? retryAfterMs(header(response, 'retry-after')) : undefined,
+		error: apiError(
+			r.node,
+			call.itemIndex,
+			`${statusMessage(call, status)}${gaveUp}`,
+			description,
+			status,
+		),
+	};
+}
+
+/** The failure a network error (no answer) reports. */
+export function networkFailure(r: Reader, call: ApiCall, error: unknown, attempt: number): Failure {
+	const code = networkCode(error);
+	const retryable = retriesNetwork(call.endpoint, code);
+	const what =
+		code === 'ECONNREFUSED'
+			? 'refused the connection'
+			: code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+				? `did not answer within ${r.timeoutMs} ms`
+				: 'could not be reached';
+	const attempts = attempt > 1 || retryable ? ` after ${plural(attempt, 'attempt')}` : '';
+	const unsafe = !call.endpoint.retrySafe && !retryable ? ` ${unsafeToRetry(call)}` : '';
+	return {
+		retryable,
+		unknownOutcome: !NOT_SENT_NETWORK.has(code),
+		error: apiError(
+			r.node,
+			call.itemIndex,
+			`Assistable ${what}${attempts}`,
+			`Network error ${code || 'unknown'} on ${call.method} ${r.redact(displayUrl(r.scope))}.${unsafe}`,
+		),
+	};
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function messageOf(body: unknown): string | undefined {
+	if (!isObject(body)) return undefined;
+	for (const key of ['error', 'message', 'detail']) {
+		const value = body[key];
+		if (typeof value === 'string' && value) return snippet(value);
+		if (isObject(value) && typeof value.message === 'string') return snippet(value.message);
+	}
+	return undefined;
+}
+
+function snippet(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+}
+
+function networkCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && isObject(current); depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : '';
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up|aborted/i.test(message)) return 'ECONNRESET';
+	return '';
+}

@@ -1,0 +1,134 @@
+/**
+ * Every piece of state shared by all executions of every Assistable node in this n8n process (n8n
+ * loads a package's module once per process). Keys are dropped as soon as nothing holds or waits on
+ * them. To add a part: a field of `parts` with a `clear()`, and its count in `load()`.
+ */
+import type { TagExpectation } from '../resources/contact/after-write';
+import type { LocationList } from '../resources/contact/directory';
+import { Throttles } from './throttle';
+import { KeyedLocks } from './wait';
+
+/** Values grouped by key; a key goes with its last value. */
+class Groups<T> {
+	private readonly groups = new Map<string, Set<T>>();
+
+	add(key: string, value: T): void {
+		const group = this.groups.get(key) ?? new Set<T>();
+		this.groups.set(key, group);
+		group.add(value);
+	}
+
+	all(key: string): T[] {
+		return [...(this.groups.get(key) ?? [])];
+	}
+
+	/** The last added value of the key that passes `test`. */
+	newest(key: string, test: (value: T) => boolean): T | undefined {
+		return this.all(key).reverse().find(test);
+	}
+
+	remove(key: string, value: T): void {
+		const group = this.groups.get(key);
+		group?.delete(value);
+		if (group?.size === 0) this.groups.delete(key);
+	}
+
+	get size(): number {
+		return this.groups.size;
+	}
+
+	clear(): void {
+		this.groups.clear();
+	}
+}
+
+/** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
+class ExpiringMarks {
+	private readonly until = new Map<string, number>();
+
+	set(key: string, untilMs: number): void {
+		this.prune();
+		this.until.set(key, Math.max(untilMs, this.until.get(key) ?? 0));
+	}
+
+	/** The time the mark ends, if it is still on. */
+	get(key: string): number | undefined {
+		const until = this.until.get(key);
+		if (until === undefined) return undefined;
+		if (until <= Date.now()) {
+			this.until.delete(key);
+			return undefined;
+		}
+		return until;
+	}
+
+	clear(): void {
+		this.until.clear();
+	}
+
+	private prune(): void {
+		const now = Date.now();
+		for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
+	}
+}
+
+/** Round-trip times seen per API scope, to size waits on what the API actually takes. */
+class LatencyMeter {
+	private readonly smoothed = new Map<string, number>();
+
+	observe(scope: string, ms: number): void {
+		const previous = this.smoothed.get(scope);
+		this.smoothed.set(scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+	}
+
+	/** A typical round trip for this scope (0 before any request). */
+	typical(scope: string): number {
+		return this.smoothed.get(scope) ?? 0;
+	}
+
+	clear(): void {
+		this.smoothed.clear();
+	}
+}
+
+/** The lock key of a record (e.g. a contact): the API (base URL) and the record's ID. */
+export function recordLockKey(scope: string, recordId: string): string {
+	return `${scope}|${recordId.toLowerCase()}`;
+}
+
+const parts = {
+	/** Writes of a record (and reads that must see them), by base URL + record ID. */
+	records: new KeyedLocks(),
+	/** Unique values (e.g. emails, phone numbers) being looked up, created or set, by base URL + value. */
+	identities: new KeyedLocks<never>(),
+	/** Records whose last write's outcome is unknown (it may still be applied). */
+	doubtfulWrites: new ExpiringMarks(),
+	/** Unique values whose create's outcome is unknown (the record may or may not exist). */
+	doubtfulCreates: new ExpiringMarks(),
+	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
+	throttles: new Throttles(),
+	latency: new LatencyMeter(),
+	/** Contacts: location lists in use, by base URL + location ID. */
+	locationLists: new Groups<LocationList>(),
+	/** Contacts: what this process's writes must leave on a contact until its re-checks are done. */
+	tagExpectations: new Map<string, TagExpectation>(),
+};
+
+/** The one state of this process. */
+export const state = {
+	...parts,
+	/** What is held or waited on right now (tests check it is idle once the executions end). */
+	load(): Record<string, number> {
+		return {
+			recordKeys: parts.records.size,
+			identityKeys: parts.identities.size,
+			requests: parts.throttles.busy,
+			locationLists: parts.locationLists.size,
+			tagExpectations: parts.tagExpectations.size,
+		};
+	},
+	/** Forgets everything (between tests; never while executions run). */
+	reset(): void {
+		for (const part of Object.values(parts)) part.clear();
+	},
+};
