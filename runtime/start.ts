@@ -296,7 +296,7 @@ function banner(
 		if (form) {
 			const body = JSON.stringify({
 				contact_id: DEMO_CONTACT_IDS.ada,
-				email: 'ada@example.com',
+				email: 'ada.lovelace@example.com',
 				phone: '+1 (415) 555-0101',
 				interest: 'pricing',
 				form_name: 'Demo request',
