@@ -85,6 +85,11 @@ const KNOWN_HARMLESS: Array<{ match: RegExp; explain: string }> = [
 		explain:
 			'(n8n could not start its Python task runner: harmless here, Python is only needed by Code nodes written in Python; JavaScript Code nodes run)',
 	},
+	{
+		match: /There is a deprecation related to your n8n setup/i,
+		explain:
+			'(n8n notes that its internal task runner mode will be replaced by an external one: nothing to do for this local demo)',
+	},
 ];
 
 function n8nLog(): (line: string) => void {

@@ -2,9 +2,11 @@
 //   git clone <this repository> <temp folder>; npm ci; npm test; npm start until its ready banner, then Ctrl-C.
 // The n8n install of `npm start` happens once per runtime folder: with ASSISTABLE_RUNTIME_DIR pointing at an
 // existing install it is reused, and the table shows how long that install took from its marker file.
-//   npm run docs:first-run [-- --keep] [-- --skip-test]
+//   npm run docs:first-run [-- --keep] [-- --skip-test] [-- --one-n8n]
+// --one-n8n waits, before `npm start`, until no other n8n runs on this machine (a shared machine where tests
+// also start n8n); the wait is not counted.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,6 +47,18 @@ function timed(label, command, argv, opts = {}) {
 	});
 }
 
+/** Whether an n8n process (`.../n8n/bin/n8n`) runs on this machine (Linux /proc). */
+function otherN8n() {
+	for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+		try {
+			if (/n8n\/bin\/n8n/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) return true;
+		} catch {
+			// gone
+		}
+	}
+	return false;
+}
+
 const fmt = (s) =>
 	s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`;
 
@@ -66,6 +80,11 @@ try {
 			`builds, then runs the suite${summary ? ` (${summary[1]} passed, ${summary[2]} failed)` : ''}; no n8n install`,
 		]);
 	}
+	if (args.includes('--one-n8n'))
+		while (otherN8n()) {
+			process.stdout.write('[first-run] waiting: another n8n runs on this machine\n');
+			await new Promise((r) => setTimeout(r, 15_000));
+		}
 	const start = await timed('npm start', 'npm', ['start'], {
 		env: { ASSISTABLE_RUNTIME_DIR: runtime },
 		until: /is running on http/,
