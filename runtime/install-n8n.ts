@@ -257,6 +257,40 @@ export async function ensureNode24(
 	});
 }
 
+/**
+ * What npm is doing, read from its own output (`--loglevel=http` prints one line per request; install
+ * scripts print `> pkg@version script` under `--foreground-scripts`), so the progress line moves from the
+ * first second: package manifests while npm resolves the tree, tarballs and megabytes while it fetches and
+ * unpacks them, then the install script that is running.
+ */
+export class InstallProgress {
+	manifests = 0;
+	tarballs = 0;
+	cached = 0;
+	script: string | undefined;
+
+	see(line: string): void {
+		const http = /npm http (?:fetch GET \d+|cache) (\S+).*\(cache (\w+)\)/.exec(line);
+		if (http) {
+			if (/\.tgz$/.test(http[1])) this.tarballs++;
+			else this.manifests++;
+			if (http[2] === 'hit' || http[2] === 'revalidated') this.cached++;
+			return;
+		}
+		const script = /^\s*[|!]?\s*> (\S+@\S+) (\S+)$/.exec(line);
+		if (script) this.script = `${script[1]} ${script[2]}`;
+	}
+
+	summary(): string {
+		const parts = [`${this.manifests} package manifests`, `${this.tarballs} packages fetched`];
+		if (this.cached) parts.push(`${this.cached} answered from the npm cache`);
+		let text = parts.join(', ');
+		if (this.script) text += `; running install script ${this.script}`;
+		else if (this.tarballs === 0) text += ' (resolving the dependency tree)';
+		return text;
+	}
+}
+
 interface Marker {
 	version: string;
 	nodeBin: string;
@@ -363,24 +397,24 @@ export async function ensureN8n(
 		);
 		log(`n8n ${spec.version}: npm's warnings and native build output go to ${npmLog.file}`);
 		const started = Date.now();
-		const nm = path.join(dir, 'node_modules');
-		const r = await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
-			cwd: dir,
-			env,
-			log: npmLog.write,
-			progress: log,
-			markStreams: true,
-			detached: false,
-			heartbeat: () => {
-				let count = 0;
-				try {
-					count = fs.readdirSync(nm).length;
-				} catch {
-					// not created yet
-				}
-				return `still installing n8n ${spec.version} (${count} entries in node_modules so far)`;
+		const progress = new InstallProgress();
+		const r = await run(
+			'npm',
+			['install', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=http'],
+			{
+				cwd: dir,
+				env,
+				log: (line) => {
+					progress.see(line);
+					npmLog.write(line);
+				},
+				progress: log,
+				markStreams: true,
+				detached: false,
+				heartbeatMs: 15_000,
+				heartbeat: () => `n8n ${spec.version}: ${progress.summary()}`,
 			},
-		});
+		);
 		if (r.code !== 0) {
 			throw new Error(
 				`Installing n8n ${spec.version} failed (npm exit code ${r.code ?? r.signal}; full output: ${npmLog.file}). Last npm output:\n${tail(r.stdout + r.stderr)}`,

@@ -14,8 +14,9 @@ export interface RunOptions {
 	log?: Log;
 	markStreams?: boolean;
 	timeoutMs?: number;
-	/** Called every 30 s while the command runs; its text is logged as a progress line. */
+	/** Called every `heartbeatMs` (default 30 s) while the command runs; its text is logged as a progress line. */
 	heartbeat?: () => string;
+	heartbeatMs?: number;
 	/** Where heartbeat lines go (default: `log`), e.g. the console while `log` writes the output to a file. */
 	progress?: Log;
 	/** Own process group (default), so killTree reaches its children; false keeps it in ours, so Ctrl-C reaches it. */
@@ -69,7 +70,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 						(opts.progress ?? opts.log)?.(
 							`... ${formatDuration(Date.now() - started)} ${opts.heartbeat!()}`,
 						),
-					30_000,
+					opts.heartbeatMs ?? 30_000,
 				)
 			: undefined;
 		let timedOut = false;

@@ -4,8 +4,10 @@
  *  1. ensure n8n (default 2.41.1, on Node 24 from the npm registry) in .runtime/
  *  2. pack this package and install the tarball into a fresh n8n user folder (.runtime/demo/.n8n/nodes)
  *  3. start the Assistable sandbox with the demo contacts (unless ASSISTABLE_API_KEY points at a real account)
- *  4. import the credential and examples/sandbox-demo.workflow.json
- *  5. `n8n start` on 127.0.0.1, create the owner account, print where to log in
+ *  4. import the credential and every workflow in examples/, each bound to that credential (with the
+ *     sandbox, the placeholder Location ID becomes the demo location)
+ *  5. `n8n start` on 127.0.0.1, create the owner account, activate the webhook examples (sandbox only), and
+ *     print what to do first: open the demo, Execute workflow, look at Ada's tags; curl the webhook example
  * Both servers stay in the foreground; Ctrl-C stops both.
  *
  * Environment:
@@ -28,6 +30,7 @@ import {
 	installPackage,
 	N8nRest,
 	n8nEnv,
+	n8nId,
 	PortInUseError,
 	prefixedLog,
 	startN8n,
@@ -36,12 +39,15 @@ import {
 	type WorkflowJson,
 } from './n8n';
 import { startSandbox, type Sandbox } from '../sandbox/server';
-import { DEMO_API_KEY, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
 
 const log = prefixedLog('[start]');
 
+export const EXAMPLES_DIR = 'examples';
 export const EXAMPLE_WORKFLOW = 'examples/sandbox-demo.workflow.json';
 export const SANDBOX_CREDENTIAL = { id: 'assistableSandbx', name: 'Assistable (sandbox)' };
+/** The placeholder the webhook examples carry where a user puts their Location ID. */
+export const LOCATION_PLACEHOLDER = 'REPLACE_WITH_YOUR_LOCATION_ID';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -69,17 +75,94 @@ async function shutdown(code: number): Promise<void> {
 	process.exit(code);
 }
 
-/** Reads the example workflow and points its Assistable node(s) at the given credential. */
+/**
+ * n8n's messages on start that are expected here and harmless, each replaced by one line that says why
+ * (printed once). Anything else n8n prints is shown as it is.
+ */
+const KNOWN_HARMLESS: Array<{ match: RegExp; explain: string }> = [
+	{
+		match: /Failed to start Python task runner/i,
+		explain:
+			'(n8n could not start its Python task runner: harmless here, Python is only needed by Code nodes written in Python; JavaScript Code nodes run)',
+	},
+	{
+		match: /There is a deprecation related to your n8n setup/i,
+		explain:
+			'(n8n notes that its internal task runner mode will be replaced by an external one: nothing to do for this local demo)',
+	},
+];
+
+function n8nLog(): (line: string) => void {
+	const print = prefixedLog('[n8n]');
+	const explained = new Set<string>();
+	let skippingStack = false;
+	return (line) => {
+		const known = KNOWN_HARMLESS.find((k) => k.match.test(line));
+		if (known) {
+			skippingStack = true;
+			if (!explained.has(known.explain)) print(known.explain);
+			explained.add(known.explain);
+			return;
+		}
+		// The stack trace or detail lines that follow a known message.
+		if (skippingStack && /^\s/.test(line)) return;
+		skippingStack = false;
+		print(line);
+	};
+}
+
+export interface ExampleWorkflow {
+	file: string;
+	workflow: WorkflowJson;
+	/** Paths of its Webhook nodes (production URL `/webhook/<path>` once active). */
+	webhookPaths: string[];
+}
+
+/**
+ * Reads every workflow in examples/ and points its Assistable node(s) at the given credential. Examples
+ * without an id get one derived from the file name; `locationId` replaces the Location ID placeholder.
+ */
+export function loadExampleWorkflows(
+	credential: { id: string; name: string },
+	locationId?: string,
+): ExampleWorkflow[] {
+	const dir = path.join(repoRoot(), EXAMPLES_DIR);
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.workflow.json'))
+		.sort((a, b) => (a === path.basename(EXAMPLE_WORKFLOW) ? -1 : a.localeCompare(b)));
+	return files.map((name) => {
+		let text = fs.readFileSync(path.join(dir, name), 'utf8');
+		if (locationId) text = text.split(LOCATION_PLACEHOLDER).join(locationId);
+		const wf = JSON.parse(text) as WorkflowJson;
+		if (!wf.id) wf.id = n8nId(name.replace(/\.workflow\.json$/, ''));
+		const webhookPaths: string[] = [];
+		for (const node of wf.nodes as Array<{
+			type?: string;
+			parameters?: { path?: string };
+			credentials?: Record<string, { id: string | null; name: string }>;
+		}>) {
+			if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
+			if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
+				webhookPaths.push(node.parameters.path);
+		}
+		return { file: `${EXAMPLES_DIR}/${name}`, workflow: wf, webhookPaths };
+	});
+}
+
+/** The demo workflow alone (examples/sandbox-demo.workflow.json), bound to the given credential. */
 export function loadExampleWorkflow(credential: { id: string; name: string }): WorkflowJson {
-	const wf = JSON.parse(
-		fs.readFileSync(path.join(repoRoot(), EXAMPLE_WORKFLOW), 'utf8'),
-	) as WorkflowJson;
-	for (const node of wf.nodes as Array<{
-		credentials?: Record<string, { id: string; name: string }>;
-	}>) {
-		if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
-	}
-	return wf;
+	return loadExampleWorkflows(credential).find((e) => e.file === EXAMPLE_WORKFLOW)!.workflow;
+}
+
+/** Activates a workflow through the REST API (what the editor's Active toggle does); undefined when it worked. */
+async function activate(rest: N8nRest, id: string): Promise<string | undefined> {
+	const got = await rest.request<{ data?: { versionId?: string } }>('GET', `/workflows/${id}`);
+	if (got.status !== 200) return `GET /rest/workflows/${id} answered ${got.status}`;
+	const r = await rest.request('POST', `/workflows/${id}/activate`, {
+		versionId: got.data.data?.versionId,
+	});
+	return r.status === 200 ? undefined : `activation answered ${r.status}: ${r.raw.slice(0, 200)}`;
 }
 
 async function main(): Promise<void> {
@@ -157,13 +240,20 @@ async function main(): Promise<void> {
 		logLevel: 'warn',
 		extra: { N8N_EDITOR_BASE_URL: `http://127.0.0.1:${n8nPort}` },
 	});
-	log('4/5 import the credential and the example workflow');
+	const examples = loadExampleWorkflows(credential, useSandbox ? DEMO_LOCATION_ID : undefined);
+	log(
+		`4/5 import the credential "${credential.name}" and ${examples.length} example workflows (${EXAMPLES_DIR}/), bound to it`,
+	);
 	await importCredentials(rt, env, [credential]);
-	const wf = loadExampleWorkflow(credential);
-	await importWorkflows(rt, env, [wf]);
+	await importWorkflows(
+		rt,
+		env,
+		examples.map((e) => e.workflow),
+	);
+	const wf = examples.find((e) => e.file === EXAMPLE_WORKFLOW)!.workflow;
 
 	log(`5/5 n8n start on http://127.0.0.1:${n8nPort}`);
-	server = await startN8n(rt, env, { log: prefixedLog('[n8n]') });
+	server = await startN8n(rt, env, { log: n8nLog() });
 	server.process.on('exit', (code, signal) => {
 		if (!stopping) {
 			process.stderr.write(`[start] n8n exited unexpectedly (${code ?? signal}); stopping.\n`);
@@ -173,31 +263,85 @@ async function main(): Promise<void> {
 	const rest = new N8nRest(server.url);
 	await rest.setupOwner(DEFAULT_OWNER);
 
+	// Webhook examples are activated with the sandbox only: with a real account their Location ID is a placeholder.
+	const webhooks: Array<{ example: ExampleWorkflow; active: boolean }> = [];
+	for (const example of examples.filter((e) => e.webhookPaths.length)) {
+		const problem = sandbox ? await activate(rest, example.workflow.id) : 'not activated';
+		if (sandbox && problem)
+			log(`could not activate "${example.workflow.name}" (${problem}); activate it in the editor`);
+		webhooks.push({ example, active: !problem });
+	}
+	process.stdout.write(`${banner(server.url, wf, examples, webhooks, credential)}\n`);
+}
+
+function banner(
+	url: string,
+	demo: WorkflowJson,
+	examples: ExampleWorkflow[],
+	webhooks: Array<{ example: ExampleWorkflow; active: boolean }>,
+	credential: { name: string; baseUrl: string },
+): string {
 	const lines = [
 		'',
-		'  n8n with n8n-nodes-assistable is running',
-		`  Editor:    ${server.url}/workflow/${wf.id}`,
-		`  Login:     ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`,
-		`  Workflow:  "${wf.name}"`,
+		`  n8n with n8n-nodes-assistable is running on ${url}`,
+		`  Log in:    ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`,
+		'',
 	];
 	if (sandbox) {
 		lines.push(
+			'  First:     open the demo workflow',
+			`               ${url}/workflow/${demo.id}`,
+			'             click "Execute workflow", then double-click "Update Assistable Contact":',
+			"             the output shows Ada Lovelace's contact, tags web-form and demo-request appended",
+			'             to the lead and newsletter she had.',
+		);
+		const form = webhooks.find(
+			(w) => w.active && w.example.webhookPaths.includes('assistable-form'),
+		);
+		if (form) {
+			const body = JSON.stringify({
+				contact_id: DEMO_CONTACT_IDS.ada,
+				email: 'ada.lovelace@example.com',
+				phone: '+1 (415) 555-0101',
+				interest: 'pricing',
+				form_name: 'Demo request',
+			});
+			lines.push(
+				`  Then:      send the form webhook ("${form.example.workflow.name}", active):`,
+				`               curl -X POST ${url}/webhook/assistable-form -H 'content-type: application/json' \\`,
+				`                 -d '${body}'`,
+				`             and read Ada's tags back from the sandbox (pricing is added):`,
+				`               curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/contacts/${DEMO_CONTACT_IDS.ada}`,
+			);
+		}
+		lines.push(
+			'',
 			`  Sandbox:   ${sandbox.url}   (Assistable API stand-in, demo data, in memory)`,
 			`  Demo key:  ${DEMO_API_KEY}   (location ${DEMO_LOCATION_ID})`,
-			`  Try:       curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		);
 	} else {
 		lines.push(
 			`  Assistable: ${credential.baseUrl} (credential "${credential.name}"; the key is stored encrypted in n8n)`,
-			'  Note: the example contact id belongs to the sandbox; put one of your contact ids in "Sample Form Submission".',
+			'  Note: the example contact id belongs to the sandbox; put one of your contact ids in "Sample Form Submission",',
+			`        and your Location ID where the webhook examples say ${LOCATION_PLACEHOLDER}.`,
 		);
 	}
 	lines.push(
-		`  n8n data:  ${userFolder} (recreated on every npm start)`,
+		`  Workflows: ${examples.length} imported from ${EXAMPLES_DIR}/, bound to "${credential.name}":`,
+	);
+	for (const e of examples) {
+		const hook = webhooks.find((w) => w.example === e);
+		const how = hook
+			? ` (webhook ${hook.active ? 'active' : 'inactive'}: POST ${url}/webhook/${e.webhookPaths.join(', ')})`
+			: '';
+		lines.push(`               "${e.workflow.name}"${how}`);
+	}
+	lines.push(
+		`  n8n data:  ${path.join(runtimeDir(), 'demo')} (recreated on every npm start)`,
 		'  Ctrl-C stops everything.',
 		'',
 	);
-	process.stdout.write(`${lines.join('\n')}\n`);
+	return lines.join('\n');
 }
 
 main().catch((err: Error) => {

@@ -2,7 +2,8 @@
  * The editor of a REAL `n8n start` with the packed package installed, driven by Debian's Chromium through
  * playwright-core: sign in, open the imported example workflow, open the Assistable node (icon, Update fields,
  * Append Tags), execute the workflow from the editor and read the updated contact in the output panel.
- * Screenshots go to test-artifacts/.
+ * Screenshots go to test-artifacts/; with DOCS_IMAGES=1 (`npm run docs:images`) the node panel and the
+ * workflow's result are also written to docs/images/, the pictures README.md shows.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,6 +39,18 @@ const CHROMIUM_ARGS = [
 	'--no-first-run',
 ];
 const NODE_NAME = 'Update Assistable Contact';
+/** README's pictures: written only by `npm run docs:images`, so a plain e2e run leaves the worktree clean. */
+const DOCS_IMAGES =
+	process.env.DOCS_IMAGES === '1' ? path.join(repoRoot(), 'docs', 'images') : undefined;
+
+/** Saves a screenshot for test-artifacts/ and, under `npm run docs:images`, for docs/images/. */
+async function screenshot(page: Page, artifact: string, docsImage?: string): Promise<void> {
+	await page.screenshot({ path: artifact });
+	if (DOCS_IMAGES && docsImage) {
+		fs.mkdirSync(DOCS_IMAGES, { recursive: true });
+		fs.copyFileSync(artifact, path.join(DOCS_IMAGES, docsImage));
+	}
+}
 
 const versions = browserVersions();
 
@@ -170,7 +183,7 @@ const versions = browserVersions();
 					);
 				});
 				expect(shown).toContain('Assistable (sandbox)');
-				await page.screenshot({ path: shot('node-panel') });
+				await screenshot(page, shot('node-panel'), 'node-panel.png');
 				await ndv.locator('[data-test-id="ndv-close-button"]').click();
 				await ndv.waitFor({ state: 'hidden' });
 			});
@@ -197,7 +210,7 @@ const versions = browserVersions();
 				await output.getByText('+14155550101').first().waitFor();
 				await output.getByText('demo-request').first().waitFor();
 				await output.getByText(DEMO_CONTACT_IDS.ada).first().waitFor();
-				await page.screenshot({ path: shot('output') });
+				await screenshot(page, shot('output'), 'demo-output.png');
 				await page.keyboard.press('Escape');
 				await output.waitFor({ state: 'hidden' });
 			});
