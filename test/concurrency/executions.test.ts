@@ -11,6 +11,7 @@ import { contactId, contactSeed } from '../../bench/lib/workloads';
 import { state } from '../../nodes/Assistable/shared/state';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
 import type { AssistableRun } from '../harness/workflow';
+import { skippingClock } from '../harness/clock';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 
@@ -21,6 +22,7 @@ const sandbox = useSandbox({ keys: [{ key: KEY, locations: '*' }], behaviour: { 
 const runner = contactRunner(sandbox, { apiKey: KEY });
 const onError = (continueOnFail: boolean) => (continueOnFail ? 'continueRegularOutput' : undefined);
 afterEach(() => {
+	state.useClock();
 	// Whatever happened, nothing stays held in the process once the executions are over.
 	expect(state.load()).toEqual({
 		recordKeys: 0,
@@ -200,6 +202,9 @@ describe('one process, several executions', () => {
 	});
 
 	it('a create whose answer was lost in one execution is not repeated by another one running with it', async () => {
+		// The doubt window (5 s) only lets time pass: the create is in at once.
+		const clock = skippingClock();
+		state.useClock(clock);
 		sandbox.setBehaviour({ latencyMs: 0 });
 		sandbox.injectFault({ route: 'create', fault: { kind: 'drop' }, phase: 'after' });
 		const email = 'lost.across@example.com';
@@ -226,6 +231,8 @@ describe('one process, several executions', () => {
 		expect(contacts).toHaveLength(1);
 		expect([...contacts[0].tags].sort()).toEqual(['one', 'two']);
 		expect(on('create')).toHaveLength(1);
+		// The lookup after the lost answer waited out the doubt window (on the clock, not the wall).
+		expect(clock.skippedMs()).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('a cancelled execution leaves nothing held, and the next one for the contact goes through', async () => {
@@ -293,6 +300,9 @@ describe('inside one execution', () => {
 	});
 
 	it('a create whose answer was lost is not repeated by the next item with the same email', async () => {
+		// The doubt window (5 s) only lets time pass: the create is in at once.
+		const clock = skippingClock();
+		state.useClock(clock);
 		sandbox.setBehaviour({ latencyMs: 0 });
 		sandbox.injectFault({ route: 'create', fault: { kind: 'drop' }, phase: 'after' });
 		const email = 'lost.answer@example.com';
@@ -315,6 +325,8 @@ describe('inside one execution', () => {
 		expect(contacts).toHaveLength(1);
 		expect(contacts[0].tags).toEqual(['one', 'two']);
 		expect(on('create')).toHaveLength(1);
+		// The lookup after the lost answer waited out the doubt window (on the clock, not the wall).
+		expect(clock.skippedMs()).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('an item matching by email sees the email an earlier item just set (Update)', async () => {

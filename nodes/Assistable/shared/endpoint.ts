@@ -21,23 +21,3 @@ export function pathValues(endpoint: Endpoint, params: Record<string, string>): 
 			return name === undefined ? segment : (params[name] ?? '');
 		});
 }
-
-/**
- * The raw (still encoded) values of the placeholders when `segments` (a path after the base URL,
- * split on '/') matches the endpoint's path; undefined otherwise. A placeholder never matches an
- * empty segment.
- */
-export function matchPath(
-	endpoint: Endpoint,
-	segments: string[],
-): Record<string, string> | undefined {
-	const template = endpoint.path.split('/').filter((segment) => segment !== '');
-	if (template.length !== segments.length) return undefined;
-	const params: Record<string, string> = {};
-	for (let i = 0; i < template.length; i++) {
-		const name = /^\{(\w+)\}$/.exec(template[i])?.[1];
-		if (name === undefined ? template[i] !== segments[i] : !segments[i]) return undefined;
-		if (name !== undefined) params[name] = segments[i];
-	}
-	return params;
-}

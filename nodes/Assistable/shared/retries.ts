@@ -3,11 +3,11 @@
  * Retry-After, and how each attempt is reported to the API key's throttle.
  */
 import type { NodeApiError } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { RawResponse } from './answers';
 import type { Endpoint } from './endpoint';
 import type { AttemptOutcome } from './limiter';
+import { clock } from './state';
 import type { Throttle } from './throttle';
 
 /** Longest wait a Retry-After may ask for before the request counts as failed. */
@@ -95,7 +95,7 @@ export async function withRetries(
 				`${result.error.description ?? ''} Assistable asked to wait ${Math.ceil(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s this node waits.`.trim();
 			throw result.error;
 		}
-		await sleep(wait, options.signal);
+		await clock.sleep(wait, options.signal);
 	}
 }
 
@@ -127,7 +127,7 @@ export function header(response: Pick<RawResponse, 'headers'>, name: string): st
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(value: string | undefined, now = clock.now()): number | undefined {
 	if (!value) return undefined;
 	if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(parseFloat(value) * 1000);
 	const date = Date.parse(value);
@@ -147,6 +147,6 @@ export function rateLimitResetMs(response: Pick<RawResponse, 'headers'>): number
 	);
 	if (!Number.isFinite(reset) || reset <= 0) return undefined;
 	// Seconds until the reset, or (as some APIs send it) the reset's Unix time in seconds.
-	const waitMs = reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000;
+	const waitMs = reset > 1e9 ? reset * 1000 - clock.now() : reset * 1000;
 	return waitMs > 0 && waitMs <= MAX_RETRY_AFTER_MS ? waitMs : undefined;
 }

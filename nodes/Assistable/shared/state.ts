@@ -5,7 +5,8 @@
  */
 import type { TagExpectation } from '../resources/contact/after-write';
 import type { LocationList } from '../resources/contact/directory';
-import { Throttles } from './throttle';
+import type { Clock } from './throttle';
+import { realClock, Throttles } from './throttle';
 import { KeyedLocks } from './wait';
 
 /** Values grouped by key; a key goes with its last value. */
@@ -42,6 +43,14 @@ class Groups<T> {
 	}
 }
 
+let currentClock: Clock = realClock;
+
+/** The clock every wait and age of the node reads; `state.useClock` swaps what it reads (tests). */
+export const clock: Clock = {
+	now: () => currentClock.now(),
+	sleep: async (ms, signal) => await currentClock.sleep(ms, signal),
+};
+
 /** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
 class ExpiringMarks {
 	private readonly until = new Map<string, number>();
@@ -55,7 +64,7 @@ class ExpiringMarks {
 	get(key: string): number | undefined {
 		const until = this.until.get(key);
 		if (until === undefined) return undefined;
-		if (until <= Date.now()) {
+		if (until <= clock.now()) {
 			this.until.delete(key);
 			return undefined;
 		}
@@ -67,7 +76,7 @@ class ExpiringMarks {
 	}
 
 	private prune(): void {
-		const now = Date.now();
+		const now = clock.now();
 		for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
 	}
 }
@@ -106,7 +115,7 @@ const parts = {
 	/** Unique values whose create's outcome is unknown (the record may or may not exist). */
 	doubtfulCreates: new ExpiringMarks(),
 	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
-	throttles: new Throttles(),
+	throttles: new Throttles(clock),
 	latency: new LatencyMeter(),
 	/** Contacts: location lists in use, by base URL + location ID. */
 	locationLists: new Groups<LocationList>(),
@@ -126,6 +135,10 @@ export const state = {
 			locationLists: parts.locationLists.size,
 			tagExpectations: parts.tagExpectations.size,
 		};
+	},
+	/** Makes every wait and age of the node read this clock (tests; none: real time again). */
+	useClock(next?: Clock): void {
+		currentClock = next ?? realClock;
 	},
 	/** Forgets everything (between tests; never while executions run). */
 	reset(): void {

@@ -13,13 +13,13 @@ import { Slots } from './wait';
 /** Kept this long after its last request: what was learnt serves the next burst of executions. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
-/** Time as the throttle sees it (tests pass a fake one). */
+/** Time as the node's waits see it (`state.clock`; tests pass a fake one). */
 export interface Clock {
 	now(): number;
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const realClock: Clock = {
+export const realClock: Clock = {
 	now: () => Date.now(),
 	sleep: async (ms, signal) => await sleep(ms, signal),
 };

@@ -4,7 +4,7 @@
  * contact at the same time (there is no lock across processes).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { quote } from '../../shared/validation';
 import { getContact, updateContact } from './api';
@@ -12,7 +12,7 @@ import type { MatchBy } from './identity';
 import type { ContactChanges } from './merge';
 import { mergeTags, tagKey } from './merge';
 import type { ContactLease, ContactServices } from './services';
-import { recordLockKey, state } from '../../shared/state';
+import { clock, recordLockKey, state } from '../../shared/state';
 import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 
@@ -95,7 +95,7 @@ export function tagCheckAfter(
 ): () => Promise<Contact | undefined> {
 	const expectation = noteTagWrite(services, contactId, changes, write, appendTags, true)!;
 	expectation.checks++;
-	const writtenAt = Date.now();
+	const writtenAt = clock.now();
 	return async () => {
 		try {
 			return await checkTags(ctx, services, contactId, expectation, writtenAt, itemIndex);
@@ -128,14 +128,14 @@ async function checkTags(
 	/** The contact as this check's last re-apply left it. */
 	let reapplied: Contact | undefined;
 	for (let round = 0; ; round++) {
-		await sleep(checkDelayMs(transport.typicalLatencyMs()), transport.signal);
+		await clock.sleep(checkDelayMs(transport.typicalLatencyMs()), transport.signal);
 		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
 			// A read of another check, made late enough after this write, saw it in place.
 			if (expectation.verifiedAt - writtenAt >= checkCoverMs(transport.typicalLatencyMs()))
 				return 'kept';
-			const sentAt = Date.now();
+			const sentAt = clock.now();
 			const latest = await getContact(transport, contactId, itemIndex);
-			lease.data = { contact: latest, at: Date.now() };
+			lease.data = { contact: latest, at: clock.now() };
 			const have = new Set((latest.tags ?? []).map(tagKey));
 			const missing = [...expectation.present].filter(([key]) => !have.has(key)).map(([, t]) => t);
 			const back = [...expectation.absent].filter(([key]) => have.has(key)).map(([, t]) => t);
@@ -146,7 +146,7 @@ async function checkTags(
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
 			const tags = mergeTags(latest.tags ?? [], missing, back, true);
 			reapplied = await updateContact(transport, contactId, { tags }, itemIndex);
-			lease.data = { contact: reapplied, at: Date.now() };
+			lease.data = { contact: reapplied, at: clock.now() };
 			return 'reapplied';
 		});
 		if (result === 'kept') return reapplied;
@@ -181,10 +181,10 @@ export function duplicateCheckAfter(
 	value: string,
 	itemIndex: number,
 ): () => Promise<void> {
-	const since = Date.now();
+	const since = clock.now();
 	return async () => {
 		const delay = duplicateCheckDelayMs(services.transport.typicalLatencyMs());
-		await sleep(delay, services.transport.signal);
+		await clock.sleep(delay, services.transport.signal);
 		const { ids } = await services.directory
 			.lookup(locationId, by, value, itemIndex, since)
 			.catch((error: unknown) => {

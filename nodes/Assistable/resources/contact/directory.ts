@@ -11,7 +11,7 @@ import type { AssistableTransport } from '../../shared/transport';
 import { isContact, listContacts } from './api';
 import type { MatchBy } from './identity';
 import { emailKey } from './identity';
-import { state } from '../../shared/state';
+import { clock, state } from '../../shared/state';
 import type { Contact } from './types';
 
 function keyOf(by: MatchBy, value: unknown): string | undefined {
@@ -108,7 +108,7 @@ export interface Lookup {
  * moment), and, for Get Many, the contact list itself (once per location per execution).
  */
 export class LocationDirectory {
-	private readonly startedAt = Date.now();
+	private readonly startedAt = clock.now();
 	/** The lists this execution holds, released when it is over. */
 	private readonly held = new Set<LocationList>();
 	private readonly lists = new Map<string, Promise<unknown[]>>();
@@ -125,7 +125,7 @@ export class LocationDirectory {
 		const list: LocationList = {
 			scope: this.scopeOf(locationId),
 			keyScope: this.transport.keyScope,
-			requestedAt: Date.now(),
+			requestedAt: clock.now(),
 			users: 0,
 			pending: [],
 			ready: undefined as never,

@@ -3,9 +3,8 @@
  * email / phone, and a later lookup of them waits for it to land and looks in a list requested
  * after that, instead of creating again.
  */
-import { sleep } from 'n8n-workflow';
 
-import { state } from '../../shared/state';
+import { clock, state } from '../../shared/state';
 import { createContact as createContactRequest } from './api';
 import type { Lookup } from './directory';
 import type { MatchBy } from './identity';
@@ -34,7 +33,7 @@ export async function createContact(
 	);
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
-			const until = Date.now() + doubtWindowMs(services.transport.timeoutMs);
+			const until = clock.now() + doubtWindowMs(services.transport.timeoutMs);
 			for (const identity of changeIdentities(changes))
 				state.doubtfulCreates.set(createKey(services, locationId, identity), until);
 		},
@@ -60,6 +59,6 @@ export async function lookupBeforeCreate(
 		: undefined;
 	if (doubtEnds === undefined)
 		return await services.directory.lookup(locationId, by, value, itemIndex);
-	await sleep(Math.max(0, doubtEnds - Date.now()), services.transport.signal);
+	await clock.sleep(Math.max(0, doubtEnds - clock.now()), services.transport.signal);
 	return await services.directory.lookup(locationId, by, value, itemIndex, doubtEnds);
 }

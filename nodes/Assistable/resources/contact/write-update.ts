@@ -4,9 +4,9 @@
  * whose outcome is unknown, the next one waits for it to land and reads again.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { recordLockKey, state } from '../../shared/state';
+import { clock, recordLockKey, state } from '../../shared/state';
 import type { ItemOutcome } from '../../shared/operation';
 import { noteTagWrite, tagCheckAfter } from './after-write';
 import { getContact, updateContact } from './api';
@@ -25,7 +25,7 @@ export interface WriteSettings extends MergeOptions {
 function recentState(services: ContactServices, lease: ContactLease): Contact | undefined {
 	const known = lease.data;
 	const maxAge = maxStateAgeMs(services.transport.typicalLatencyMs());
-	return known && Date.now() - known.at <= maxAge ? known.contact : undefined;
+	return known && clock.now() - known.at <= maxAge ? known.contact : undefined;
 }
 
 /** The contact for a read: a GET, or with `reuseRecent` the state the previous holder just left. */
@@ -39,7 +39,7 @@ export async function readContact(
 	const recent = reuseRecent ? recentState(services, lease) : undefined;
 	if (recent) return recent;
 	const contact = await getContact(services.transport, contactId, itemIndex);
-	lease.data = { contact, at: Date.now() };
+	lease.data = { contact, at: clock.now() };
 	return contact;
 }
 
@@ -57,7 +57,7 @@ async function writeContact(
 	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
 	const doubtEnds = state.doubtfulWrites.get(key);
 	if (doubtEnds !== undefined) {
-		await sleep(Math.max(0, doubtEnds - Date.now()), transport.signal);
+		await clock.sleep(Math.max(0, doubtEnds - clock.now()), transport.signal);
 		lease.data = undefined;
 	}
 	let current = recentState(services, lease);
@@ -68,9 +68,9 @@ async function writeContact(
 	lease.data = undefined;
 	const contact = await updateContact(transport, contactId, write, itemIndex, {
 		onUnknownOutcome: () =>
-			state.doubtfulWrites.set(key, Date.now() + doubtWindowMs(transport.timeoutMs)),
+			state.doubtfulWrites.set(key, clock.now() + doubtWindowMs(transport.timeoutMs)),
 	});
-	lease.data = { contact, at: Date.now() };
+	lease.data = { contact, at: clock.now() };
 	return { contact, write };
 }
 
