@@ -5,6 +5,7 @@
 import { DEMO_CONTACT_IDS, demoSeed, startSandbox } from '../../sandbox/server';
 import type { Sandbox } from '../../sandbox/server';
 import { state } from '../../nodes/Assistable/shared/state';
+import { expectIdle } from '../harness/idle';
 import { runAssistable } from '../harness/workflow';
 
 const KEY = 'asst_SECRET_cancel_key_9z8y7x';
@@ -63,13 +64,7 @@ it('with Concurrency 1, the items waiting for the slot give up when the executio
 	});
 	expect(next.status).toBe('success');
 	await idle();
-	expect(state.load()).toEqual({
-		recordKeys: 0,
-		identityKeys: 0,
-		requests: 0,
-		locationLists: 0,
-		tagExpectations: 0,
-	});
+	expectIdle();
 	const patches = sandbox.requests.filter((r) => r.route === 'patch');
 	expect(patches.map((r) => r.params.contactId)).toEqual([ada, grace]);
 	expect(sandbox.getContact(grace)!.first_name).not.toBe('Cancelled');

@@ -12,6 +12,7 @@ import { state } from '../../nodes/Assistable/shared/state';
 import { MAX_LIMIT } from '../../nodes/Assistable/shared/limiter';
 import type { AssistableRun } from '../harness/workflow';
 import { skippingClock } from '../harness/clock';
+import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 
@@ -23,14 +24,7 @@ const runner = contactRunner(sandbox, { apiKey: KEY });
 const onError = (continueOnFail: boolean) => (continueOnFail ? 'continueRegularOutput' : undefined);
 afterEach(() => {
 	state.useClock();
-	// Whatever happened, nothing stays held in the process once the executions are over.
-	expect(state.load()).toEqual({
-		recordKeys: 0,
-		identityKeys: 0,
-		requests: 0,
-		locationLists: 0,
-		tagExpectations: 0,
-	});
+	expectIdle();
 });
 
 /** One execution: a webhook-shaped item into the Assistable node. */

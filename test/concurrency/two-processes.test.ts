@@ -6,6 +6,7 @@
 import type { INodeTypes } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS } from '../../sandbox/server';
+import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import type { AssistableRun } from '../harness/workflow';
 import { nodeTypesOf, runContact } from '../harness/workflow';
@@ -13,6 +14,8 @@ import { nodeTypesOf, runContact } from '../harness/workflow';
 const { ada } = DEMO_CONTACT_IDS;
 const PER_PROCESS = 10;
 const sandbox = useSandbox({ behaviour: { latencyMs: 20 } });
+// This process's state; the other process's is its own module instance.
+afterEach(expectIdle);
 let otherProcess: INodeTypes;
 
 beforeAll(() => {

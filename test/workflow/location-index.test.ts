@@ -6,14 +6,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { state } from '../../nodes/Assistable/shared/state';
+import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { contactRunner } from '../harness/workflow';
 
 const { ada, grace } = DEMO_CONTACT_IDS;
 const LOC = DEMO_LOCATION_ID;
 const sandbox = useSandbox();
-afterEach(() => expect(state.load().locationLists).toBe(0));
+afterEach(expectIdle);
 
 /** One execution of one webhook-shaped item. */
 const execution = contactRunner(sandbox, { onError: 'continueRegularOutput' });

@@ -5,11 +5,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_CONTACT_IDS, demoSeed } from '../../sandbox/server';
+import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { runContact } from '../harness/workflow';
 
 const { ada } = DEMO_CONTACT_IDS;
 const sandbox = useSandbox();
+afterEach(expectIdle);
 
 const update = (parameters: IDataObject, operation = 'update') =>
 	runContact(sandbox, operation, parameters);
