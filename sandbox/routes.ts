@@ -19,7 +19,7 @@ export type SandboxRoute = 'get' | 'patch' | 'create' | 'list';
 interface RouteSpec {
 	/** The name the sandbox records (RecordedRequest.route) and fault rules select on. */
 	route: SandboxRoute;
-	method: 'GET' | 'POST' | 'PATCH';
+	method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 	/** The documented path, with `{name}` placeholders, each one whole segment. */
 	path: string;
 }
