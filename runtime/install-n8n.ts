@@ -54,6 +54,11 @@ export const SUPPORTED_N8N_VERSIONS: Record<string, N8nVersionSpec> = {
 	},
 };
 
+/**
+ * The newest n8n installable here. 2.41.3 (npm's latest) is not: 21 of the n8n packages it pins (n8n-core
+ * 2.41.2, @n8n/config 2.39.1, @n8n/task-runner 2.41.2, ...) are missing from the registry these machines
+ * reach (checked 2026-12-06).
+ */
 export const DEFAULT_N8N_VERSION = '2.41.1';
 
 /**

@@ -44,7 +44,7 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
 	storedTags: 'as-sent',
 };
 
-export interface ApiKeyGrant {
+interface ApiKeyGrant {
 	key: string;
 	locations: string[] | '*';
 }
