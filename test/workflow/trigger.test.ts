@@ -2,6 +2,8 @@
  * The Assistable Trigger's webhook over HTTP, in-process: n8n-core's WebhookContext hands each request to
  * the node (test/harness/webhook.ts). What a caller sees (status, body) and whether an execution started.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { startTriggerServer, type TriggerServer } from '../harness/webhook';
 import { POST_CALL, PRE_CALL, PRE_CALL_EVENT, TOOL_CALL } from './trigger-payloads';
 
@@ -35,7 +37,7 @@ async function post(
 }
 
 const servers: TriggerServer[] = [];
-async function trigger(parameters: Record<string, unknown>, secret?: string) {
+async function trigger(parameters: IDataObject, secret?: string) {
 	const server = await startTriggerServer({ parameters, secret });
 	servers.push(server);
 	return server;
