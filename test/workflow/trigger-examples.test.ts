@@ -18,7 +18,7 @@ import { POST_CALL, TOOL_CALL } from './trigger-payloads';
 interface ExampleNode {
 	type: string;
 	typeVersion: number;
-	parameters: Record<string, unknown>;
+	parameters: IDataObject;
 }
 
 function nodesOf(file: string): ExampleNode[] {
