@@ -162,7 +162,15 @@ export async function startTriggerServer(options: TriggerServerOptions): Promise
 			workflowId: workflow.id,
 			workflowExecuteAdditionalData: additionalData,
 		};
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, []);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
 		captureLogs(context.logger);
 		let result: IWebhookResponseData;
 		try {
