@@ -5,7 +5,7 @@ import type {
 } from 'n8n-workflow';
 
 /** Shorter secrets can be guessed; Assistable sends whatever the user pastes. */
-export const MIN_SECRET_LENGTH = 16;
+const MIN_SECRET_LENGTH = 16;
 
 /**
  * The credential's "Test" in the editor: nothing is sent anywhere (Assistable calls n8n, not the other
