@@ -37,10 +37,15 @@ async function authorize(
 	event: AssistableEvent,
 ): Promise<IWebhookResponseData | undefined> {
 	if (ctx.getNodeParameter('authentication', 'none') !== 'secret') return undefined;
-	const credential = await ctx.getCredentials('assistableWebhookApi');
-	const secret = typeof credential.secret === 'string' ? credential.secret : '';
+	let secret = '';
+	try {
+		const credential = await ctx.getCredentials('assistableWebhookApi');
+		if (typeof credential.secret === 'string') secret = credential.secret;
+	} catch {
+		// No credential selected (or it cannot be read): refuse like an empty secret, start nothing.
+	}
 	if (secret === '') {
-		logRefusal(ctx, 'its Assistable Webhook Secret credential has an empty secret (401)');
+		logRefusal(ctx, 'no secret in its Assistable Webhook Secret credential (401)');
 		return answer(ctx, 401, 'Authorization failed: the webhook secret is not set up in n8n.');
 	}
 	const tool = event === 'customToolCall';

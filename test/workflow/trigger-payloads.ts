@@ -45,3 +45,27 @@ export const TOOL_CALL = {
 	Arguments: { date: '2026-04-21', time: '10:00', duration_minutes: 30 },
 	contact_id: 'GhlC0nt4ct1d00000001',
 };
+
+/** The item every mapped field of POST_CALL gives. */
+export const CALL_ENDED_ITEM = {
+	event: 'call_ended',
+	callId: 'call_8f2c1e0b7a',
+	direction: 'outbound',
+	customerNumber: '+15555550101',
+	to: '+15555550101',
+	from: '+14155550199',
+	assistantId: 'asst_demo_assistant',
+	contactId: 'GhlC0nt4ct1d00000001',
+	callType: 'voice',
+	disconnectionReason: 'user_hangup',
+	callCompletion: 'complete',
+	taskCompletion: 'booked',
+	sentiment: 'Positive',
+	summary: 'Ada wants a demo next Tuesday at 10am.',
+	transcript: 'Agent: Hello Ada...\nUser: Hi, I would like a demo.',
+	recordingUrl: 'https://recordings.example/call_8f2c1e0b7a.mp3',
+	durationSeconds: 92.5,
+	startedAt: '2026-04-15T14:00:00.123Z',
+	endedAt: '2026-04-15T14:01:32.623Z',
+	body: POST_CALL,
+};

@@ -2,73 +2,16 @@
  * The Assistable Trigger's webhook over HTTP, in-process: n8n-core's WebhookContext hands each request to
  * the node (test/harness/webhook.ts). What a caller sees (status, body) and whether an execution started.
  */
-import type { IDataObject } from 'n8n-workflow';
+import {
+	CALL_ENDED_ITEM,
+	POST_CALL,
+	PRE_CALL,
+	PRE_CALL_EVENT,
+	TOOL_CALL,
+} from './trigger-payloads';
+import { post, useTriggers } from './trigger-support';
 
-import { startTriggerServer, type TriggerServer } from '../harness/webhook';
-import { POST_CALL, PRE_CALL, PRE_CALL_EVENT, TOOL_CALL } from './trigger-payloads';
-
-const SECRET = 'sEcr3t-9f8e7d6c5b4a39281706';
-
-interface Answer {
-	status: number;
-	text: string;
-	json?: unknown;
-	headers: Headers;
-}
-
-async function post(
-	url: string,
-	body: unknown,
-	init: { headers?: Record<string, string>; raw?: boolean; query?: string } = {},
-): Promise<Answer> {
-	const res = await fetch(url + (init.query ?? ''), {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', ...init.headers },
-		body: init.raw ? (body as string) : JSON.stringify(body),
-	});
-	const text = await res.text();
-	let json: unknown;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, text, json, headers: res.headers };
-}
-
-const servers: TriggerServer[] = [];
-async function trigger(parameters: IDataObject, secret?: string) {
-	const server = await startTriggerServer({ parameters, secret });
-	servers.push(server);
-	return server;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-/** The item every mapped field of POST_CALL gives. */
-const CALL_ENDED_ITEM = {
-	event: 'call_ended',
-	callId: 'call_8f2c1e0b7a',
-	direction: 'outbound',
-	customerNumber: '+15555550101',
-	to: '+15555550101',
-	from: '+14155550199',
-	assistantId: 'asst_demo_assistant',
-	contactId: 'GhlC0nt4ct1d00000001',
-	callType: 'voice',
-	disconnectionReason: 'user_hangup',
-	callCompletion: 'complete',
-	taskCompletion: 'booked',
-	sentiment: 'Positive',
-	summary: 'Ada wants a demo next Tuesday at 10am.',
-	transcript: 'Agent: Hello Ada...\nUser: Hi, I would like a demo.',
-	recordingUrl: 'https://recordings.example/call_8f2c1e0b7a.mp3',
-	durationSeconds: 92.5,
-	startedAt: '2026-04-15T14:00:00.123Z',
-	endedAt: '2026-04-15T14:01:32.623Z',
-	body: POST_CALL,
-};
+const trigger = useTriggers();
 
 describe('Call Ended', () => {
 	it('turns a post-call webhook into one item with the fields by name, answered at once with an empty 200', async () => {
@@ -253,90 +196,5 @@ describe('Custom Tool Call', () => {
 			json: { message: 'Ignored: not a Custom Tool Call payload.' },
 		});
 		expect(server.executions).toEqual([]);
-	});
-});
-
-describe('Webhook Secret', () => {
-	const refused = async (server: TriggerServer, answer: Answer, message: string) => {
-		expect({ status: answer.status, json: answer.json }).toEqual({
-			status: 401,
-			json: { message },
-		});
-		expect(answer.text).not.toContain(SECRET);
-		expect(server.executions).toEqual([]);
-		expect(JSON.stringify(server.logs)).not.toContain(SECRET);
-	};
-
-	it('custom tool calls: the right Bearer key runs the workflow; a wrong or missing one gets 401 and starts nothing', async () => {
-		const server = await trigger({ event: 'customToolCall', authentication: 'secret' }, SECRET);
-		const ok = await post(server.url, TOOL_CALL, {
-			headers: { authorization: `Bearer ${SECRET}` },
-		});
-		expect(ok.status).toBe(200);
-		const okLower = await post(server.url, TOOL_CALL, {
-			headers: { authorization: `bearer ${SECRET}` },
-		});
-		expect(okLower.status).toBe(200);
-		expect(server.executions).toHaveLength(2);
-		expect(JSON.stringify(server.executions)).not.toContain(SECRET);
-		server.executions.length = 0;
-
-		const wrong = await post(server.url, TOOL_CALL, {
-			headers: { authorization: `Bearer ${SECRET}x` },
-		});
-		await refused(server, wrong, 'Authorization failed: wrong Authorization: Bearer header.');
-		expect(wrong.headers.get('www-authenticate')).toBe('Bearer realm="Assistable Trigger"');
-		const prefix = await post(server.url, TOOL_CALL, {
-			headers: { authorization: `Bearer ${SECRET.slice(0, 8)}` },
-		});
-		await refused(server, prefix, 'Authorization failed: wrong Authorization: Bearer header.');
-		await refused(
-			server,
-			await post(server.url, TOOL_CALL),
-			'Authorization failed: no Authorization: Bearer header.',
-		);
-		// The key belongs in the header for tools: the URL's secret parameter does not count.
-		const inQuery = await post(server.url, TOOL_CALL, { query: `?secret=${SECRET}` });
-		await refused(server, inQuery, 'Authorization failed: no Authorization: Bearer header.');
-		// Refused before the body is read: a malformed body without the key is a 401, not a 400.
-		const malformed = await post(server.url, '{', {
-			raw: true,
-			headers: { 'content-type': 'text/plain' },
-		});
-		await refused(server, malformed, 'Authorization failed: no Authorization: Bearer header.');
-		expect(server.logs.map((l) => l.message)).toContain(
-			'Assistable Trigger "Assistable Trigger" started no execution: wrong Authorization: Bearer header (401)',
-		);
-	});
-
-	it('call webhooks: the right ?secret= runs the workflow; a wrong or missing one gets 401 and starts nothing', async () => {
-		const server = await trigger({ event: 'callEnded', authentication: 'secret' }, SECRET);
-		const ok = await post(server.url, POST_CALL, {
-			query: `?secret=${encodeURIComponent(SECRET)}`,
-		});
-		expect(ok.status).toBe(200);
-		expect(server.executions[0][0].json).toEqual(CALL_ENDED_ITEM);
-		expect(JSON.stringify(server.executions)).not.toContain(SECRET);
-		server.executions.length = 0;
-
-		const wrong = await post(server.url, POST_CALL, { query: '?secret=guess' });
-		await refused(server, wrong, 'Authorization failed: wrong "secret" query parameter.');
-		await refused(
-			server,
-			await post(server.url, POST_CALL),
-			'Authorization failed: no "secret" query parameter.',
-		);
-		const empty = await post(server.url, POST_CALL, { query: '?secret=' });
-		await refused(server, empty, 'Authorization failed: no "secret" query parameter.');
-		const header = await post(server.url, POST_CALL, {
-			headers: { authorization: `Bearer ${SECRET}` },
-		});
-		await refused(server, header, 'Authorization failed: no "secret" query parameter.');
-	});
-
-	it('a credential with an empty secret refuses everything rather than letting everything in', async () => {
-		const server = await trigger({ event: 'callEnded', authentication: 'secret' }, '');
-		const answer = await post(server.url, POST_CALL, { query: '?secret=' });
-		await refused(server, answer, 'Authorization failed: the webhook secret is not set up in n8n.');
 	});
 });
