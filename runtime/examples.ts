@@ -13,7 +13,7 @@ export const LOCATION_PLACEHOLDER = 'REPLACE_WITH_YOUR_LOCATION_ID';
 export interface ExampleWorkflow {
 	file: string;
 	workflow: WorkflowJson;
-	/** Paths of its Webhook nodes (production URL `/webhook/<path>` once active). */
+	/** Paths of its Webhook and Assistable Trigger nodes (production URL `/webhook/<path>` once active). */
 	webhookPaths: string[];
 }
 
@@ -38,12 +38,16 @@ export function loadExampleWorkflows(
 		const webhookPaths: string[] = [];
 		for (const node of wf.nodes as Array<{
 			type?: string;
+			webhookId?: string;
 			parameters?: { path?: string };
 			credentials?: Record<string, { id: string | null; name: string }>;
 		}>) {
 			if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
 			if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
 				webhookPaths.push(node.parameters.path);
+			// The Assistable Trigger's production path: <webhookId>/webhook.
+			if (node.type === 'n8n-nodes-assistable.assistableTrigger' && node.webhookId)
+				webhookPaths.push(`${node.webhookId}/webhook`);
 		}
 		return { file: `${EXAMPLES_DIR}/${name}`, workflow: wf, webhookPaths };
 	});

@@ -73,7 +73,7 @@ export function nodeTypesOf(
 }
 
 /** Hands the test credential to nodes and applies the credential type's `authenticate` as n8n does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
