@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { AssistableTransport } from '../../shared/transport';
 import { callEndpoints } from './endpoints';
-import { callRefusal, RATE_LIMIT_RETRY_SECONDS } from './failures';
+import { CHECK_CONTACT, callRefusal, RATE_LIMIT_RETRY_SECONDS } from './failures';
 
 /** What the item asks Assistable to do (the request body's fields). */
 export interface CallRequest {
@@ -70,9 +70,15 @@ export async function makeCall(
 			onUnknownOutcome: () => (unknown = true),
 		});
 	} catch (error) {
-		// A 2xx that could not be read (not JSON, too large) came after Assistable took the request.
-		const answered = error instanceof NodeApiError && /^2\d\d$/.test(String(error.httpCode ?? ''));
+		// A 2xx that could not be read (not JSON, too large) came after Assistable took the request;
+		// a 2xx with `ok: false` ("Assistable reported an error") is a refusal.
+		const answered =
+			error instanceof NodeApiError &&
+			/^2\d\d$/.test(String(error.httpCode ?? '')) &&
+			!error.message.startsWith('Assistable reported an error');
 		if (error instanceof NodeApiError && (unknown || answered)) throw inDoubt(error);
+		if (error instanceof NodeApiError && !error.description && /^2\d\d$/.test(`${error.httpCode}`))
+			error.description = `The call was not placed. ${CHECK_CONTACT}`;
 		throw error;
 	}
 	if (!isObject(body)) {

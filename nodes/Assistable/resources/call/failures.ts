@@ -81,7 +81,7 @@ const CAUSES: Array<{ cause: string; test: RegExp; advice: string }> = [
 	},
 ];
 
-const FALLBACK =
+export const CHECK_CONTACT =
 	'Assistable also tags the contact in GoHighLevel with an ai_call_error_… tag naming the cause and fills its "Make AI Call error_message" field: check the contact there.';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -116,7 +116,7 @@ export function callRefusal(body: Record<string, unknown>): CallRefusal | undefi
 		message,
 		code,
 		cause: found?.cause ?? 'unknown',
-		advice: found ? `${found.advice} ${FALLBACK}` : FALLBACK,
+		advice: found ? `${found.advice} ${CHECK_CONTACT}` : CHECK_CONTACT,
 		retryLater: found?.cause === 'rate_limit',
 	};
 }
