@@ -150,7 +150,8 @@ describe.each(ROWS)('$label', (row) => {
 		} else {
 			expect(item.error).toMatch(row.definite!);
 			expect(item.error).not.toMatch(/may or may not/);
-			if (row.fault.kind === 'ok-false') expect(item.description).toMatch(/^The call was not placed/);
+			if (row.fault.kind === 'ok-false')
+				expect(item.description).toMatch(/^The call was not placed/);
 		}
 		expect(item.error).not.toMatch(/after \d+ attempts/);
 		expect(text).not.toMatch(CRASH_TEXT);
@@ -205,11 +206,10 @@ describe('retried: the request never reached a phone', () => {
 		const late = await startSandbox({ keys: [{ key: KEY, locations: '*' }] });
 		const { port, url } = late;
 		await late.close();
-		let restarted: Awaited<ReturnType<typeof startSandbox>> | undefined;
 		const running = makeCall('GhlRefused', url);
 		// The first attempt is refused at once; the next comes after at least 125 ms of backoff.
 		await sleep(20);
-		restarted = await startSandbox({ port, keys: [{ key: KEY, locations: '*' }] });
+		const restarted = await startSandbox({ port, keys: [{ key: KEY, locations: '*' }] });
 		try {
 			const run = await running;
 			expect(run.items[0].json).toMatchObject({ skipped: false });

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { CallFailure } from '../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID, DEMO_OTHER_LOCATION_ID } from '../../sandbox/server';
+import { Assistable } from '../../nodes/Assistable/Assistable.node';
 import { state } from '../../nodes/Assistable/shared/state';
 import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
@@ -292,7 +293,5 @@ describe('the same call twice (Repeat Call Window, 10 minutes by default)', () =
 });
 
 test('the subtitle map knows Make', () => {
-	expect(
-		new (require('../../nodes/Assistable/Assistable.node').Assistable)().description.subtitle,
-	).toContain('"make": "Make a call"');
+	expect(new Assistable().description.subtitle).toContain('"make": "Make a call"');
 });

@@ -38,6 +38,19 @@ export function outcomeUnknown(error: unknown): boolean {
 	return error instanceof NodeApiError && error.context.callOutcome === 'unknown';
 }
 
+/** A failed request's error, saying whether the call may have been placed (see `inDoubt`). */
+function explained(error: unknown, unknownOutcome: boolean): unknown {
+	if (!(error instanceof NodeApiError)) return error; // e.g. the execution was cancelled
+	const answered = /^2\d\d$/.test(String(error.httpCode ?? ''));
+	// A 2xx with `ok: false` ("Assistable reported an error") is a refusal: nothing was placed.
+	const refused = answered && error.message.startsWith('Assistable reported an error');
+	// A 2xx that could not be read (not JSON, too large) came after Assistable took the request.
+	if (unknownOutcome || (answered && !refused)) return inDoubt(error);
+	if (refused && !error.description)
+		error.description = `The call was not placed. ${CHECK_CONTACT}`;
+	return error;
+}
+
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -70,16 +83,7 @@ export async function makeCall(
 			onUnknownOutcome: () => (unknown = true),
 		});
 	} catch (error) {
-		// A 2xx that could not be read (not JSON, too large) came after Assistable took the request;
-		// a 2xx with `ok: false` ("Assistable reported an error") is a refusal.
-		const answered =
-			error instanceof NodeApiError &&
-			/^2\d\d$/.test(String(error.httpCode ?? '')) &&
-			!error.message.startsWith('Assistable reported an error');
-		if (error instanceof NodeApiError && (unknown || answered)) throw inDoubt(error);
-		if (error instanceof NodeApiError && !error.description && /^2\d\d$/.test(`${error.httpCode}`))
-			error.description = `The call was not placed. ${CHECK_CONTACT}`;
-		throw error;
+		throw explained(error, unknown);
 	}
 	if (!isObject(body)) {
 		throw inDoubt(

@@ -20,7 +20,7 @@ import { parseAssistableId, parseGhlContactId, parseGhlLocationId } from './ids'
 const scope = { resource: 'call', operation: 'make' };
 
 const ASSISTANT_WHERE =
-	"Copy the assistant's ID from the assistant in Assistable (vendor examples show IDs such as asst_…).";
+	"Copy the assistant's ID from the assistant in Assistable (vendor examples show IDs such as asst_…)";
 const POOL_WHERE = 'Copy the number pool ID from Assistable, or leave it empty.';
 
 export const description: INodeProperties[] = [
@@ -32,7 +32,7 @@ export const description: INodeProperties[] = [
 			required: true,
 			default: '',
 			placeholder: 'e.g. asst_9x8y7z',
-			description: `The Assistable assistant that makes the call. ${ASSISTANT_WHERE}`,
+			description: `The Assistable assistant that makes the call. ${ASSISTANT_WHERE}.`,
 		},
 		{
 			displayName: 'Location ID (GHL)',
@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 			default: '',
 			placeholder: 'e.g. Qm7vTzR2kLp9XwN4bHs8',
 			description:
-				'The GoHighLevel sub-account (location) ID. A GHL workflow webhook sends it as location.id.',
+				'The GoHighLevel sub-account (location) ID, which a GHL workflow webhook sends in its location object',
 		},
 		{
 			displayName: 'GHL Contact ID',
@@ -119,6 +119,17 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 			},
 		);
 
+	/** After a failure that may have placed the call, the call is not made again within the window. */
+	const remembered = (error: unknown, apiScope: string, at: number): unknown => {
+		if (!outcomeUnknown(error)) return error;
+		recordCall(apiScope, request, { outcome: 'unknown', at });
+		if (windowMinutes > 0) {
+			const nodeError = error as NodeOperationError;
+			nodeError.description = `${nodeError.description ?? ''} For the next ${windowMinutes} minutes this node will not make this call again in this n8n instance (Repeat Call Window).`;
+		}
+		return error;
+	};
+
 	return {
 		// Every item of this process making this call waits for the one before it to be done.
 		identities: [identity],
@@ -144,14 +155,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 					json: [{ callId: placed.callId, skipped: false, ...ids, answer: placed.answer }],
 				};
 			} catch (error) {
-				if (outcomeUnknown(error)) {
-					recordCall(apiScope, request, { outcome: 'unknown', at });
-					if (windowMinutes > 0) {
-						const nodeError = error as NodeOperationError;
-						nodeError.description = `${nodeError.description ?? ''} For the next ${windowMinutes} minutes this node will not make this call again in this n8n instance (Repeat Call Window).`;
-					}
-				}
-				throw error;
+				throw remembered(error, apiScope, at);
 			}
 		},
 	};
