@@ -55,7 +55,7 @@ export interface CallOutcome {
 	disconnection_reason: string;
 }
 
-export const DEFAULT_CALL_OUTCOME: CallOutcome = {
+const DEFAULT_CALL_OUTCOME: CallOutcome = {
 	user_sentiment: 'Positive',
 	call_completion: 'complete',
 	call_summary: 'The contact answered and booked a follow-up.',
@@ -68,7 +68,7 @@ export interface CallWebhooks {
 	post?: string;
 }
 
-export interface WebhookDelivery {
+interface WebhookDelivery {
 	event: 'pre-call' | 'post-call';
 	url: string;
 	payload: Record<string, unknown>;

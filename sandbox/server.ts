@@ -27,7 +27,7 @@ import { DEFAULT_BEHAVIOUR, JSON_CT, json, makeClock } from './types';
 
 export * from './demo-data';
 export type { SandboxRoute } from './routes';
-export type { CallFailure, SandboxCall, WebhookDelivery } from './calls';
+export type { CallFailure, SandboxCall } from './calls';
 export type {
 	Contact,
 	Fault,

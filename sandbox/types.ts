@@ -59,7 +59,7 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
 	callDurationMs: 3000,
 };
 
-export interface ApiKeyGrant {
+interface ApiKeyGrant {
 	key: string;
 	locations: string[] | '*';
 }

@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 
 import { callFlag } from '../../sandbox/call-flags';
-import type { Sandbox, SandboxBehaviour, SandboxOptions } from '../../sandbox/server';
+import type { Sandbox, SandboxBehaviour, SandboxCall, SandboxOptions } from '../../sandbox/server';
 import {
 	DEMO_API_KEY,
 	DEMO_LOCATION_ID,
@@ -231,7 +231,7 @@ describe('a placed call lives: pre-call, then post-call webhook', () => {
 			Date.parse(done.body.start_timestamp as string),
 		);
 		await delivered(sb);
-		const [call] = sb.calls();
+		const [call]: SandboxCall[] = sb.calls();
 		expect(call.status).toBe('ended');
 		expect(call.deliveries.map((d) => `${d.event} ${d.status}`)).toEqual([
 			'pre-call 200',

@@ -1,11 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ResourceModule } from '../../shared/operation';
+import type { OperationModule, ResourceModule } from '../../shared/operation';
 import * as make from './make.operation';
+
+const operations: Record<string, OperationModule> = { make };
 
 /** The Call resource as the router runs it; its items share nothing beyond the request layer. */
 export const callResource: ResourceModule = {
-	operations: { make },
+	operations,
 	services: async (base) => base,
 	release: () => undefined,
 };
