@@ -8,6 +8,7 @@
 import type { Fault } from '../../sandbox/server';
 import { DEMO_LOCATION_ID, startSandbox } from '../../sandbox/server';
 import { state } from '../../nodes/Assistable/shared/state';
+import { skippingClock } from '../harness/clock';
 import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { runAssistable } from '../harness/workflow';
@@ -21,7 +22,10 @@ const MAX_ATTEMPTS = 3;
 
 const sandbox = useSandbox({ keys: [{ key: KEY, locations: '*' }] });
 beforeEach(() => state.reset());
-afterEach(() => expectIdle());
+afterEach(() => {
+	state.useClock();
+	expectIdle();
+});
 
 let contactSeq = 0;
 function makeCall(contact: string, baseUrl = sandbox.url, timeout = 15_000) {
@@ -221,6 +225,9 @@ describe('retried: the request never reached a phone', () => {
 	});
 
 	it('connection refused on every attempt: says so, no doubt left', async () => {
+		// The backoff between attempts only lets time pass.
+		const clock = skippingClock();
+		state.useClock(clock);
 		const gone = await startSandbox();
 		await gone.close();
 		const run = await makeCall('GhlRefusedAll', gone.url);
@@ -228,5 +235,6 @@ describe('retried: the request never reached a phone', () => {
 			`Assistable refused the connection after ${MAX_ATTEMPTS} attempts`,
 		);
 		expect(run.items[0].json.error).not.toMatch(/may or may not/);
+		expect(clock.skippedMs()).toBeGreaterThan(0);
 	});
 });
