@@ -3,12 +3,14 @@
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet]
  *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
+ *     [call flags: see call-flags.ts and docs/sandbox.md]
  *
  * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
  * --requests-per-second 10 is --rate-limit 10/1000. --rate-limit-headers adds X-RateLimit-* headers (off by
  * default: v2 documents none). --capacity 8/25: beyond 8 requests in flight each request waits 25 ms more per
  * extra request (see SandboxBehaviour.capacity); --capacity 8 uses --latency as MS_PER_EXTRA.
  */
+import { CALL_USAGE, callFlag } from './call-flags';
 import {
 	DEMO_API_KEY,
 	DEMO_LOCATION_ID,
@@ -23,7 +25,8 @@ import {
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
 	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet] ' +
-	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]';
+	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]] ' +
+	CALL_USAGE;
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -111,8 +114,15 @@ function parseArgs(argv: string[]) {
 				};
 				break;
 			}
-			default:
-				die(`unknown option ${flag}\n${USAGE}`, 2);
+			default: {
+				let known = false;
+				try {
+					known = callFlag(behaviour, flag, value);
+				} catch (error) {
+					die((error as Error).message, 2);
+				}
+				if (!known) die(`unknown option ${flag}\n${USAGE}`, 2);
+			}
 		}
 	}
 	if (capacity) {
@@ -182,6 +192,7 @@ async function main() {
 			(c) =>
 				`    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`,
 		),
+		`  Calls:           POST ${sandbox.url}/ghl/make-call; set an assistant's call webhooks with PUT ${sandbox.url.replace(/\/v2$/, '')}/__sandbox/assistants/{id}/webhooks`,
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		...(behaviour.rateLimit
 			? [

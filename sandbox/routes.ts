@@ -14,7 +14,7 @@
  *   would hand it to the handler with an empty id, which its maintainers treat as a bug; both are 404).
  */
 
-export type SandboxRoute = 'get' | 'patch' | 'create' | 'list';
+export type SandboxRoute = 'get' | 'patch' | 'create' | 'list' | 'makeCall';
 
 interface RouteSpec {
 	/** The name the sandbox records (RecordedRequest.route) and fault rules select on. */
@@ -30,6 +30,8 @@ export const SANDBOX_ROUTES: readonly RouteSpec[] = [
 	{ route: 'get', method: 'GET', path: '/v2/contacts/{contactId}' },
 	{ route: 'create', method: 'POST', path: '/v2/contacts/create-contact/{locationId}' },
 	{ route: 'list', method: 'GET', path: '/v2/get-contacts/{locationId}' },
+	/** API notes, "Beyond contacts": Make an AI call (GHL-safe). */
+	{ route: 'makeCall', method: 'POST', path: '/v2/ghl/make-call' },
 ];
 
 const decodeSegment = (segment: string): string => {

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { callDescription } from './resources/call';
 import { contactDescription } from './resources/contact';
 import { route } from './router';
 
@@ -25,7 +26,7 @@ export class Assistable implements INodeType {
 		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test
 		// keeps them equal).
 		subtitle:
-			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact"})[$parameter["operation"]] ?? $parameter["operation"] }}',
+			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact", "make": "Make a call"})[$parameter["operation"]] ?? $parameter["operation"] }}',
 		description: 'Create, find and update contacts in Assistable AI',
 		defaults: { name: 'Assistable' },
 		usableAsTool: true,
@@ -38,10 +39,14 @@ export class Assistable implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Contact', value: 'contact' }],
+				options: [
+					{ name: 'Call', value: 'call' },
+					{ name: 'Contact', value: 'contact' },
+				],
 				default: 'contact',
 			},
 			...contactDescription,
+			...callDescription,
 		],
 	};
 

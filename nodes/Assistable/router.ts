@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { callResource } from './resources/call';
 import { contactResource } from './resources/contact';
 import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
@@ -10,7 +11,7 @@ import { InputError } from './shared/validation';
 import type { Lease } from './shared/wait';
 import { Slots } from './shared/wait';
 
-const resources: Record<string, ResourceModule> = { contact: contactResource };
+const resources: Record<string, ResourceModule> = { contact: contactResource, call: callResource };
 
 type NodeError = NodeApiError | NodeOperationError;
 

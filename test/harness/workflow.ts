@@ -174,7 +174,7 @@ interface WorkflowSpec {
 
 let executionCount = 0;
 
-async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
+export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
 	const settings: IWorkflowSettings = { executionOrder: 'v1', ...spec.settings };
 	const workflowData: IWorkflowBase = {

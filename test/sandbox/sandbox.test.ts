@@ -457,6 +457,7 @@ describe('routes: its own table, written from the API notes', () => {
 			'GET /v2/contacts/{contactId} get',
 			'POST /v2/contacts/create-contact/{locationId} create',
 			'GET /v2/get-contacts/{locationId} list',
+			'POST /v2/ghl/make-call makeCall',
 		]);
 	});
 

@@ -100,7 +100,7 @@ test("labels read like n8n's: no unit in parentheses; Timeout says milliseconds 
 		all.filter((p) => /\((ms|Ms|s|seconds)\)/.test(p.displayName)).map((p) => p.displayName),
 	).toEqual([]);
 	const timeouts = all.filter((p) => p.name === 'timeout');
-	expect(timeouts.length).toBe(5);
+	expect(timeouts.length).toBe(6);
 	for (const t of timeouts) {
 		expect(t.displayName).toBe('Timeout');
 		expect(t.description).toMatch(/\bms\b|millisecond/);
