@@ -7,6 +7,7 @@
  * every assistant) or the CLI's --call-webhook.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { DEMO_GHL_PHONES } from './demo-data';
 import type { Reply, SandboxBehaviour, SandboxKit, SandboxResource } from './types';
 import { isObject, json } from './types';
 
@@ -99,8 +100,12 @@ export interface CallsApi {
 const REQUIRED = ['assistant_id', 'location_id', 'contact_id'] as const;
 const ASSISTANT_NUMBER = '+15555550199';
 
-/** A stable made-up number for a GHL contact (the sandbox does not know GHL's contacts). */
+/**
+ * The number a call to a GHL contact dials: the demo people's (DEMO_GHL_PHONES), else a stable made-up
+ * one (the sandbox does not hold GoHighLevel's contacts).
+ */
 const numberOf = (contactId: string) =>
+	DEMO_GHL_PHONES[contactId] ??
 	`+1555555${String(parseInt(createHash('sha256').update(contactId).digest('hex').slice(0, 8), 16) % 10000).padStart(4, '0')}`;
 
 export function callsResource(kit: SandboxKit): SandboxResource & { api: CallsApi } {

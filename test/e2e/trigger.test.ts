@@ -5,6 +5,7 @@
  * execution; a post-call webhook reaches the Call Ended workflow and the customer's contact gets its outcome
  * tags in the sandbox.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -22,7 +23,9 @@ import { repoRoot } from '../../runtime/install-n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
 	DEMO_API_KEY,
+	DEMO_ASSISTANT_ID,
 	DEMO_CONTACT_IDS,
+	DEMO_GHL_CONTACT_IDS,
 	DEMO_LOCATION_ID,
 	demoSeed,
 } from '../../sandbox/demo-data';
@@ -47,7 +50,9 @@ interface WorkflowJson {
 function example(file: string): WorkflowJson {
 	const text = fs.readFileSync(path.join(repoRoot(), 'examples', file), 'utf8');
 	return JSON.parse(
-		text.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID),
+		text
+			.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID)
+			.replace('REPLACE_WITH_YOUR_ASSISTANT_ID', DEMO_ASSISTANT_ID),
 	) as WorkflowJson;
 }
 
@@ -119,8 +124,10 @@ async function eventually<T>(
 			});
 			if (activated.status !== 200)
 				throw new Error(`activation answered ${activated.status}: ${activated.raw.slice(0, 800)}`);
-			const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-assistable.assistableTrigger')!;
-			return { id: wf.id!, url: `${server.url}/webhook/${trigger.webhookId}/webhook` };
+			const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-assistable.assistableTrigger');
+			const form = wf.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+			const hook = trigger ? `${trigger.webhookId}/webhook` : String(form?.parameters.path);
+			return { id: wf.id!, url: `${server.url}/webhook/${hook}` };
 		}
 
 		/** POSTs to a production URL; n8n registers it just after activation, so "not registered" is retried. */
@@ -241,6 +248,51 @@ async function eventually<T>(
 				tags: ['lead', 'newsletter', 'call-positive', 'task-booked'],
 				custom_fields: expect.objectContaining({
 					last_call_summary: 'Ada wants a demo next Tuesday at 10am.',
+				}),
+			});
+		});
+
+		test('the whole loop: a GHL form post updates Ada and calls her; the simulated call ends in the Call Ended workflow; Ada gets the outcome tags', async () => {
+			sandbox.reset(demoSeed());
+			const ended = example('trigger-call-ended-tags.workflow.json');
+			// A webhook path of its own: the Call Ended example is already active from the test above.
+			ended.nodes.find((n) => n.type === 'n8n-nodes-assistable.assistableTrigger')!.webhookId =
+				randomUUID();
+			const callEnded = await importAndActivate(ended);
+			const form = await importAndActivate(example('webhook-contact-call.workflow.json'));
+			sandbox.setBehaviour({ callStartAfterMs: 100, callDurationMs: 300 });
+			sandbox.setCallWebhooks('*', { post: callEnded.url });
+
+			const posted = await post(
+				form.url,
+				JSON.stringify({
+					contact_id: DEMO_GHL_CONTACT_IDS.ada,
+					location: { id: DEMO_LOCATION_ID },
+					email: 'ada@example.com',
+					first_name: 'Ada',
+					phone: '+1 555 555 0101',
+					interest: 'demo',
+				}),
+			);
+			expect(posted.status).toBe(200);
+			expect(await recorded(form.id, 1)).toEqual(['success']);
+			expect(await recorded(callEnded.id, 1)).toEqual(['success']);
+
+			const calls = sandbox.calls();
+			expect(calls).toEqual([
+				expect.objectContaining({
+					assistant_id: DEMO_ASSISTANT_ID,
+					contact_id: DEMO_GHL_CONTACT_IDS.ada,
+					status: 'ended',
+				}),
+			]);
+			expect(calls[0].deliveries).toEqual([
+				expect.objectContaining({ event: 'post-call', url: callEnded.url, status: 200 }),
+			]);
+			expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
+				tags: ['lead', 'newsletter', 'web-lead', 'demo', 'call-positive', 'task-complete'],
+				custom_fields: expect.objectContaining({
+					last_call_summary: 'The contact answered and booked a follow-up.',
 				}),
 			});
 		});
