@@ -9,21 +9,26 @@ export const EXAMPLE_WORKFLOW = 'examples/sandbox-demo.workflow.json';
 export const SANDBOX_CREDENTIAL = { id: 'assistableSandbx', name: 'Assistable (sandbox)' };
 /** The placeholder the webhook examples carry where a user puts their Location ID. */
 export const LOCATION_PLACEHOLDER = 'REPLACE_WITH_YOUR_LOCATION_ID';
+/** The placeholder the call example carries where a user puts their assistant's ID. */
+export const ASSISTANT_PLACEHOLDER = 'REPLACE_WITH_YOUR_ASSISTANT_ID';
 
 export interface ExampleWorkflow {
 	file: string;
 	workflow: WorkflowJson;
 	/** Paths of its Webhook and Assistable Trigger nodes (production URL `/webhook/<path>` once active). */
 	webhookPaths: string[];
+	/** The event of its Assistable Trigger, if it has one. */
+	triggerEvent?: string;
 }
 
 /**
  * Reads every workflow in examples/ and points its Assistable node(s) at the given credential. Examples
- * without an id get one derived from the file name; `locationId` replaces the Location ID placeholder.
+ * without an id get one derived from the file name; `sandbox` fills the Location ID and Assistant ID
+ * placeholders.
  */
 export function loadExampleWorkflows(
 	credential: { id: string; name: string },
-	locationId?: string,
+	sandbox?: { locationId: string; assistantId: string },
 ): ExampleWorkflow[] {
 	const dir = path.join(repoRoot(), EXAMPLES_DIR);
 	const files = fs
@@ -32,24 +37,32 @@ export function loadExampleWorkflows(
 		.sort((a, b) => (a === path.basename(EXAMPLE_WORKFLOW) ? -1 : a.localeCompare(b)));
 	return files.map((name) => {
 		let text = fs.readFileSync(path.join(dir, name), 'utf8');
-		if (locationId) text = text.split(LOCATION_PLACEHOLDER).join(locationId);
+		if (sandbox)
+			text = text
+				.split(LOCATION_PLACEHOLDER)
+				.join(sandbox.locationId)
+				.split(ASSISTANT_PLACEHOLDER)
+				.join(sandbox.assistantId);
 		const wf = JSON.parse(text) as WorkflowJson;
 		if (!wf.id) wf.id = n8nId(name.replace(/\.workflow\.json$/, ''));
 		const webhookPaths: string[] = [];
+		let triggerEvent: string | undefined;
 		for (const node of wf.nodes as Array<{
 			type?: string;
 			webhookId?: string;
-			parameters?: { path?: string };
+			parameters?: { path?: string; event?: string };
 			credentials?: Record<string, { id: string | null; name: string }>;
 		}>) {
 			if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
 			if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
 				webhookPaths.push(node.parameters.path);
 			// The Assistable Trigger's production path: <webhookId>/webhook.
-			if (node.type === 'n8n-nodes-assistable.assistableTrigger' && node.webhookId)
+			if (node.type === 'n8n-nodes-assistable.assistableTrigger' && node.webhookId) {
 				webhookPaths.push(`${node.webhookId}/webhook`);
+				triggerEvent = node.parameters?.event;
+			}
 		}
-		return { file: `${EXAMPLES_DIR}/${name}`, workflow: wf, webhookPaths };
+		return { file: `${EXAMPLES_DIR}/${name}`, workflow: wf, webhookPaths, triggerEvent };
 	});
 }
 

@@ -25,7 +25,6 @@ import {
 	EXAMPLE_WORKFLOW,
 	EXAMPLES_DIR,
 	loadExampleWorkflows,
-	LOCATION_PLACEHOLDER,
 	SANDBOX_CREDENTIAL,
 	type ExampleWorkflow,
 } from './examples';
@@ -44,11 +43,11 @@ import {
 	startN8n,
 	stopAllN8n,
 	type N8nServer,
-	type WorkflowJson,
 } from './n8n';
 import { n8nLog } from './n8n-log';
+import { banner } from './banner';
 import { startSandbox, type Sandbox } from '../sandbox/server';
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
+import { DEMO_API_KEY, DEMO_ASSISTANT_ID, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
 
 const log = prefixedLog('[start]');
 
@@ -124,6 +123,8 @@ async function main(): Promise<void> {
 				host: '127.0.0.1',
 				seed: demoSeed(),
 				onRequest: (r) => sandboxLog(`${r.method} ${r.rawPath} -> ${r.status || 'dropped'}`),
+				onWebhook: (w) =>
+					sandboxLog(`simulated call: ${w.event} webhook POST ${w.url} -> ${w.status ?? w.error}`),
 			});
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -153,7 +154,10 @@ async function main(): Promise<void> {
 		logLevel: 'warn',
 		extra: { N8N_EDITOR_BASE_URL: `http://127.0.0.1:${n8nPort}` },
 	});
-	const examples = loadExampleWorkflows(credential, useSandbox ? DEMO_LOCATION_ID : undefined);
+	const examples = loadExampleWorkflows(
+		credential,
+		useSandbox ? { locationId: DEMO_LOCATION_ID, assistantId: DEMO_ASSISTANT_ID } : undefined,
+	);
 	log(
 		`4/5 import the credential "${credential.name}" and ${examples.length} example workflows (${EXAMPLES_DIR}/), bound to it`,
 	);
@@ -184,77 +188,13 @@ async function main(): Promise<void> {
 			log(`could not activate "${example.workflow.name}" (${problem}); activate it in the editor`);
 		webhooks.push({ example, active: !problem });
 	}
-	process.stdout.write(`${banner(server.url, wf, examples, webhooks, credential)}\n`);
-}
-
-function banner(
-	url: string,
-	demo: WorkflowJson,
-	examples: ExampleWorkflow[],
-	webhooks: Array<{ example: ExampleWorkflow; active: boolean }>,
-	credential: { name: string; baseUrl: string },
-): string {
-	const lines = [
-		'',
-		`  n8n with n8n-nodes-assistable is running on ${url}`,
-		`  Log in:    ${DEFAULT_OWNER.email}  /  ${DEFAULT_OWNER.password}`,
-		'',
-	];
-	if (sandbox) {
-		lines.push(
-			'  First:     open the demo workflow',
-			`               ${url}/workflow/${demo.id}`,
-			'             click "Execute workflow", then double-click "Update Assistable Contact":',
-			"             the output shows Ada Lovelace's contact, tags web-form and demo-request appended",
-			'             to the lead and newsletter she had.',
-		);
-		const form = webhooks.find(
-			(w) => w.active && w.example.webhookPaths.includes('assistable-form'),
-		);
-		if (form) {
-			const body = JSON.stringify({
-				contact_id: DEMO_CONTACT_IDS.ada,
-				email: 'ada.lovelace@example.com',
-				phone: '+1 (415) 555-0101',
-				interest: 'pricing',
-				form_name: 'Demo request',
-			});
-			lines.push(
-				`  Then:      send the form webhook ("${form.example.workflow.name}", active):`,
-				`               curl -X POST ${url}/webhook/assistable-form -H 'content-type: application/json' \\`,
-				`                 -d '${body}'`,
-				`             and read Ada's tags back from the sandbox (pricing is added):`,
-				`               curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/contacts/${DEMO_CONTACT_IDS.ada}`,
-			);
-		}
-		lines.push(
-			'',
-			`  Sandbox:   ${sandbox.url}   (Assistable API stand-in, demo data, in memory)`,
-			`  Demo key:  ${DEMO_API_KEY}   (location ${DEMO_LOCATION_ID})`,
-		);
-	} else {
-		lines.push(
-			`  Assistable: ${credential.baseUrl} (credential "${credential.name}"; the key is stored encrypted in n8n)`,
-			'  Note: the example contact id belongs to the sandbox; put one of your contact ids in "Sample Form Submission",',
-			`        and your Location ID where the webhook examples say ${LOCATION_PLACEHOLDER}.`,
-		);
-	}
-	lines.push(
-		`  Workflows: ${examples.length} imported from ${EXAMPLES_DIR}/, bound to "${credential.name}":`,
-	);
-	for (const e of examples) {
-		const hook = webhooks.find((w) => w.example === e);
-		const how = hook
-			? ` (webhook ${hook.active ? 'active' : 'inactive'}: POST ${url}/webhook/${e.webhookPaths.join(', ')})`
-			: '';
-		lines.push(`               "${e.workflow.name}"${how}`);
-	}
-	lines.push(
-		`  n8n data:  ${path.join(runtimeDir(), 'demo')} (recreated on every npm start)`,
-		'  Ctrl-C stops everything.',
-		'',
-	);
-	return lines.join('\n');
+	// The sandbox's simulated calls end by POSTing their post-call webhook to the Call Ended example.
+	const callEnded = webhooks.find((w) => w.active && w.example.triggerEvent === 'callEnded');
+	if (sandbox && callEnded)
+		sandbox.setCallWebhooks('*', {
+			post: `${server.url}/webhook/${callEnded.example.webhookPaths[0]}`,
+		});
+	process.stdout.write(`${banner(server.url, sandbox, wf, examples, webhooks, credential)}\n`);
 }
 
 main().catch((err: Error) => {

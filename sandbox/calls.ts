@@ -139,6 +139,7 @@ export function callsResource(kit: SandboxKit): SandboxResource & { api: CallsAp
 		} catch (error) {
 			delivery.error = (error as Error).message;
 		}
+		kit.sent(delivery);
 	}
 
 	function live(call: SandboxCall, behaviour: SandboxBehaviour) {

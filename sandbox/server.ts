@@ -81,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const locs = keys.get(key)!.locations;
 			return locs === '*' || locs.includes(location);
 		},
+		sent: (webhook) => options.onWebhook?.(webhook),
 		later: (ms, work) => {
 			const t = setTimeout(() => {
 				scheduled.delete(t);

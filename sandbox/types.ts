@@ -140,6 +140,15 @@ export interface ApiRequest {
 	key: string;
 }
 
+/** A webhook the sandbox sent, and how its receiver answered. */
+interface SentWebhook {
+	event: string;
+	url: string;
+	/** The receiver's status, or the error when it could not be reached. */
+	status?: number;
+	error?: string;
+}
+
 /** What the server lends every resource. */
 export interface SandboxKit {
 	behaviour(): SandboxBehaviour;
@@ -150,6 +159,8 @@ export interface SandboxKit {
 	canSee(key: string, locationId: string): boolean;
 	/** Runs `work` after `ms`, unless the sandbox is reset or closed first. */
 	later(ms: number, work: () => void | Promise<void>): void;
+	/** Reports a webhook the sandbox sent (SandboxOptions.onWebhook). */
+	sent(webhook: SentWebhook): void;
 }
 
 /** One resource of the sandbox: the answers of its routes, and its state. */
@@ -185,6 +196,8 @@ export interface SandboxOptions {
 	behaviour?: Partial<SandboxBehaviour>;
 	/** Called once per request when it is over (answered, dropped or abandoned). */
 	onRequest?: (r: RecordedRequest) => void;
+	/** Called once per webhook the sandbox sends (a simulated call's pre-call and post-call), when answered. */
+	onWebhook?: (webhook: SentWebhook) => void;
 	/** Serve HTTPS with this key and certificate (PEM); the url then starts with https://. */
 	tls?: { key: string | Buffer; cert: string | Buffer };
 }
