@@ -91,7 +91,8 @@ export class AssistableTransport {
 				{ itemIndex: call.itemIndex, description: 'That value cannot be used as an ID in a URL.' },
 			);
 		}
-		const url = `${this.scope}/${segments.join('/')}`;
+		const search = call.query ? new URLSearchParams(call.query).toString() : '';
+		const url = `${this.scope}/${segments.join('/')}${search ? `?${search}` : ''}`;
 		const { requestsPerSecond } = this.options;
 		return await withRetries(
 			async (attempt) => {
