@@ -3,11 +3,14 @@
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet]
  *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
+ *     [--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]
  *
  * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
  * --requests-per-second 10 is --rate-limit 10/1000. --rate-limit-headers adds X-RateLimit-* headers (off by
  * default: v2 documents none). --capacity 8/25: beyond 8 requests in flight each request waits 25 ms more per
  * extra request (see SandboxBehaviour.capacity); --capacity 8 uses --latency as MS_PER_EXTRA.
+ * --conversation-lookup: which ID get-conversation reads (contact_id, current; conversation_id, stale);
+ * --message-status: create-message's success status; --message-ids: whether a repeated message_id is stored again.
  */
 import {
 	DEMO_API_KEY,
@@ -19,11 +22,14 @@ import {
 	demoSeed,
 	startSandbox,
 } from './server';
+import { DEMO_ASSISTANT_ID } from './assistants';
+import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from './conversations';
 
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
 	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet] ' +
-	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]';
+	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]] ' +
+	'[--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -84,6 +90,15 @@ function parseArgs(argv: string[]) {
 				break;
 			case '--error-style':
 				behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const);
+				break;
+			case '--conversation-lookup':
+				behaviour.conversationLookup = oneOf(flag, value, ['contact_id', 'conversation_id'] as const);
+				break;
+			case '--message-status':
+				behaviour.messageStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201;
+				break;
+			case '--message-ids':
+				behaviour.messageIds = oneOf(flag, value, ['dedupe', 'store-again'] as const);
 				break;
 			case '--latency':
 				behaviour.latencyMs = int(flag, value, 600_000);
@@ -182,6 +197,8 @@ async function main() {
 			(c) =>
 				`    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`,
 		),
+		`  Assistant id:    ${DEMO_ASSISTANT_ID}`,
+		`  Conversation:    ${DEMO_CONVERSATION_ID}  (GHL contact ${DEMO_GHL_CONTACT_ID})`,
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		...(behaviour.rateLimit
 			? [

@@ -6,7 +6,9 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { assistantsResource } from './assistants';
 import { contactsResource } from './contacts';
+import { conversationsResource } from './conversations';
 import { DEMO_API_KEY } from './demo-data';
 import type { Outcome } from './faults';
 import { FaultRules, faultReply } from './faults';
@@ -89,8 +91,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 	};
 	const contacts = contactsResource(kit);
+	const assistants = assistantsResource(kit);
+	const conversations = conversationsResource(kit, assistants.api);
 	// One line per resource.
-	const resources: SandboxResource[] = [contacts];
+	const resources: SandboxResource[] = [contacts, conversations, assistants];
 	const handlers = Object.assign({}, ...resources.map((r) => r.handlers)) as Required<
 		SandboxResource['handlers']
 	>;
@@ -249,6 +253,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	return {
 		...contacts.api,
+		...conversations.api,
+		...assistants.api,
 		url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,
 		port,
 		requests,

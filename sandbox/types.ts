@@ -1,5 +1,7 @@
 /** The sandbox's types: its switchable behaviours, its records, its faults, and what a resource gets. */
+import type { AssistantsApi } from './assistants';
 import type { ContactsApi } from './contacts';
+import type { ConversationsApi } from './conversations';
 import type { SandboxRoute } from './routes';
 
 export interface SandboxBehaviour {
@@ -32,6 +34,15 @@ export interface SandboxBehaviour {
 	storedValues: 'as-sent' | 'normalise';
 	/** 'lowercase': tags are stored trimmed, lower-cased and without duplicates, as GoHighLevel keeps them. */
 	storedTags: 'as-sent' | 'lowercase';
+	/**
+	 * Which ID get-conversation reads besides location_id: 'contact_id' (chat-api.json, current) or
+	 * 'conversation_id' (openapi.json, stale). The other one is ignored.
+	 */
+	conversationLookup: 'contact_id' | 'conversation_id';
+	/** create-message's success status: 201 (chat-api.json) or 200 (a help page). */
+	messageStatus: 200 | 201;
+	/** A create-message whose message_id the conversation has: 'dedupe' stores nothing, 'store-again' a second copy. */
+	messageIds: 'dedupe' | 'store-again';
 }
 
 export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
@@ -42,6 +53,9 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
 	latencyMs: 0,
 	storedValues: 'as-sent',
 	storedTags: 'as-sent',
+	conversationLookup: 'contact_id',
+	messageStatus: 201,
+	messageIds: 'store-again',
 };
 
 export interface ApiKeyGrant {
@@ -172,7 +186,7 @@ export interface SandboxOptions {
 	tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-export interface Sandbox extends ContactsApi {
+export interface Sandbox extends ContactsApi, ConversationsApi, AssistantsApi {
 	url: string;
 	port: number;
 	requests: RecordedRequest[];
