@@ -92,7 +92,10 @@ function parseArgs(argv: string[]) {
 				behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const);
 				break;
 			case '--conversation-lookup':
-				behaviour.conversationLookup = oneOf(flag, value, ['contact_id', 'conversation_id'] as const);
+				behaviour.conversationLookup = oneOf(flag, value, [
+					'contact_id',
+					'conversation_id',
+				] as const);
 				break;
 			case '--message-status':
 				behaviour.messageStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201;

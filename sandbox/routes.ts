@@ -14,23 +14,13 @@
  *   would hand it to the handler with an empty id, which its maintainers treat as a bug; both are 404).
  */
 
-export type SandboxRoute =
-	| 'get'
-	| 'patch'
-	| 'create'
-	| 'list'
-	| ConversationRoute
-	| AssistantRoute;
+export type SandboxRoute = 'get' | 'patch' | 'create' | 'list' | ConversationRoute | AssistantRoute;
 
 /** API notes, "Beyond contacts": conversations and chat completion. */
 type ConversationRoute = 'get-conversation' | 'create-message' | 'chat-completion';
 /** API notes, "Beyond contacts": assistants and flows. */
 type AssistantRoute =
-	| 'create-assistant'
-	| 'get-assistant'
-	| 'update-assistant'
-	| 'delete-assistant'
-	| 'create-flow';
+	'create-assistant' | 'get-assistant' | 'update-assistant' | 'delete-assistant' | 'create-flow';
 
 interface RouteSpec {
 	/** The name the sandbox records (RecordedRequest.route) and fault rules select on. */

@@ -6,7 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { assistantDescription } from './resources/assistant';
 import { contactDescription } from './resources/contact';
+import { conversationDescription } from './resources/conversation';
 import { route } from './router';
 
 export class Assistable implements INodeType {
@@ -22,11 +24,12 @@ export class Assistable implements INodeType {
 		// contact }`.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test
-		// keeps them equal).
+		// The chosen action's name ("Update a contact"), as the operation list's `action` texts, by
+		// resource then operation (a test keeps them equal). No "}}" inside: it would end the expression.
 		subtitle:
-			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact"})[$parameter["operation"]] ?? $parameter["operation"] }}',
-		description: 'Create, find and update contacts in Assistable AI',
+			'={{ (({"contact": {"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact" }, "conversation": {"addMessage": "Add a message to a conversation", "reply": "Generate a reply", "get": "Get a conversation" }, "assistant": {"create": "Create an assistant", "createFlow": "Create a flow", "delete": "Delete an assistant", "get": "Get an assistant", "update": "Update an assistant" } })[$parameter["resource"]] ?? {})[$parameter["operation"]] ?? $parameter["operation"] }}',
+		description:
+			'Create, find and update contacts, add to conversations and manage assistants in Assistable AI',
 		defaults: { name: 'Assistable' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -38,10 +41,16 @@ export class Assistable implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Contact', value: 'contact' }],
+				options: [
+					{ name: 'Assistant', value: 'assistant' },
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
+				],
 				default: 'contact',
 			},
 			...contactDescription,
+			...conversationDescription,
+			...assistantDescription,
 		],
 	};
 

@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { assistantResource } from './resources/assistant';
 import { contactResource } from './resources/contact';
+import { conversationResource } from './resources/conversation';
 import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
 import { recordLockKey, state } from './shared/state';
@@ -10,7 +12,11 @@ import { InputError } from './shared/validation';
 import type { Lease } from './shared/wait';
 import { Slots } from './shared/wait';
 
-const resources: Record<string, ResourceModule> = { contact: contactResource };
+const resources: Record<string, ResourceModule> = {
+	contact: contactResource,
+	conversation: conversationResource,
+	assistant: assistantResource,
+};
 
 type NodeError = NodeApiError | NodeOperationError;
 

@@ -23,7 +23,8 @@ function readGhlId(value: unknown, parameter: string, kind: string, where: strin
 			`Enter the GoHighLevel ${kind} ID. ${where}`,
 		);
 	}
-	const id = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
+	const id =
+		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
 	if (typeof id === 'string' && UUID.test(id)) {
 		throw new InputError(
 			parameter,

@@ -67,6 +67,11 @@ export class AssistableTransport {
 		return this.ctx.getExecutionCancelSignal?.();
 	}
 
+	/** Tries per request (Max Attempts), the first included. */
+	get maxAttempts(): number {
+		return this.options.maxAttempts;
+	}
+
 	/** The request timeout, in ms. */
 	get timeoutMs(): number {
 		return this.options.timeoutMs;
