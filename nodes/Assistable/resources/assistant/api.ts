@@ -25,10 +25,21 @@ function byAssistant(assistantId: string): Pick<RequestSpec, 'forbiddenHint' | '
 	};
 }
 
-/** The answer with `id` first: what the item outputs. */
-function withId(id: string, body: unknown): IDataObject {
-	const answer = isAnswerObject(body) ? (body as IDataObject) : { answer: body as string };
-	return Object.assign({ id }, answer, { id });
+/** The answer (a JSON object) with `id` first: what the item outputs. */
+function withId(
+	transport: AssistableTransport,
+	id: string,
+	body: unknown,
+	itemIndex: number,
+): IDataObject {
+	if (!isAnswerObject(body)) {
+		throw transport.unexpectedAnswer(
+			itemIndex,
+			'Assistable answered with an unexpected shape',
+			`Expected a JSON object; the request may have been applied to ${JSON.stringify(id)}. Check the Base URL points at the v2 API.`,
+		);
+	}
+	return Object.assign({ id }, body as IDataObject, { id });
 }
 
 /** data.id of a create's answer; the create happened, so a missing ID says where to look. */
@@ -60,7 +71,7 @@ export async function createAssistant(
 		itemIndex,
 		unconfirmedEffect: 'the assistant may or may not have been created',
 	});
-	return withId(createdId(transport, body, itemIndex, 'assistant'), body);
+	return withId(transport, createdId(transport, body, itemIndex, 'assistant'), body, itemIndex);
 }
 
 export async function createFlow(
@@ -76,7 +87,7 @@ export async function createFlow(
 		itemIndex,
 		unconfirmedEffect: 'the flow may or may not have been created',
 	});
-	return withId(createdId(transport, body, itemIndex, 'flow'), body);
+	return withId(transport, createdId(transport, body, itemIndex, 'flow'), body, itemIndex);
 }
 
 /** The assistant: the answer's `data` when it is an object (a help page's shape), else the answer. */
@@ -115,7 +126,7 @@ export async function updateAssistant(
 		subject: assistantId,
 		itemIndex,
 	});
-	return withId(successId(body) ?? assistantId, body);
+	return withId(transport, successId(body) ?? assistantId, body, itemIndex);
 }
 
 /**
@@ -142,7 +153,8 @@ export async function deleteAssistant(
 			if (doubted && error instanceof NodeApiError && error.httpCode === '404') return gone;
 			throw error;
 		});
-	if (body !== gone) return { ...withId(successId(body) ?? assistantId, body), deleted: true };
+	if (body !== gone)
+		return { ...withId(transport, successId(body) ?? assistantId, body, itemIndex), deleted: true };
 	return {
 		id: assistantId,
 		deleted: true,

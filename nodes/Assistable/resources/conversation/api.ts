@@ -107,7 +107,14 @@ export async function createMessage(
 		unconfirmedEffect: `the message ${JSON.stringify(write.message_id)} may or may not have been stored`,
 		onUnknownOutcome,
 	});
-	return isAnswerObject(body) ? (body as IDataObject) : { answer: body as string };
+	if (!isAnswerObject(body)) {
+		throw transport.unexpectedAnswer(
+			itemIndex,
+			'Assistable answered the message with an unexpected shape',
+			`Expected a JSON object; the message ${JSON.stringify(write.message_id)} may have been stored: read the conversation (Get) before running this item again. Check the Base URL points at the v2 API.`,
+		);
+	}
+	return body as IDataObject;
 }
 
 /** A ghl-chat-completion body, as the API names the fields. */
