@@ -10,7 +10,12 @@ const sandbox = useSandbox();
 const LOC = DEMO_LOCATION_ID;
 const ID = DEMO_ASSISTANT_ID;
 
-function run(operation: string, parameters: IDataObject, items: IDataObject[] = [{}], onFail = false) {
+function run(
+	operation: string,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	onFail = false,
+) {
 	return runAssistable({
 		items,
 		parameters: { resource: 'assistant', operation, ...parameters },
@@ -24,18 +29,41 @@ describe('Create', () => {
 	it('sends the location and the fields set (integers as integers) and outputs the new ID', async () => {
 		const result = await run('create', {
 			locationId: LOC,
-			assistantFields: { name: 'Grace', prompt: 'Book calls.', model: 'claude-3', temperature: 1, queue: 2 },
+			assistantFields: {
+				name: 'Grace',
+				prompt: 'Book calls.',
+				model: 'claude-3',
+				temperature: 1,
+				queue: 2,
+			},
 		});
 		expect(sandbox.requests.map((r) => [r.method, r.route, r.body])).toEqual([
 			[
 				'POST',
 				'create-assistant',
-				{ location_id: LOC, name: 'Grace', prompt: 'Book calls.', model: 'claude-3', temperature: 1, queue: 2 },
+				{
+					location_id: LOC,
+					name: 'Grace',
+					prompt: 'Book calls.',
+					model: 'claude-3',
+					temperature: 1,
+					queue: 2,
+				},
 			],
 		]);
 		const created = live().find((a) => a.id !== ID)!;
-		expect(created).toMatchObject({ name: 'Grace', model: 'claude-3', temperature: 1, queue: 2, voice_id: null });
-		expect(result.items[0].json).toEqual({ id: created.id, status: 201, data: { status: 'created', id: created.id } });
+		expect(created).toMatchObject({
+			name: 'Grace',
+			model: 'claude-3',
+			temperature: 1,
+			queue: 2,
+			voice_id: null,
+		});
+		expect(result.items[0].json).toEqual({
+			id: created.id,
+			status: 201,
+			data: { status: 'created', id: created.id },
+		});
 	});
 
 	it('a temperature that is not a whole number, or a contact UUID as location, fails before any request', async () => {
@@ -57,7 +85,11 @@ describe('Create', () => {
 	});
 
 	it('a 500 is not retried (a second assistant could be created) and the error says what to check', async () => {
-		sandbox.injectFault({ route: 'create-assistant', fault: { kind: 'status', status: 500 }, phase: 'after' });
+		sandbox.injectFault({
+			route: 'create-assistant',
+			fault: { kind: 'status', status: 500 },
+			phase: 'after',
+		});
 		const result = await run('create', { locationId: LOC, assistantFields: { name: 'Once' } });
 		expect(sandbox.requests).toHaveLength(1);
 		expect(live().filter((a) => a.name === 'Once')).toHaveLength(1);
@@ -86,27 +118,57 @@ describe('Get', () => {
 describe('Update', () => {
 	it('sends only what the user set; the other fields stay as they were', async () => {
 		const before = sandbox.getAssistant(ID)!;
-		const result = await run('update', { assistantId: ID, locationId: LOC, updateFields: { prompt: 'New prompt', temperature: 0 } });
+		const result = await run('update', {
+			assistantId: ID,
+			locationId: LOC,
+			updateFields: { prompt: 'New prompt', temperature: 0 },
+		});
 		expect(sandbox.requests.map((r) => [r.method, r.route, r.body])).toEqual([
-			['PUT', 'update-assistant', { assistant_id: ID, location_id: LOC, prompt: 'New prompt', temperature: 0 }],
+			[
+				'PUT',
+				'update-assistant',
+				{ assistant_id: ID, location_id: LOC, prompt: 'New prompt', temperature: 0 },
+			],
 		]);
 		const after = sandbox.getAssistant(ID)!;
-		expect(after).toEqual({ ...before, prompt: 'New prompt', temperature: 0, updated_at: after.updated_at });
-		expect(result.items[0].json).toEqual({ id: ID, status: 200, data: { status: 'updated', id: ID } });
+		expect(after).toEqual({
+			...before,
+			prompt: 'New prompt',
+			temperature: 0,
+			updated_at: after.updated_at,
+		});
+		expect(result.items[0].json).toEqual({
+			id: ID,
+			status: 200,
+			data: { status: 'updated', id: ID },
+		});
 	});
 
 	it('nothing to update, or an emptied name, fails before any request', async () => {
 		const nothing = await run('update', { assistantId: ID, locationId: LOC, updateFields: {} });
 		expect(nothing.error?.message).toBe('Nothing to update');
-		const empty = await run('update', { assistantId: ID, locationId: LOC, updateFields: { name: ' ' } });
+		const empty = await run('update', {
+			assistantId: ID,
+			locationId: LOC,
+			updateFields: { name: ' ' },
+		});
 		expect(empty.error?.message).toBe('Name is empty');
-		expect(empty.error?.description).toMatch(/remove Name from Update Fields to leave it unchanged/);
+		expect(empty.error?.description).toMatch(
+			/remove Name from Update Fields to leave it unchanged/,
+		);
 		expect(sandbox.requests).toEqual([]);
 	});
 
 	it('a 503 is retried (the same values again) and succeeds', async () => {
-		sandbox.injectFault({ route: 'update-assistant', fault: { kind: 'status', status: 503, headers: { 'retry-after': '0' } } });
-		const result = await run('update', { assistantId: ID, locationId: LOC, updateFields: { name: 'Renamed' } });
+		sandbox.injectFault({
+			route: 'update-assistant',
+			fault: { kind: 'status', status: 503, headers: { 'retry-after': '0' } },
+		});
+		const result = await run('update', {
+			assistantId: ID,
+			locationId: LOC,
+			updateFields: { name: 'Renamed' },
+		});
 		expect(sandbox.requests.map((r) => r.status)).toEqual([503, 200]);
 		expect(result.status).toBe('success');
 		expect(sandbox.getAssistant(ID)!.name).toBe('Renamed');
@@ -120,18 +182,35 @@ describe('Delete', () => {
 			['DELETE', 'delete-assistant', { assistant_id: ID }],
 		]);
 		expect(sandbox.getAssistant(ID)!.archived).toBe(true);
-		expect(result.items[0].json).toEqual({ id: ID, status: 200, data: { status: 'deleted', id: ID }, deleted: true });
-		expect((await run('get', { assistantId: ID })).error?.message).toBe('Assistant not found (404)');
-		expect((await run('delete', { assistantId: ID })).error?.message).toBe('Assistant not found (404)');
+		expect(result.items[0].json).toEqual({
+			id: ID,
+			status: 200,
+			data: { status: 'deleted', id: ID },
+			deleted: true,
+		});
+		expect((await run('get', { assistantId: ID })).error?.message).toBe(
+			'Assistant not found (404)',
+		);
+		expect((await run('delete', { assistantId: ID })).error?.message).toBe(
+			'Assistant not found (404)',
+		);
 	});
 
 	it('archived, then the answer lost (500): the retry meets 404, which counts as archived by this item', async () => {
-		sandbox.injectFault({ route: 'delete-assistant', fault: { kind: 'status', status: 500 }, phase: 'after' });
+		sandbox.injectFault({
+			route: 'delete-assistant',
+			fault: { kind: 'status', status: 500 },
+			phase: 'after',
+		});
 		const result = await run('delete', { assistantId: ID });
 		expect(sandbox.requests.map((r) => r.status)).toEqual([500, 404]);
 		expect(sandbox.getAssistant(ID)!.archived).toBe(true);
 		expect(result.status).toBe('success');
-		expect(result.items[0].json).toEqual({ id: ID, deleted: true, note: expect.stringMatching(/taken as archived by that attempt/) });
+		expect(result.items[0].json).toEqual({
+			id: ID,
+			deleted: true,
+			note: expect.stringMatching(/taken as archived by that attempt/),
+		});
 	});
 });
 
@@ -143,7 +222,11 @@ describe('Create Flow', () => {
 		]);
 		const [flow] = sandbox.listFlows();
 		expect(flow.location_id).toBe(LOC);
-		expect(result.items[0].json).toEqual({ id: flow.id, status: 201, data: { status: 'created', id: flow.id } });
+		expect(result.items[0].json).toEqual({
+			id: flow.id,
+			status: 201,
+			data: { status: 'created', id: flow.id },
+		});
 	});
 
 	it('a dropped connection is not retried: at most one flow, and the error says to check', async () => {
