@@ -7,6 +7,7 @@ import {
 	startSandbox,
 } from '../../sandbox/server';
 import { DEMO_ASSISTANT_ID } from '../../sandbox/assistants';
+import { SANDBOX_ROUTES } from '../../sandbox/routes';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
 
 let sb: Sandbox;
@@ -38,6 +39,25 @@ const message = (id: string) => ({
 	content: 'Hello',
 	channel: 'SMS',
 	ai: false,
+});
+
+it('serves the eight documented conversation and assistant endpoints under /v2', () => {
+	expect(
+		SANDBOX_ROUTES.filter((r) => !/contact/.test(r.path) || r.route === 'get-conversation').map(
+			(r) => `${r.method} ${r.path}`,
+		),
+	).toEqual(
+		expect.arrayContaining([
+			'GET /v2/get-conversation',
+			'POST /v2/create-message',
+			'POST /v2/ghl-chat-completion',
+			'POST /v2/create-assistant',
+			'GET /v2/get-assistant',
+			'PUT /v2/update-assistant',
+			'DELETE /v2/delete-assistant',
+			'POST /v2/create-flow',
+		]),
+	);
 });
 
 describe('get-conversation', () => {

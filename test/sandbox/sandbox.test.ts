@@ -451,8 +451,11 @@ describe('unknown routes', () => {
 });
 
 describe('routes: its own table, written from the API notes', () => {
-	it('serves exactly the four documented contact endpoints under /v2', () => {
-		expect(SANDBOX_ROUTES.map((r) => `${r.method} ${r.path} ${r.route}`)).toEqual([
+	it('serves the four documented contact endpoints under /v2 (other resources: their own tests)', () => {
+		const contactRoutes = SANDBOX_ROUTES.filter(
+			(r) => /contact/.test(r.path) && r.path !== '/v2/get-conversation',
+		);
+		expect(contactRoutes.map((r) => `${r.method} ${r.path} ${r.route}`)).toEqual([
 			'PATCH /v2/contacts/{contactId} patch',
 			'GET /v2/contacts/{contactId} get',
 			'POST /v2/contacts/create-contact/{locationId} create',
