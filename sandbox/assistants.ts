@@ -10,7 +10,7 @@ import { DEMO_LOCATION_ID } from './demo-data';
 import type { ApiRequest, Reply, SandboxKit, SandboxResource } from './types';
 import { isObject, json } from './types';
 
-export interface Assistant {
+interface Assistant {
 	id: string;
 	location_id: string;
 	name: string | null;
@@ -27,7 +27,7 @@ export interface Assistant {
 	updated_at: string;
 }
 
-export interface Flow {
+interface Flow {
 	id: string;
 	location_id: string;
 	created_at: string;
@@ -148,7 +148,8 @@ export function assistantsResource(kit: SandboxKit): SandboxResource & { api: As
 			'get-assistant': (request) => {
 				const found = live(request.rec.query.assistant_id, request.key);
 				if (isReply(found)) return found;
-				const { archived: _archived, ...shown } = found;
+				const shown: Partial<Assistant> = { ...found };
+				delete shown.archived;
 				return json(200, { status: 200, data: shown });
 			},
 			'update-assistant': (request) => {

@@ -13,7 +13,7 @@ import { DEMO_LOCATION_ID } from './demo-data';
 import type { ApiRequest, Reply, SandboxKit, SandboxResource } from './types';
 import { isObject, json } from './types';
 
-export interface Message {
+interface Message {
 	message_id: string;
 	role: 'user' | 'assistant';
 	content: string;
@@ -22,7 +22,7 @@ export interface Message {
 	created_at: string;
 }
 
-export interface Conversation {
+interface Conversation {
 	id: string;
 	location_id: string;
 	/** The GoHighLevel contact; null for a conversation started by create-message. */
@@ -32,7 +32,7 @@ export interface Conversation {
 }
 
 /** One agent chat completion the sandbox ran (each may run tools: tests count them). */
-export interface Completion {
+interface Completion {
 	conversation_id: string;
 	contact_id: string;
 	assistant_id: string;

@@ -14,7 +14,7 @@ import type { ConversationRef, MessageWrite } from './api';
 import { createMessage, getConversation } from './api';
 
 /** The wait before the read: a held-back send lands within it (at least 1 s, at most 5 s). */
-export function settleMs(timeoutMs: number): number {
+function settleMs(timeoutMs: number): number {
 	return Math.min(5_000, Math.max(1_000, 2 * timeoutMs));
 }
 
