@@ -7,7 +7,7 @@ task('build:icons', () =>
 	src(path.join('icons', '*.svg'), { encoding: false }).pipe(dest(path.join('dist', 'icons'))),
 );
 
-// Bundles the node into one file, so its dev dependencies (libphonenumber-js) ship inside dist: n8n allows
+// Bundles each node into one file, so its dev dependencies (libphonenumber-js) ship inside dist: n8n allows
 // no runtime dependencies. Only n8n-workflow and luxon (both provided by n8n) stay outside. tsc's separate
 // files for nodes/ are removed, so the package holds no import the bundle does not resolve.
 task('build:bundle', async () => {
@@ -17,8 +17,15 @@ task('build:bundle', async () => {
 		if (/\.js(\.map)?$/.test(file)) fs.rmSync(path.join(nodesDir, file));
 	}
 	await esbuild.build({
-		entryPoints: [path.join('nodes', 'Assistable', 'Assistable.node.ts')],
-		outfile: path.join(nodesDir, 'Assistable', 'Assistable.node.js'),
+		entryPoints: {
+			'Assistable/Assistable.node': path.join('nodes', 'Assistable', 'Assistable.node.ts'),
+			'AssistableTrigger/AssistableTrigger.node': path.join(
+				'nodes',
+				'AssistableTrigger',
+				'AssistableTrigger.node.ts',
+			),
+		},
+		outdir: nodesDir,
 		bundle: true,
 		platform: 'node',
 		format: 'cjs',

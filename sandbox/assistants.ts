@@ -6,7 +6,7 @@
  * assistant is 404 everywhere, an update naming another location is 404.
  */
 import { randomBytes } from 'node:crypto';
-import { DEMO_LOCATION_ID } from './demo-data';
+import { DEMO_ASSISTANT_ID, DEMO_LOCATION_ID } from './demo-data';
 import type { ApiRequest, Reply, SandboxKit, SandboxResource } from './types';
 import { isObject, json } from './types';
 
@@ -40,9 +40,6 @@ export interface AssistantsApi {
 	listAssistants(): Assistant[];
 	listFlows(): Flow[];
 }
-
-/** A demo assistant in DEMO_LOCATION_ID (the vendor's examples show assistant IDs as asst_…). */
-export const DEMO_ASSISTANT_ID = 'asst_demo7Hq2LmX9pRt4';
 
 const MODELS = ['gpt-4', 'claude-3', 'gpt-3.5-turbo'];
 const TEXT_FIELDS = ['name', 'description', 'prompt', 'voice_id', 'knowledge_id', 'ambient_noise'];

@@ -3,6 +3,7 @@
  *   node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace]
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet]
  *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
+ *     [call flags: see call-flags.ts and docs/sandbox.md]
  *     [--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]
  *
  * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
@@ -12,8 +13,10 @@
  * --conversation-lookup: which ID get-conversation reads (contact_id, current; conversation_id, stale);
  * --message-status: create-message's success status; --message-ids: whether a repeated message_id is stored again.
  */
+import { CALL_USAGE, callFlag } from './call-flags';
 import {
 	DEMO_API_KEY,
+	DEMO_ASSISTANT_ID,
 	DEMO_LOCATION_ID,
 	DEMO_OTHER_LOCATION_ID,
 	DEMO_RESTRICTED_API_KEY,
@@ -22,14 +25,14 @@ import {
 	demoSeed,
 	startSandbox,
 } from './server';
-import { DEMO_ASSISTANT_ID } from './assistants';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from './conversations';
 
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
 	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet] ' +
 	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]] ' +
-	'[--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]';
+	CALL_USAGE +
+	' [--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -129,8 +132,15 @@ function parseArgs(argv: string[]) {
 				};
 				break;
 			}
-			default:
-				die(`unknown option ${flag}\n${USAGE}`, 2);
+			default: {
+				let known = false;
+				try {
+					known = callFlag(behaviour, flag, value);
+				} catch (error) {
+					die((error as Error).message, 2);
+				}
+				if (!known) die(`unknown option ${flag}\n${USAGE}`, 2);
+			}
 		}
 	}
 	if (capacity) {
@@ -202,6 +212,7 @@ async function main() {
 		),
 		`  Assistant id:    ${DEMO_ASSISTANT_ID}`,
 		`  Conversation:    ${DEMO_CONVERSATION_ID}  (GHL contact ${DEMO_GHL_CONTACT_ID})`,
+		`  Calls:           POST ${sandbox.url}/ghl/make-call; set an assistant's call webhooks with PUT ${sandbox.url.replace(/\/v2$/, '')}/__sandbox/assistants/{id}/webhooks`,
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		...(behaviour.rateLimit
 			? [

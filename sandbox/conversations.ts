@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AssistantsApi } from './assistants';
-import { DEMO_LOCATION_ID } from './demo-data';
+import { DEMO_GHL_CONTACT_IDS, DEMO_LOCATION_ID } from './demo-data';
 import type { ApiRequest, Reply, SandboxKit, SandboxResource } from './types';
 import { isObject, json } from './types';
 
@@ -46,8 +46,8 @@ export interface ConversationsApi {
 	listCompletions(): Completion[];
 }
 
-/** GoHighLevel-style IDs (20 letters and digits) of the demo conversation and its contact. */
-export const DEMO_GHL_CONTACT_ID = 'hX2kP9sQ4vT7wZ1bN6mR';
+/** The demo conversation (a GoHighLevel-style ID) is Ada's, by her GoHighLevel contact ID. */
+export const DEMO_GHL_CONTACT_ID = DEMO_GHL_CONTACT_IDS.ada;
 export const DEMO_CONVERSATION_ID = 'cV8nB3xQ1mK7pL4sD9fG';
 
 const MESSAGE_FIELDS = ['location_id', 'conversation_id', 'message_id', 'content', 'channel'];

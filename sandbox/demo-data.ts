@@ -17,6 +17,24 @@ export const DEMO_CONTACT_IDS = {
 	margaret: '5b8d03f7-e2a6-49c1-a7d4-0f3e6c91b25a',
 } as const;
 
+/** GoHighLevel contact IDs (about 20 alphanumerics) of the demo people, as a GHL webhook carries them. */
+export const DEMO_GHL_CONTACT_IDS = {
+	ada: 'GhAda7Lq2Xv9Rk4Tn1Pw',
+	grace: 'GhGrc3Mz8Yb5Hs2Qd6Vk',
+} as const;
+
+/** An AI assistant's ID in the sandbox (the vendor's examples write them `asst_...`). */
+export const DEMO_ASSISTANT_ID = 'asst_demo_receptionist';
+
+/**
+ * The phone numbers GoHighLevel holds for those contacts: what a call to a GHL contact dials (the same
+ * people as the Assistable demo contacts, so a post-call webhook's number finds them by phone).
+ */
+export const DEMO_GHL_PHONES: Record<string, string> = {
+	[DEMO_GHL_CONTACT_IDS.ada]: '+15555550101',
+	[DEMO_GHL_CONTACT_IDS.grace]: '+447700900123',
+};
+
 const DEMO: Partial<Contact>[] = [
 	{
 		id: DEMO_CONTACT_IDS.ada,

@@ -14,7 +14,8 @@
  *   would hand it to the handler with an empty id, which its maintainers treat as a bug; both are 404).
  */
 
-export type SandboxRoute = 'get' | 'patch' | 'create' | 'list' | ConversationRoute | AssistantRoute;
+export type SandboxRoute =
+	'get' | 'patch' | 'create' | 'list' | 'makeCall' | ConversationRoute | AssistantRoute;
 
 /** API notes, "Beyond contacts": conversations and chat completion. */
 type ConversationRoute = 'get-conversation' | 'create-message' | 'chat-completion';
@@ -36,6 +37,8 @@ export const SANDBOX_ROUTES: readonly RouteSpec[] = [
 	{ route: 'get', method: 'GET', path: '/v2/contacts/{contactId}' },
 	{ route: 'create', method: 'POST', path: '/v2/contacts/create-contact/{locationId}' },
 	{ route: 'list', method: 'GET', path: '/v2/get-contacts/{locationId}' },
+	/** API notes, "Beyond contacts": Make an AI call (GHL-safe). */
+	{ route: 'makeCall', method: 'POST', path: '/v2/ghl/make-call' },
 	// "Beyond contacts" (chat-api.json): IDs in the query string or the JSON body.
 	{ route: 'get-conversation', method: 'GET', path: '/v2/get-conversation' },
 	{ route: 'create-message', method: 'POST', path: '/v2/create-message' },

@@ -6,6 +6,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { adminRoutes } from './admin';
+import { callsResource } from './calls';
 import { assistantsResource } from './assistants';
 import { contactsResource } from './contacts';
 import { conversationsResource } from './conversations';
@@ -27,6 +29,7 @@ import { DEFAULT_BEHAVIOUR, JSON_CT, json, makeClock } from './types';
 
 export * from './demo-data';
 export type { SandboxRoute } from './routes';
+export type { CallFailure, SandboxCall } from './calls';
 export type {
 	Contact,
 	Fault,
@@ -91,10 +94,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 	};
 	const contacts = contactsResource(kit);
+	const calls = callsResource(kit);
 	const assistants = assistantsResource(kit);
 	const conversations = conversationsResource(kit, assistants.api);
 	// One line per resource.
-	const resources: SandboxResource[] = [contacts, conversations, assistants];
+	const resources: SandboxResource[] = [contacts, calls, conversations, assistants];
 	const handlers = Object.assign({}, ...resources.map((r) => r.handlers)) as Required<
 		SandboxResource['handlers']
 	>;
@@ -174,9 +178,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		res.end(out.body);
 	}
 
+	const handleAdmin = adminRoutes(resources);
+
 	const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const rawPath = req.url ?? '';
 		const path = rawPath.split('?')[0];
+		if (path.startsWith('/__sandbox/')) {
+			handleAdmin(req, res, path).catch(() => res.writeHead(400).end('Bad request'));
+			return;
+		}
 		const { route, params } = matchRoute(req.method ?? '', path);
 		const rec: RecordedRequest = {
 			seq: ++seq,
@@ -253,6 +263,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	return {
 		...contacts.api,
+		...calls.api,
 		...conversations.api,
 		...assistants.api,
 		url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,

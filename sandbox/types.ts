@@ -1,5 +1,6 @@
 /** The sandbox's types: its switchable behaviours, its records, its faults, and what a resource gets. */
 import type { AssistantsApi } from './assistants';
+import type { CallFailure, CallOutcome, CallsApi, CallWebhooks } from './calls';
 import type { ContactsApi } from './contacts';
 import type { ConversationsApi } from './conversations';
 import type { SandboxRoute } from './routes';
@@ -34,6 +35,17 @@ export interface SandboxBehaviour {
 	storedValues: 'as-sent' | 'normalise';
 	/** 'lowercase': tags are stored trimmed, lower-cased and without duplicates, as GoHighLevel keeps them. */
 	storedTags: 'as-sent' | 'lowercase';
+	/** Make Call answers this failure (the call is not made); none: calls are placed. */
+	callFailure?: CallFailure;
+	/** The failure's shape: 'documented' {success: false, returned_an_error: true, error_message, error_code}, 'seen' {error, status}. */
+	callFailureShape: 'documented' | 'seen';
+	/** A placed call starts (pre-call webhook) this long after Make Call answered, and lasts callDurationMs (post-call webhook). */
+	callStartAfterMs: number;
+	callDurationMs: number;
+	/** What the post-call webhook reports (default: DEFAULT_CALL_OUTCOME in calls.ts). */
+	callOutcome?: Partial<CallOutcome>;
+	/** Webhook URLs by assistant ID ('*': every assistant), as set with the CLI; the admin route sets more. */
+	callWebhooks?: Record<string, CallWebhooks>;
 	/**
 	 * Which ID get-conversation reads besides location_id: 'contact_id' (chat-api.json, current) or
 	 * 'conversation_id' (openapi.json, stale). The other one is ignored.
@@ -53,12 +65,15 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
 	latencyMs: 0,
 	storedValues: 'as-sent',
 	storedTags: 'as-sent',
+	callFailureShape: 'documented',
+	callStartAfterMs: 1000,
+	callDurationMs: 3000,
 	conversationLookup: 'contact_id',
 	messageStatus: 201,
 	messageIds: 'store-again',
 };
 
-export interface ApiKeyGrant {
+interface ApiKeyGrant {
 	key: string;
 	locations: string[] | '*';
 }
@@ -154,6 +169,8 @@ export interface SandboxKit {
 /** One resource of the sandbox: the answers of its routes, and its state. */
 export interface SandboxResource {
 	handlers: Partial<Record<SandboxRoute, (request: ApiRequest) => Reply>>;
+	/** A route of the sandbox's own (under /__sandbox/, no API key, not recorded); undefined: not its route. */
+	admin?(method: string, path: string, body: unknown): Reply | undefined;
 	/** Back to the state a fresh sandbox has. */
 	reset(): void;
 }
@@ -186,7 +203,7 @@ export interface SandboxOptions {
 	tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-export interface Sandbox extends ContactsApi, ConversationsApi, AssistantsApi {
+export interface Sandbox extends ContactsApi, CallsApi, ConversationsApi, AssistantsApi {
 	url: string;
 	port: number;
 	requests: RecordedRequest[];

@@ -127,7 +127,10 @@ function generate(sourcePath, part) {
 	if (part === 'install-facts') {
 		const versions = [...text.matchAll(/^\t'(\d+\.\d+\.\d+)': \{/gm)].map((v) => v[1]);
 		const def = constant(text, 'DEFAULT_N8N_VERSION');
-		const node24 = constant(text, 'NODE24_VERSION');
+		const node24 = constant(
+			readFileSync(join(root, 'runtime/node24.ts'), 'utf8'),
+			'NODE24_VERSION',
+		);
 		const estimate = constant(text, 'FIRST_INSTALL_ESTIMATE');
 		return [
 			`- n8n versions \`npm start\` and the end-to-end tests install: ${versions.map((v) => (v === def ? `**${v}** (default, on Node ${node24} from the npm registry)` : v)).join(', ')}.`,

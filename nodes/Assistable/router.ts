@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { assistantResource } from './resources/assistant';
+import { callResource } from './resources/call';
 import { contactResource } from './resources/contact';
 import { conversationResource } from './resources/conversation';
 import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
@@ -14,6 +15,7 @@ import { Slots } from './shared/wait';
 
 const resources: Record<string, ResourceModule> = {
 	contact: contactResource,
+	call: callResource,
 	conversation: conversationResource,
 	assistant: assistantResource,
 };

@@ -1,7 +1,8 @@
 /**
  * The editor of a REAL `n8n start` with the packed package installed, driven by Debian's Chromium through
  * playwright-core: sign in, open the imported example workflow, open the Assistable node (icon, Update fields,
- * Append Tags), execute the workflow from the editor and read the updated contact in the output panel.
+ * Append Tags), execute the workflow from the editor and read the updated contact in the output panel; open
+ * the Assistable Trigger's panel of the custom tool example.
  * Screenshots go to test-artifacts/; with DOCS_IMAGES=1 (`npm run docs:images`) the node panel and the
  * workflow's result are also written to docs/images/, the pictures README.md shows.
  */
@@ -65,6 +66,7 @@ const versions = browserVersions();
 		let userFolder: string;
 		let profileDir: string;
 		let workflow: WorkflowJson;
+		let toolWorkflow: WorkflowJson;
 		const shot = (name: string) => path.join(artifactsDir(), `n8n-${version}-${name}.png`);
 		const timings: Record<string, number> = {};
 
@@ -110,7 +112,16 @@ const versions = browserVersions();
 					baseUrl: sandbox.url,
 				},
 			]);
-			await importWorkflows(rt, env, [workflow]);
+			toolWorkflow = {
+				...(JSON.parse(
+					fs.readFileSync(
+						path.join(repoRoot(), 'examples/trigger-custom-tool-availability.workflow.json'),
+						'utf8',
+					),
+				) as WorkflowJson),
+				id: 'assistableTool01',
+			};
+			await importWorkflows(rt, env, [workflow, toolWorkflow]);
 			const started = Date.now();
 			server = await startN8n(rt, env);
 			timings.startN8n = Date.now() - started;
@@ -213,6 +224,41 @@ const versions = browserVersions();
 				await screenshot(page, shot('output'), 'demo-output.png');
 				await page.keyboard.press('Escape');
 				await output.waitFor({ state: 'hidden' });
+			});
+		});
+
+		test("the Assistable Trigger's panel: its icon, where to paste the URL, Respond, the no-secret warning", async () => {
+			await step('trigger-panel', async () => {
+				await page.goto(`${server!.url}/workflow/${toolWorkflow.id}`, {
+					waitUntil: 'domcontentloaded',
+				});
+				const trigger = page
+					.locator('[data-test-id="canvas-node"]')
+					.filter({ hasText: 'check_availability' });
+				await trigger.waitFor();
+				await expectImageLoaded(trigger.locator('img[src*="n8n-nodes-assistable"]'));
+				await trigger.getByText('Custom Tool Call', { exact: true }).waitFor();
+				await trigger.dblclick();
+				const ndv = page.locator('[data-test-id="ndv"]');
+				await ndv.waitFor();
+				await ndv.getByText('Webhook URLs').first().waitFor();
+				await ndv
+					.getByText(/Endpoint URL/)
+					.first()
+					.waitFor();
+				await ndv
+					.getByText(/only works while the editor listens/)
+					.first()
+					.waitFor();
+				await ndv
+					.getByText(/unguessable path of the URL is the only protection/)
+					.first()
+					.waitFor();
+				await ndv.locator('[data-test-id="parameter-input-responseMode"]').waitFor();
+				await ndv.locator('[data-test-id="parameter-input-authentication"]').waitFor();
+				await page.screenshot({ path: shot('trigger-panel') });
+				await ndv.locator('[data-test-id="ndv-close-button"]').click();
+				await ndv.waitFor({ state: 'hidden' });
 			});
 		});
 

@@ -28,6 +28,7 @@ import {
 import { e2eState, headlessVersions, runtimeFor } from './env';
 
 const VERSION = '2.41.1';
+const E2E_ASSISTANT_ID = 'asst_e2e_example';
 
 interface StoredWorkflow {
 	id: string;
@@ -41,10 +42,11 @@ interface StoredWorkflow {
 
 function example(file: string): Record<string, unknown> {
 	const text = fs.readFileSync(path.join(repoRoot(), 'examples', file), 'utf8');
-	return JSON.parse(text.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID)) as Record<
-		string,
-		unknown
-	>;
+	return JSON.parse(
+		text
+			.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID)
+			.replace('REPLACE_WITH_YOUR_ASSISTANT_ID', E2E_ASSISTANT_ID),
+	) as Record<string, unknown>;
 }
 
 /** Waits (polling) until `check` returns a value, or fails with `what`. */
@@ -211,6 +213,38 @@ async function eventually<T>(
 				tags: ['signup', 'pro'],
 				custom_fields: { signup_source: 'landing-page' },
 			});
+		});
+
+		test('webhook-contact-call: a GoHighLevel form post creates the contact and the assistant calls it once', async () => {
+			const wf = await importAndActivate('webhook-contact-call.workflow.json');
+			const ghlContactId = 'pQ4x7Ld2Rt9Wm3Kc8Nb1';
+			const status = await postWebhook('assistable-call-lead', {
+				contact_id: ghlContactId,
+				location: { id: DEMO_LOCATION_ID },
+				email: 'call.me@example.com',
+				first_name: 'Dorothy',
+				phone: '+1 757 555 0177',
+				interest: 'demo',
+			});
+			expect(status).toBe(200);
+			expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe(
+				'success',
+			);
+			expect(sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual([
+				'GET list',
+				'POST create',
+				'GET list',
+				'POST makeCall',
+			]);
+			expect(
+				sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email === 'call.me@example.com'),
+			).toEqual([expect.objectContaining({ tags: ['web-lead', 'demo'] })]);
+			expect(sandbox.calls().filter((c) => c.contact_id === ghlContactId)).toEqual([
+				expect.objectContaining({
+					assistant_id: E2E_ASSISTANT_ID,
+					location_id: DEMO_LOCATION_ID,
+				}),
+			]);
 		});
 	},
 );

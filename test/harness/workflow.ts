@@ -73,7 +73,7 @@ export function nodeTypesOf(
 }
 
 /** Hands the test credential to nodes and applies the credential type's `authenticate` as n8n does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -174,7 +174,7 @@ interface WorkflowSpec {
 
 let executionCount = 0;
 
-async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
+export async function runWorkflow(spec: WorkflowSpec): Promise<WorkflowRun> {
 	const nodeTypes = spec.nodeTypes ?? nodeTypesOf();
 	const settings: IWorkflowSettings = { executionOrder: 'v1', ...spec.settings };
 	const workflowData: IWorkflowBase = {

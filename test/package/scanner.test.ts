@@ -71,14 +71,17 @@ describe('community package scanner', () => {
 		}).filter((file) => file.endsWith('.js'));
 		expect(files.sort()).toEqual([
 			'credentials/AssistableApi.credentials.js',
+			'credentials/AssistableWebhookApi.credentials.js',
 			'nodes/Assistable/Assistable.node.js',
+			'nodes/AssistableTrigger/AssistableTrigger.node.js',
 		]);
 		const required = new Set<string>();
 		for (const file of files) {
 			const code = readFileSync(path.join(unpacked, 'dist', file), 'utf8');
 			for (const match of code.matchAll(/require\(["']([^"']+)["']\)/g)) required.add(match[1]);
 		}
-		// crypto: Node's built-in, on the verification allow-list (hashes the API key into a pacing scope).
+		// crypto: Node's built-in, on the verification allow-list (hashes the API key into a pacing scope;
+		// the trigger compares webhook secrets in constant time).
 		expect([...required].sort()).toEqual(['crypto', 'luxon', 'n8n-workflow']);
 		const pkg = JSON.parse(readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
 		expect(pkg.dependencies).toBeUndefined();

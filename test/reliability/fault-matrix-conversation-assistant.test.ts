@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault, RecordedRequest, Sandbox, SandboxRoute as Route } from '../../sandbox/server';
 import { DEMO_LOCATION_ID, demoSeed } from '../../sandbox/server';
-import { DEMO_ASSISTANT_ID } from '../../sandbox/assistants';
+import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
 import type { AssistableRun } from '../harness/workflow';
 import { runAssistable } from '../harness/workflow';

@@ -6,7 +6,7 @@ import {
 	DEMO_OTHER_LOCATION_ID,
 	startSandbox,
 } from '../../sandbox/server';
-import { DEMO_ASSISTANT_ID } from '../../sandbox/assistants';
+import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { SANDBOX_ROUTES } from '../../sandbox/routes';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
 

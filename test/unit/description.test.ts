@@ -118,7 +118,7 @@ test("labels read like n8n's: no unit in parentheses; Timeout says milliseconds 
 	const timeouts = all.filter((p) => p.name === 'timeout');
 	// One Timeout (in Options) per operation.
 	expect(timeouts.length).toBe(operations.length);
-	expect(operations.length).toBeGreaterThanOrEqual(13);
+	expect(operations.length).toBeGreaterThanOrEqual(14);
 	for (const t of timeouts) {
 		expect(t.displayName).toBe('Timeout');
 		expect(t.description).toMatch(/\bms\b|millisecond/);

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_API_KEY, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { DEMO_ASSISTANT_ID } from '../../sandbox/assistants';
+import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { runAssistable } from '../harness/workflow';
 

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
-import { DEMO_ASSISTANT_ID } from '../../sandbox/assistants';
+import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
 import { state } from '../../nodes/Assistable/shared/state';
 import { skippingClock } from '../harness/clock';

@@ -3,7 +3,8 @@ import path from 'node:path';
 
 import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { useSandbox } from '../harness/sandbox-fixture';
-import { runAssistable } from '../harness/workflow';
+import { runAssistable, runWorkflow } from '../harness/workflow';
+import { state } from '../../nodes/Assistable/shared/state';
 
 function assistableNode(file: string) {
 	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples', file), 'utf8'));
@@ -82,5 +83,65 @@ describe('examples/webhook-upsert-contact.workflow.json', () => {
 			'signup',
 			'pro',
 		]);
+	});
+});
+
+describe('examples/webhook-contact-call.workflow.json', () => {
+	it('creates or updates the contact, then the assistant calls its GHL contact once; the same form posted again is skipped', async () => {
+		state.reset();
+		const text = readFileSync(
+			path.join(__dirname, '../../examples/webhook-contact-call.workflow.json'),
+			'utf8',
+		)
+			.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID)
+			.replace('REPLACE_WITH_YOUR_ASSISTANT_ID', 'asst_demo');
+		const workflow = JSON.parse(text);
+		// The webhook replaced by the item such a webhook emits (a GoHighLevel workflow webhook's fields).
+		const nodes = workflow.nodes.map((n: { type: string }) =>
+			n.type === 'n8n-nodes-base.webhook'
+				? { ...n, type: 'test.itemsSource', typeVersion: 1, parameters: {} }
+				: n,
+		);
+		const body = {
+			contact_id: 'pQ4x7Ld2Rt9Wm3Kc8Nb1',
+			location: { id: DEMO_LOCATION_ID },
+			email: 'new.lead@example.com',
+			first_name: 'Katherine',
+			phone: '+1 757 555 0142',
+			interest: 'pricing',
+		};
+		const run = () =>
+			runWorkflow({
+				nodes,
+				connections: workflow.connections,
+				items: [{ headers: {}, params: {}, query: {}, body }],
+				credentials: { assistableApi: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url } },
+			});
+
+		const first = await run();
+		expect(first.status).toBe('success');
+		const contact = sandbox
+			.listContacts(DEMO_LOCATION_ID)
+			.find((c) => c.email === 'new.lead@example.com')!;
+		expect(contact).toMatchObject({ phone_number: '+17575550142', tags: ['web-lead', 'pricing'] });
+		const calls = sandbox.calls();
+		expect(calls).toEqual([
+			expect.objectContaining({
+				assistant_id: 'asst_demo',
+				location_id: DEMO_LOCATION_ID,
+				contact_id: 'pQ4x7Ld2Rt9Wm3Kc8Nb1',
+			}),
+		]);
+		expect(first.outputs['Call the Lead'].map((i) => i.json)).toEqual([
+			expect.objectContaining({ callId: calls[0].call_id, skipped: false }),
+		]);
+
+		const second = await run();
+		expect(second.status).toBe('success');
+		expect(sandbox.calls()).toHaveLength(1);
+		expect(second.outputs['Call the Lead'][0].json).toMatchObject({
+			skipped: true,
+			callId: calls[0].call_id,
+		});
 	});
 });

@@ -48,6 +48,6 @@ export function parseGhlContactId(value: unknown, parameter = 'GHL Contact ID'):
 }
 
 /** The GoHighLevel location (sub-account) ID of a GHL-safe endpoint. */
-export function parseGhlLocationId(value: unknown, parameter = 'GHL Location ID'): string {
+export function parseGhlLocationId(value: unknown, parameter = 'Location ID (GHL)'): string {
 	return readGhlId(value, parameter, 'location', WHERE_LOCATION);
 }

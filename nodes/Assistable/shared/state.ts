@@ -3,6 +3,7 @@
  * loads a package's module once per process). Keys are dropped as soon as nothing holds or waits on
  * them. To add a part: a field of `parts` with a `clear()`, and its count in `load()`.
  */
+import type { RecentCall } from '../resources/call/guard';
 import type { TagExpectation } from '../resources/contact/after-write';
 import type { LocationList } from '../resources/contact/directory';
 import type { Clock } from './throttle';
@@ -81,6 +82,46 @@ class ExpiringMarks {
 	}
 }
 
+/**
+ * Values that expire ("this call was made at t"), at most `max` of them (the oldest go first).
+ * Memory, not a hold: they outlive executions on purpose, so `load()` does not count them.
+ */
+class ExpiringRecords<T> {
+	private readonly entries = new Map<string, { value: T; until: number }>();
+
+	constructor(private readonly max: number) {}
+
+	set(key: string, value: T, untilMs: number): void {
+		this.prune();
+		this.entries.delete(key); // re-inserted last: Map order is age order
+		this.entries.set(key, { value, until: untilMs });
+		for (const oldest of this.entries.keys()) {
+			if (this.entries.size <= this.max) break;
+			this.entries.delete(oldest);
+		}
+	}
+
+	/** The value, if it has not expired. */
+	get(key: string): T | undefined {
+		const entry = this.entries.get(key);
+		if (entry && entry.until <= clock.now()) this.entries.delete(key);
+		return entry && entry.until > clock.now() ? entry.value : undefined;
+	}
+
+	delete(key: string): void {
+		this.entries.delete(key);
+	}
+
+	clear(): void {
+		this.entries.clear();
+	}
+
+	private prune(): void {
+		const now = clock.now();
+		for (const [key, { until }] of this.entries) if (until <= now) this.entries.delete(key);
+	}
+}
+
 /** Round-trip times seen per API scope, to size waits on what the API actually takes. */
 class LatencyMeter {
 	private readonly smoothed = new Map<string, number>();
@@ -121,6 +162,8 @@ const parts = {
 	locationLists: new Groups<LocationList>(),
 	/** Contacts: what this process's writes must leave on a contact until its re-checks are done. */
 	tagExpectations: new Map<string, TagExpectation>(),
+	/** Calls: calls made (or tried with an unknown outcome) recently, by base URL + assistant + contact. */
+	recentCalls: new ExpiringRecords<RecentCall>(10_000),
 };
 
 /** The one state of this process. */

@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { InputError, isBlank, quote } from '../../shared/validation';
 
 export const GHL_LOCATION_FIELD: INodeProperties = {
-	displayName: 'GHL Location ID',
+	displayName: 'Location ID (GHL)',
 	name: 'locationId',
 	type: 'string',
 	required: true,
