@@ -4,15 +4,19 @@
  *     [--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet]
  *     [--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]]
  *     [call flags: see call-flags.ts and docs/sandbox.md]
+ *     [--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]
  *
  * --rate-limit 150/10000: at most 150 requests per 10 s per API key, then 429 with Retry-After (seconds);
  * --requests-per-second 10 is --rate-limit 10/1000. --rate-limit-headers adds X-RateLimit-* headers (off by
  * default: v2 documents none). --capacity 8/25: beyond 8 requests in flight each request waits 25 ms more per
  * extra request (see SandboxBehaviour.capacity); --capacity 8 uses --latency as MS_PER_EXTRA.
+ * --conversation-lookup: which ID get-conversation reads (contact_id, current; conversation_id, stale);
+ * --message-status: create-message's success status; --message-ids: whether a repeated message_id is stored again.
  */
 import { CALL_USAGE, callFlag } from './call-flags';
 import {
 	DEMO_API_KEY,
+	DEMO_ASSISTANT_ID,
 	DEMO_LOCATION_ID,
 	DEMO_OTHER_LOCATION_ID,
 	DEMO_RESTRICTED_API_KEY,
@@ -21,12 +25,14 @@ import {
 	demoSeed,
 	startSandbox,
 } from './server';
+import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from './conversations';
 
 const USAGE =
 	'usage: node build/sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--custom-fields merge|replace] ' +
 	'[--create-status 200|201] [--error-style status|ok-false] [--latency MS] [--normalise] [--lowercase-tags] [--quiet] ' +
 	'[--rate-limit LIMIT/WINDOW_MS | --requests-per-second N] [--rate-limit-headers] [--capacity K[/MS_PER_EXTRA]] ' +
-	CALL_USAGE;
+	CALL_USAGE +
+	' [--conversation-lookup contact_id|conversation_id] [--message-status 200|201] [--message-ids dedupe|store-again]';
 
 function die(message: string, code: number): never {
 	process.stderr.write(`${message}\n`);
@@ -87,6 +93,18 @@ function parseArgs(argv: string[]) {
 				break;
 			case '--error-style':
 				behaviour.errorStyle = oneOf(flag, value, ['status', 'ok-false'] as const);
+				break;
+			case '--conversation-lookup':
+				behaviour.conversationLookup = oneOf(flag, value, [
+					'contact_id',
+					'conversation_id',
+				] as const);
+				break;
+			case '--message-status':
+				behaviour.messageStatus = Number(oneOf(flag, value, ['200', '201'] as const)) as 200 | 201;
+				break;
+			case '--message-ids':
+				behaviour.messageIds = oneOf(flag, value, ['dedupe', 'store-again'] as const);
 				break;
 			case '--latency':
 				behaviour.latencyMs = int(flag, value, 600_000);
@@ -192,6 +210,8 @@ async function main() {
 			(c) =>
 				`    ${c.id}  ${[c.first_name, c.last_name].filter(Boolean).join(' ')}  (${c.location_id})`,
 		),
+		`  Assistant id:    ${DEMO_ASSISTANT_ID}`,
+		`  Conversation:    ${DEMO_CONVERSATION_ID}  (GHL contact ${DEMO_GHL_CONTACT_ID})`,
 		`  Calls:           POST ${sandbox.url}/ghl/make-call; set an assistant's call webhooks with PUT ${sandbox.url.replace(/\/v2$/, '')}/__sandbox/assistants/{id}/webhooks`,
 		`  Try: curl -H 'Authorization: Bearer ${DEMO_API_KEY}' ${sandbox.url}/get-contacts/${DEMO_LOCATION_ID}`,
 		...(behaviour.rateLimit

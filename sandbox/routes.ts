@@ -14,7 +14,14 @@
  *   would hand it to the handler with an empty id, which its maintainers treat as a bug; both are 404).
  */
 
-export type SandboxRoute = 'get' | 'patch' | 'create' | 'list' | 'makeCall';
+export type SandboxRoute =
+	'get' | 'patch' | 'create' | 'list' | 'makeCall' | ConversationRoute | AssistantRoute;
+
+/** API notes, "Beyond contacts": conversations and chat completion. */
+type ConversationRoute = 'get-conversation' | 'create-message' | 'chat-completion';
+/** API notes, "Beyond contacts": assistants and flows. */
+type AssistantRoute =
+	'create-assistant' | 'get-assistant' | 'update-assistant' | 'delete-assistant' | 'create-flow';
 
 interface RouteSpec {
 	/** The name the sandbox records (RecordedRequest.route) and fault rules select on. */
@@ -32,6 +39,16 @@ export const SANDBOX_ROUTES: readonly RouteSpec[] = [
 	{ route: 'list', method: 'GET', path: '/v2/get-contacts/{locationId}' },
 	/** API notes, "Beyond contacts": Make an AI call (GHL-safe). */
 	{ route: 'makeCall', method: 'POST', path: '/v2/ghl/make-call' },
+	// "Beyond contacts" (chat-api.json): IDs in the query string or the JSON body.
+	{ route: 'get-conversation', method: 'GET', path: '/v2/get-conversation' },
+	{ route: 'create-message', method: 'POST', path: '/v2/create-message' },
+	{ route: 'chat-completion', method: 'POST', path: '/v2/ghl-chat-completion' },
+	// "Beyond contacts" (assistant-api.json).
+	{ route: 'create-assistant', method: 'POST', path: '/v2/create-assistant' },
+	{ route: 'get-assistant', method: 'GET', path: '/v2/get-assistant' },
+	{ route: 'update-assistant', method: 'PUT', path: '/v2/update-assistant' },
+	{ route: 'delete-assistant', method: 'DELETE', path: '/v2/delete-assistant' },
+	{ route: 'create-flow', method: 'POST', path: '/v2/create-flow' },
 ];
 
 const decodeSegment = (segment: string): string => {

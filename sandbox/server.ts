@@ -8,7 +8,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { adminRoutes } from './admin';
 import { callsResource } from './calls';
+import { assistantsResource } from './assistants';
 import { contactsResource } from './contacts';
+import { conversationsResource } from './conversations';
 import { DEMO_API_KEY } from './demo-data';
 import type { Outcome } from './faults';
 import { FaultRules, faultReply } from './faults';
@@ -94,8 +96,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	};
 	const contacts = contactsResource(kit);
 	const calls = callsResource(kit);
+	const assistants = assistantsResource(kit);
+	const conversations = conversationsResource(kit, assistants.api);
 	// One line per resource.
-	const resources: SandboxResource[] = [contacts, calls];
+	const resources: SandboxResource[] = [contacts, calls, conversations, assistants];
 	const handlers = Object.assign({}, ...resources.map((r) => r.handlers)) as Required<
 		SandboxResource['handlers']
 	>;
@@ -261,6 +265,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return {
 		...contacts.api,
 		...calls.api,
+		...conversations.api,
+		...assistants.api,
 		url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/v2`,
 		port,
 		requests,

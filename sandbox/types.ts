@@ -1,6 +1,8 @@
 /** The sandbox's types: its switchable behaviours, its records, its faults, and what a resource gets. */
+import type { AssistantsApi } from './assistants';
 import type { CallFailure, CallOutcome, CallsApi, CallWebhooks } from './calls';
 import type { ContactsApi } from './contacts';
+import type { ConversationsApi } from './conversations';
 import type { SandboxRoute } from './routes';
 
 export interface SandboxBehaviour {
@@ -44,6 +46,15 @@ export interface SandboxBehaviour {
 	callOutcome?: Partial<CallOutcome>;
 	/** Webhook URLs by assistant ID ('*': every assistant), as set with the CLI; the admin route sets more. */
 	callWebhooks?: Record<string, CallWebhooks>;
+	/**
+	 * Which ID get-conversation reads besides location_id: 'contact_id' (chat-api.json, current) or
+	 * 'conversation_id' (openapi.json, stale). The other one is ignored.
+	 */
+	conversationLookup: 'contact_id' | 'conversation_id';
+	/** create-message's success status: 201 (chat-api.json) or 200 (a help page). */
+	messageStatus: 200 | 201;
+	/** A create-message whose message_id the conversation has: 'dedupe' stores nothing, 'store-again' a second copy. */
+	messageIds: 'dedupe' | 'store-again';
 }
 
 export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
@@ -57,6 +68,9 @@ export const DEFAULT_BEHAVIOUR: SandboxBehaviour = {
 	callFailureShape: 'documented',
 	callStartAfterMs: 1000,
 	callDurationMs: 3000,
+	conversationLookup: 'contact_id',
+	messageStatus: 201,
+	messageIds: 'store-again',
 };
 
 interface ApiKeyGrant {
@@ -202,7 +216,7 @@ export interface SandboxOptions {
 	tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-export interface Sandbox extends ContactsApi, CallsApi {
+export interface Sandbox extends ContactsApi, CallsApi, ConversationsApi, AssistantsApi {
 	url: string;
 	port: number;
 	requests: RecordedRequest[];

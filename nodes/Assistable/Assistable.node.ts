@@ -6,8 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { assistantDescription } from './resources/assistant';
 import { callDescription } from './resources/call';
 import { contactDescription } from './resources/contact';
+import { conversationDescription } from './resources/conversation';
 import { route } from './router';
 
 export class Assistable implements INodeType {
@@ -23,11 +25,12 @@ export class Assistable implements INodeType {
 		// contact }`.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		// The chosen action's name ("Update a contact"), as the operation list's `action` texts (a test
-		// keeps them equal).
+		// The chosen action's name ("Update a contact"), as the operation list's `action` texts, by
+		// resource then operation (a test keeps them equal). No "}}" inside: it would end the expression.
 		subtitle:
-			'={{ ({"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact", "make": "Make a call"})[$parameter["operation"]] ?? $parameter["operation"] }}',
-		description: 'Create, find and update contacts in Assistable AI',
+			'={{ (({"contact": {"create": "Create a contact", "upsert": "Create or update a contact", "get": "Get a contact", "getAll": "Get many contacts", "update": "Update a contact" }, "call": {"make": "Make a call" }, "conversation": {"addMessage": "Add a message to a conversation", "reply": "Generate a reply", "get": "Get a conversation" }, "assistant": {"create": "Create an assistant", "createFlow": "Create a flow", "delete": "Delete an assistant", "get": "Get an assistant", "update": "Update an assistant" } })[$parameter["resource"]] ?? {})[$parameter["operation"]] ?? $parameter["operation"] }}',
+		description:
+			'Create, find and update contacts, make AI calls, add to conversations and manage assistants in Assistable AI',
 		defaults: { name: 'Assistable' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -40,13 +43,17 @@ export class Assistable implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Assistant', value: 'assistant' },
 					{ name: 'Call', value: 'call' },
 					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
 				],
 				default: 'contact',
 			},
 			...contactDescription,
 			...callDescription,
+			...conversationDescription,
+			...assistantDescription,
 		],
 	};
 

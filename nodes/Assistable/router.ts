@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { assistantResource } from './resources/assistant';
 import { callResource } from './resources/call';
 import { contactResource } from './resources/contact';
+import { conversationResource } from './resources/conversation';
 import type { ExecutionServices, ItemPlan, ResourceModule } from './shared/operation';
 import { readExecutionSettings } from './shared/request-options';
 import { recordLockKey, state } from './shared/state';
@@ -11,7 +13,12 @@ import { InputError } from './shared/validation';
 import type { Lease } from './shared/wait';
 import { Slots } from './shared/wait';
 
-const resources: Record<string, ResourceModule> = { contact: contactResource, call: callResource };
+const resources: Record<string, ResourceModule> = {
+	contact: contactResource,
+	call: callResource,
+	conversation: conversationResource,
+	assistant: assistantResource,
+};
 
 type NodeError = NodeApiError | NodeOperationError;
 

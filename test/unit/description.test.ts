@@ -12,18 +12,26 @@ import { Assistable } from '../../nodes/Assistable/Assistable.node';
 import { nodeTypesOf } from '../harness/workflow';
 
 const description = new Assistable().description;
-const operationProperty = description.properties.find((p) => p.name === 'operation')!;
-const operations = operationProperty.options as INodePropertyOptions[];
+/** Every resource's operations, with the resource they belong to. */
+const operations = description.properties
+	.filter((p) => p.name === 'operation')
+	.flatMap((p) =>
+		(p.options as INodePropertyOptions[]).map((o) => ({
+			resource: p.displayOptions!.show!.resource![0] as string,
+			value: o.value as string,
+			action: o.action!,
+		})),
+	);
 
 /** The subtitle the canvas shows, computed the way the editor does (NodeHelpers.getNodeSubtitle). */
-function subtitleFor(operation: string): unknown {
+function subtitleFor(operation: string, resource = 'contact'): unknown {
 	const node: INode = {
 		id: '1',
 		name: 'Assistable',
 		type: 'n8n-nodes-assistable.assistable',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { resource: 'contact', operation },
+		parameters: { resource, operation },
 	};
 	const workflow = new Workflow({
 		nodes: [node],
@@ -41,12 +49,20 @@ function subtitleFor(operation: string): unknown {
 	);
 }
 
-test.each(operations.map((o) => [o.value as string, o.action!]))(
-	'the subtitle of %s is its action name, "%s"',
-	(operation, action) => {
-		expect(subtitleFor(operation)).toBe(action);
+test.each(operations.map((o) => [o.resource, o.value, o.action]))(
+	'the subtitle of %s %s is its action name, "%s"',
+	(resource, operation, action) => {
+		expect(subtitleFor(operation, resource)).toBe(action);
 	},
 );
+
+test('every resource of the Resource list has operations, and only those', () => {
+	const resources = description.properties.find((p) => p.name === 'resource')!
+		.options as INodePropertyOptions[];
+	expect(resources.map((r) => r.value).sort()).toEqual(
+		[...new Set(operations.map((o) => o.resource))].sort(),
+	);
+});
 
 test('the subtitle of an operation it does not know is the raw value, not an error', () => {
 	expect(subtitleFor('somethingNew')).toBe('somethingNew');
@@ -100,7 +116,9 @@ test("labels read like n8n's: no unit in parentheses; Timeout says milliseconds 
 		all.filter((p) => /\((ms|Ms|s|seconds)\)/.test(p.displayName)).map((p) => p.displayName),
 	).toEqual([]);
 	const timeouts = all.filter((p) => p.name === 'timeout');
-	expect(timeouts.length).toBe(6);
+	// One Timeout (in Options) per operation.
+	expect(timeouts.length).toBe(operations.length);
+	expect(operations.length).toBeGreaterThanOrEqual(14);
 	for (const t of timeouts) {
 		expect(t.displayName).toBe('Timeout');
 		expect(t.description).toMatch(/\bms\b|millisecond/);

@@ -23,6 +23,8 @@ import {
 export interface RequestSpec {
 	/** Values of the endpoint path's `{name}` placeholders; each is encoded as one segment. */
 	params: Record<string, string>;
+	/** Query string parameters, sent in this order (empty values too). */
+	query?: Record<string, string>;
 	body?: object;
 	itemIndex: number;
 	/** Shown in messages, e.g. the contact ID. */

@@ -67,6 +67,11 @@ export class AssistableTransport {
 		return this.ctx.getExecutionCancelSignal?.();
 	}
 
+	/** Tries per request (Max Attempts), the first included. */
+	get maxAttempts(): number {
+		return this.options.maxAttempts;
+	}
+
 	/** The request timeout, in ms. */
 	get timeoutMs(): number {
 		return this.options.timeoutMs;
@@ -91,7 +96,8 @@ export class AssistableTransport {
 				{ itemIndex: call.itemIndex, description: 'That value cannot be used as an ID in a URL.' },
 			);
 		}
-		const url = `${this.scope}/${segments.join('/')}`;
+		const search = call.query ? new URLSearchParams(call.query).toString() : '';
+		const url = `${this.scope}/${segments.join('/')}${search ? `?${search}` : ''}`;
 		const { requestsPerSecond } = this.options;
 		return await withRetries(
 			async (attempt) => {

@@ -1,0 +1,53 @@
+/**
+ * GoHighLevel IDs for the GHL-safe endpoints (calls, chat completion, conversations): they take the
+ * GHL contact and location IDs, not the Assistable contact UUID of `/contacts/{id}`. No mapping from
+ * one to the other is documented, so a UUID given where a GHL ID belongs fails before any request.
+ */
+import { InputError, isBlank, quote } from './validation';
+
+/** An Assistable record ID: a UUID (contacts; never a GHL ID). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** GHL IDs are about 20 letters and digits; a little room either way, never a slash or a space. */
+const GHL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const WHERE_CONTACT =
+	'A GoHighLevel workflow sends it in its webhook as contact_id ({{contact.id}}); in GoHighLevel it is the last part of the contact page URL (…/contacts/detail/<id>).';
+const WHERE_LOCATION =
+	'A GoHighLevel workflow sends it in its webhook as location.id ({{location.id}}); in GoHighLevel it is in the sub-account URL (…/location/<id>/…) and under Settings → Business Profile.';
+
+function readGhlId(value: unknown, parameter: string, kind: string, where: string): string {
+	if (isBlank(value)) {
+		throw new InputError(
+			parameter,
+			`${parameter} is empty`,
+			`Enter the GoHighLevel ${kind} ID. ${where}`,
+		);
+	}
+	const id =
+		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
+	if (typeof id === 'string' && UUID.test(id)) {
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is an Assistable ID, not a GoHighLevel ${kind} ID`,
+			`This endpoint takes the GoHighLevel ${kind} ID (about 20 letters and digits), not the Assistable contact ID (a UUID) that the Contact resource returns. ${where}`,
+		);
+	}
+	if (typeof id !== 'string' || !GHL_ID.test(id)) {
+		throw new InputError(
+			parameter,
+			`${parameter} ${quote(value)} is not a GoHighLevel ${kind} ID`,
+			`GoHighLevel IDs are letters and digits, such as Qm7vTzR2kLp9XwN4bHs8. ${where}`,
+		);
+	}
+	return id;
+}
+
+/** The GoHighLevel contact ID of a GHL-safe endpoint. */
+export function parseGhlContactId(value: unknown, parameter = 'GHL Contact ID'): string {
+	return readGhlId(value, parameter, 'contact', WHERE_CONTACT);
+}
+
+/** The GoHighLevel location (sub-account) ID of a GHL-safe endpoint. */
+export function parseGhlLocationId(value: unknown, parameter = 'Location ID (GHL)'): string {
+	return readGhlId(value, parameter, 'location', WHERE_LOCATION);
+}

@@ -1,0 +1,319 @@
+/**
+ * Conversation → Get, Add Message, Generate Reply against the sandbox, under each reading the vendor's
+ * files allow: get-conversation by contact_id (current) or conversation_id (stale), create-message
+ * answering 201 or 200, and a repeated message_id deduplicated or stored again.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
+import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
+import { state } from '../../nodes/Assistable/shared/state';
+import { skippingClock } from '../harness/clock';
+import { useSandbox } from '../harness/sandbox-fixture';
+import { runAssistable } from '../harness/workflow';
+
+const sandbox = useSandbox();
+const LOC = DEMO_LOCATION_ID;
+const CONV = DEMO_CONVERSATION_ID;
+const CONTACT = DEMO_GHL_CONTACT_ID;
+
+function run(
+	operation: string,
+	parameters: IDataObject,
+	items: IDataObject[] = [{}],
+	onFail = false,
+) {
+	return runAssistable({
+		items,
+		parameters: { resource: 'conversation', operation, ...parameters },
+		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
+		onError: onFail ? 'continueRegularOutput' : undefined,
+	});
+}
+const seeded = () => sandbox.getConversation(CONV)!.messages;
+const added = () => seeded().slice(2);
+const message = {
+	locationId: LOC,
+	conversationId: CONV,
+	content: 'Tuesday at 3 pm works',
+	channel: 'SMS',
+};
+
+afterEach(() => {
+	// Back to real time, with nothing (a pause, a backoff) kept from the skipped time.
+	state.useClock();
+	state.reset();
+});
+
+describe.each(['contact_id', 'conversation_id'] as const)(
+	'Get, the sandbox reading %s',
+	(lookup) => {
+		beforeEach(() => sandbox.setBehaviour({ conversationLookup: lookup }));
+
+		it('with both IDs, sends both and outputs the messages', async () => {
+			const result = await run('get', {
+				locationId: LOC,
+				contactId: CONTACT,
+				conversationId: CONV,
+			});
+			expect(result.status).toBe('success');
+			expect(sandbox.requests.map((r) => [r.method, r.route, r.query])).toEqual([
+				[
+					'GET',
+					'get-conversation',
+					{ location_id: LOC, contact_id: CONTACT, conversation_id: CONV },
+				],
+			]);
+			expect(result.items.map((i) => i.json)).toEqual([{ messages: seeded(), channel: 'SMS' }]);
+		});
+
+		it('with the contact ID only: works under the current reading, says what to add under the old one', async () => {
+			const result = await run('get', { locationId: LOC, contactId: CONTACT });
+			expect(sandbox.requests[0].query).toEqual({ location_id: LOC, contact_id: CONTACT });
+			if (lookup === 'contact_id') {
+				expect(result.items[0].json.messages).toEqual(seeded());
+			} else {
+				expect(result.status).toBe('error');
+				expect(result.error?.message).toBe('Assistable rejected the request (400)');
+				expect(result.error?.description).toMatch(/conversation_id is required/);
+				expect(result.error?.description).toMatch(
+					/fill in both GHL Contact ID and Conversation ID to work with either/,
+				);
+			}
+		});
+	},
+);
+
+describe('Get: IDs checked before any request', () => {
+	it('an Assistable contact UUID as GHL Contact ID fails, saying which ID to use and where to find it', async () => {
+		const result = await run('get', { locationId: LOC, contactId: DEMO_CONTACT_IDS.ada });
+		expect(sandbox.requests).toEqual([]);
+		expect(result.error?.message).toBe(
+			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable ID, not a GoHighLevel contact ID`,
+		);
+		expect(result.error?.description).toMatch(
+			/GoHighLevel contact ID .* not the Assistable contact ID/,
+		);
+		expect(result.error?.description).toMatch(/contact_id \(\{\{contact\.id\}\}\)/);
+	});
+
+	it('no contact and no conversation ID fails naming GHL Contact ID', async () => {
+		const result = await run('get', { locationId: LOC });
+		expect(sandbox.requests).toEqual([]);
+		expect(result.error?.message).toBe('GHL Contact ID is empty');
+	});
+
+	it('an unknown contact is a 404 saying which IDs were used', async () => {
+		const result = await run('get', { locationId: LOC, contactId: 'zzzzzzzzzzzzzzzzzzzz' });
+		expect(result.error?.message).toBe('Conversation not found (404)');
+		expect(result.error?.description).toMatch(/GHL contact "zzzzzzzzzzzzzzzzzzzz"/);
+	});
+
+	it('with Continue On Fail, a bad item fails alone and every item keeps its pairing', async () => {
+		const result = await run(
+			'get',
+			{ locationId: LOC, contactId: '={{ $json.contact }}' },
+			[{ contact: CONTACT }, { contact: DEMO_CONTACT_IDS.ada }],
+			true,
+		);
+		expect(result.items.map((i) => [i.pairedItem, 'error' in i.json])).toEqual([
+			[{ item: 0 }, false],
+			[{ item: 1 }, true],
+		]);
+		expect(sandbox.requests).toHaveLength(1);
+	});
+});
+
+describe.each([201, 200] as const)('Add Message, create-message answering %s', (status) => {
+	beforeEach(() => sandbox.setBehaviour({ messageStatus: status }));
+
+	it('sends every documented field with a generated message ID and stores the message once', async () => {
+		const result = await run('addMessage', { ...message, role: 'user', ai: false });
+		expect(result.status).toBe('success');
+		const [request] = sandbox.requests;
+		expect(request.route).toBe('create-message');
+		const body = request.body as IDataObject;
+		expect(body).toEqual({
+			location_id: LOC,
+			conversation_id: CONV,
+			message_id: expect.stringMatching(/^n8n[A-Za-z0-9]{21}$/),
+			role: 'user',
+			content: 'Tuesday at 3 pm works',
+			channel: 'SMS',
+			ai: false,
+		});
+		expect(added()).toEqual([
+			expect.objectContaining({ message_id: body.message_id, role: 'user' }),
+		]);
+		expect(result.items[0].json).toEqual({
+			messageId: body.message_id,
+			conversationId: CONV,
+			status,
+			data: { status: 'stored', id: body.message_id },
+		});
+	});
+});
+
+describe.each(['store-again', 'dedupe'] as const)(
+	'Add Message when Assistable %s a repeated ID',
+	(messageIds) => {
+		beforeEach(() => {
+			sandbox.setBehaviour({ messageIds });
+			state.useClock(skippingClock());
+		});
+
+		it('a 500 after the message was stored: reads the conversation, finds it, sends nothing more', async () => {
+			sandbox.injectFault({
+				route: 'create-message',
+				fault: { kind: 'status', status: 500 },
+				phase: 'after',
+			});
+			const result = await run('addMessage', { ...message, contactId: CONTACT });
+			expect(sandbox.requests.map((r) => r.route)).toEqual(['create-message', 'get-conversation']);
+			expect(added()).toHaveLength(1);
+			expect(result.items[0].json).toMatchObject({
+				messageId: added()[0].message_id,
+				stored: true,
+				note: expect.stringMatching(/read afterwards, has this message/),
+			});
+		});
+
+		it('a 502 before it was stored: reads the conversation, sends again with the same ID, stored once', async () => {
+			sandbox.injectFault({ route: 'create-message', fault: { kind: 'status', status: 502 } });
+			const result = await run('addMessage', { ...message, contactId: CONTACT });
+			const sends = sandbox.requests.filter((r) => r.route === 'create-message');
+			expect(sandbox.requests.map((r) => r.route)).toEqual([
+				'create-message',
+				'get-conversation',
+				'create-message',
+			]);
+			expect(sends[1].body).toEqual(sends[0].body);
+			expect(added()).toHaveLength(1);
+			expect(result.items[0].json.messageId).toBe(added()[0].message_id);
+		});
+
+		it('without the GHL contact ID the read-back cannot find the conversation: not sent again, the error says why', async () => {
+			sandbox.injectFault({ route: 'create-message', fault: { kind: 'drop' } });
+			const result = await run('addMessage', message);
+			expect(sandbox.requests.map((r) => `${r.route} ${r.status}`)).toEqual([
+				'create-message 0',
+				'get-conversation 400',
+			]);
+			expect(added()).toEqual([]);
+			expect(result.error?.message).toMatch(/could not be reached/);
+			expect(result.error?.description).toMatch(/may or may not have been stored/);
+			expect(result.error?.description).toMatch(/Set GHL Contact ID/);
+		});
+
+		it('a Message ID given twice (a re-run) is stored twice only when Assistable does not deduplicate', async () => {
+			await run('addMessage', { ...message, options: { messageId: 'ghlMsg001' } });
+			await run('addMessage', { ...message, options: { messageId: 'ghlMsg001' } });
+			expect(added().map((m) => m.message_id)).toEqual(
+				messageIds === 'dedupe' ? ['ghlMsg001'] : ['ghlMsg001', 'ghlMsg001'],
+			);
+		});
+	},
+);
+
+describe('Add Message: validation', () => {
+	it('empty content and a UUID contact fail before any request, naming the field', async () => {
+		const result = await run(
+			'addMessage',
+			{ ...message, content: '={{ $json.content }}', contactId: '={{ $json.contact }}' },
+			[
+				{ content: '', contact: CONTACT },
+				{ content: 'Hi', contact: DEMO_CONTACT_IDS.ada },
+			],
+			true,
+		);
+		expect(sandbox.requests).toEqual([]);
+		expect(result.items.map((i) => i.json.error)).toEqual([
+			'Content is empty',
+			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable ID, not a GoHighLevel contact ID`,
+		]);
+	});
+
+	it('items of one conversation are stored in input order', async () => {
+		const items = ['one', 'two', 'three'].map((content) => ({ content }));
+		await run('addMessage', { ...message, content: '={{ $json.content }}' }, items);
+		expect(added().map((m) => m.content)).toEqual(['one', 'two', 'three']);
+	});
+});
+
+describe('Generate Reply', () => {
+	const reply = {
+		locationId: LOC,
+		assistantId: DEMO_ASSISTANT_ID,
+		contactId: CONTACT,
+		conversationId: CONV,
+		lastMessageId: 'msgDemo0000000000002',
+		channel: 'SMS',
+		input: 'Tuesday at 3 pm works',
+	};
+	const replyText = 'Ada Booking Assistant: thanks for your message "Tuesday at 3 pm works".';
+
+	it('sends the documented fields and outputs the reply text at the top level', async () => {
+		const result = await run('reply', reply);
+		expect(sandbox.requests.map((r) => [r.method, r.route, r.body])).toEqual([
+			[
+				'POST',
+				'chat-completion',
+				{
+					conversation_id: CONV,
+					contact_id: CONTACT,
+					last_message_id: 'msgDemo0000000000002',
+					channel: 'SMS',
+					input: 'Tuesday at 3 pm works',
+					location_id: LOC,
+					assistant_id: DEMO_ASSISTANT_ID,
+				},
+			],
+		]);
+		expect(result.items[0].json).toEqual({
+			reply: replyText,
+			messageId: expect.any(String),
+			conversationId: CONV,
+			toolCalls: [],
+		});
+	});
+
+	it('Simplify off: the reply text and the whole answer; a history is sent as given', async () => {
+		const history = [{ role: 'user', content: 'Hi' }];
+		const result = await run('reply', {
+			...reply,
+			options: { simplify: false, messages: JSON.stringify(history) },
+		});
+		expect((sandbox.requests[0].body as IDataObject).messages).toEqual(history);
+		const json = result.items[0].json as IDataObject & { run: IDataObject };
+		expect(json.reply).toBe(replyText);
+		expect(json.run).toMatchObject({ input: 'Tuesday at 3 pm works', output: replyText });
+	});
+
+	it('a 500 is not retried: the assistant may have run, and the error says so', async () => {
+		sandbox.injectFault({
+			route: 'chat-completion',
+			fault: { kind: 'status', status: 500 },
+			phase: 'after',
+		});
+		const result = await run('reply', reply);
+		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.listCompletions()).toHaveLength(1);
+		expect(result.error?.message).toBe('Assistable had a server error (500)');
+		expect(result.error?.description).toMatch(/the assistant may or may not have replied/);
+	});
+
+	it('an unknown assistant is a 404 naming what to check', async () => {
+		const result = await run('reply', { ...reply, assistantId: 'asst_nobody' });
+		expect(result.error?.message).toBe('Assistant or conversation not found (404)');
+		expect(sandbox.listCompletions()).toEqual([]);
+	});
+
+	it('bad history and a UUID contact fail before any request', async () => {
+		const bad = await run('reply', { ...reply, options: { messages: '{"role": "user"}' } });
+		expect(bad.error?.message).toBe('Message History is not a JSON list of objects');
+		const uuid = await run('reply', { ...reply, contactId: DEMO_CONTACT_IDS.ada });
+		expect(uuid.error?.message).toMatch(/is an Assistable ID, not a GoHighLevel contact ID/);
+		expect(sandbox.requests).toEqual([]);
+	});
+});
