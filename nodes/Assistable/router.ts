@@ -86,7 +86,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	};
 	const stopped = () => !continueOnFail && firstError !== undefined;
 
-	const services = await resourceModule.services(base, plans);
+	const services = (await resourceModule.services?.(base, plans)) ?? base;
 	const running: Array<Promise<void>> = [];
 	try {
 		for (const { itemIndex, plan } of plans) {
@@ -113,7 +113,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 	} finally {
 		await Promise.all(running);
-		resourceModule.release(services);
+		resourceModule.release?.(services);
 	}
 	if (!continueOnFail && firstError) throw firstError.error;
 	return [outputs.flatMap((itemOutputs) => itemOutputs ?? [])];

@@ -79,7 +79,7 @@ describe('Create', () => {
 		expect(sandbox.requests).toEqual([]);
 		expect(result.items.map((i) => i.json.error)).toEqual([
 			'Temperature "0.5" is not a whole number',
-			'Location ID "3f6c2a1e-8b4d-4c7a-9e21-5d0b7f4a9c13" is an Assistable ID, not a GoHighLevel location ID',
+			'Location ID "3f6c2a1e-8b4d-4c7a-9e21-5d0b7f4a9c13" is an Assistable ID (a UUID), not a GoHighLevel location ID',
 		]);
 		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});

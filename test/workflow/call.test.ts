@@ -116,8 +116,8 @@ describe('IDs are checked before any request', () => {
 		expect(run.error?.message).toBe(
 			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable contact ID (a UUID), not a GoHighLevel contact ID`,
 		);
-		expect(run.error?.description).toMatch(/GoHighLevel \(GHL\) ID/);
-		expect(run.error?.description).toMatch(/webhook sends it as contact_id/);
+		expect(run.error?.description).toMatch(/takes the GoHighLevel contact ID/);
+		expect(run.error?.description).toMatch(/sends it in its webhook as contact_id/);
 		expect(run.error?.description).toMatch(/contacts\/detail/);
 		expect(sandbox.requests).toEqual([]);
 	});

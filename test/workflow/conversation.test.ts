@@ -90,7 +90,7 @@ describe('Get: IDs checked before any request', () => {
 		const result = await run('get', { locationId: LOC, contactId: DEMO_CONTACT_IDS.ada });
 		expect(sandbox.requests).toEqual([]);
 		expect(result.error?.message).toBe(
-			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable ID, not a GoHighLevel contact ID`,
+			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable contact ID (a UUID), not a GoHighLevel contact ID`,
 		);
 		expect(result.error?.description).toMatch(
 			/GoHighLevel contact ID .* not the Assistable contact ID/,
@@ -230,7 +230,7 @@ describe('Add Message: validation', () => {
 		expect(sandbox.requests).toEqual([]);
 		expect(result.items.map((i) => i.json.error)).toEqual([
 			'Content is empty',
-			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable ID, not a GoHighLevel contact ID`,
+			`GHL Contact ID "${DEMO_CONTACT_IDS.ada}" is an Assistable contact ID (a UUID), not a GoHighLevel contact ID`,
 		]);
 	});
 
@@ -313,7 +313,9 @@ describe('Generate Reply', () => {
 		const bad = await run('reply', { ...reply, options: { messages: '{"role": "user"}' } });
 		expect(bad.error?.message).toBe('Message History is not a JSON list of objects');
 		const uuid = await run('reply', { ...reply, contactId: DEMO_CONTACT_IDS.ada });
-		expect(uuid.error?.message).toMatch(/is an Assistable ID, not a GoHighLevel contact ID/);
+		expect(uuid.error?.message).toMatch(
+			/is an Assistable contact ID \(a UUID\), not a GoHighLevel contact ID/,
+		);
 		expect(sandbox.requests).toEqual([]);
 	});
 });

@@ -28,7 +28,7 @@ function readGhlId(value: unknown, parameter: string, kind: string, where: strin
 	if (typeof id === 'string' && UUID.test(id)) {
 		throw new InputError(
 			parameter,
-			`${parameter} ${quote(value)} is an Assistable ID, not a GoHighLevel ${kind} ID`,
+			`${parameter} ${quote(value)} is an Assistable ${kind === 'contact' ? 'contact ID' : 'ID'} (a UUID), not a GoHighLevel ${kind} ID`,
 			`This endpoint takes the GoHighLevel ${kind} ID (about 20 letters and digits), not the Assistable contact ID (a UUID) that the Contact resource returns. ${where}`,
 		);
 	}

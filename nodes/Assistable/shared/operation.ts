@@ -51,13 +51,14 @@ export interface OperationModule<S extends ExecutionServices = ExecutionServices
 
 /**
  * A resource as the router sees it: its operations, and the services its items share within one
- * execution (built for the execution's plans, released once every item is done).
+ * execution (built for the execution's plans, released once every item is done), if any.
  */
 export interface ResourceModule {
 	operations: Record<string, OperationModule>;
-	services(
+	/** What its items share beyond the request layer (default: nothing more). */
+	services?(
 		base: ExecutionServices,
 		plans: Array<{ itemIndex: number; plan: ItemPlan }>,
 	): Promise<ExecutionServices>;
-	release(services: ExecutionServices): void;
+	release?(services: ExecutionServices): void;
 }

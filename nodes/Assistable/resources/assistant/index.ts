@@ -18,8 +18,6 @@ const operations: Record<string, OperationModule> = {
 /** The Assistant resource as the router runs it: its items share nothing but the request layer. */
 export const assistantResource: ResourceModule = {
 	operations,
-	services: async (base) => base,
-	release: () => undefined,
 };
 
 export const assistantDescription: INodeProperties[] = [

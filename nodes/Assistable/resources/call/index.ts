@@ -8,8 +8,6 @@ const operations: Record<string, OperationModule> = { make };
 /** The Call resource as the router runs it; its items share nothing beyond the request layer. */
 export const callResource: ResourceModule = {
 	operations,
-	services: async (base) => base,
-	release: () => undefined,
 };
 
 export const callDescription: INodeProperties[] = [

@@ -15,7 +15,8 @@ import {
 	recentCall,
 	recordCall,
 } from './guard';
-import { parseAssistableId, parseGhlContactId, parseGhlLocationId } from './ids';
+import { parseGhlContactId, parseGhlLocationId } from '../../shared/ghl-ids';
+import { parseAssistableId } from './ids';
 
 const scope = { resource: 'call', operation: 'make' };
 

@@ -10,8 +10,6 @@ const operations: Record<string, OperationModule> = { addMessage, get, reply };
 /** The Conversation resource as the router runs it: its items share nothing but the request layer. */
 export const conversationResource: ResourceModule = {
 	operations,
-	services: async (base) => base,
-	release: () => undefined,
 };
 
 export const conversationDescription: INodeProperties[] = [
