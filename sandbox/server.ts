@@ -16,6 +16,7 @@ import type { Outcome } from './faults';
 import { FaultRules, faultReply } from './faults';
 import { RateWindows } from './rate-limit';
 import { matchRoute } from './routes';
+import { Timers } from './timers';
 import type {
 	RecordedRequest,
 	Reply,
@@ -49,27 +50,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const requests: RecordedRequest[] = [];
 	const faults = new FaultRules();
 	const rateWindows = new RateWindows();
-	const timers = new Set<NodeJS.Timeout>();
+	const timers = new Timers();
 	const clock = makeClock();
 	let seq = 0,
 		inFlight = 0,
 		maxInFlight = 0,
 		total = 0;
 	let byRoute: Record<string, number> = {};
-
-	const sleep = (ms: number) =>
-		new Promise<void>((resolve) => {
-			const t = setTimeout(() => {
-				timers.delete(t);
-				resolve();
-			}, ms);
-			timers.add(t);
-		});
-	const scheduled = new Set<NodeJS.Timeout>(); // kit.later's work, dropped on reset
-	const cancelLater = () => {
-		for (const t of scheduled) clearTimeout(t);
-		scheduled.clear();
-	};
 
 	const kit: SandboxKit = {
 		behaviour: () => behaviour,
@@ -84,15 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return locs === '*' || locs.includes(location);
 		},
 		sent: (webhook) => options.onWebhook?.(webhook),
-		later: (ms, work) => {
-			const t = setTimeout(() => {
-				scheduled.delete(t);
-				void Promise.resolve()
-					.then(work)
-					.catch(() => undefined);
-			}, ms);
-			scheduled.add(t);
-		},
+		later: (ms, work) => timers.later(ms, work),
 	};
 	const contacts = contactsResource(kit);
 	const calls = callsResource(kit);
@@ -150,18 +129,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}
 		}
 		const wait = behaviour.latencyMs + rec.queuedMs;
-		if (wait > 0) await sleep(wait);
+		if (wait > 0) await timers.sleep(wait);
 
 		let out: Outcome;
 		const f = rule?.fault;
 		const after = rule?.phase === 'after';
-		if (f?.kind === 'delay' && !after) await sleep(f.ms);
+		if (f?.kind === 'delay' && !after) await timers.sleep(f.ms);
 		if (size > MAX_BODY) out = json(413, { message: 'Payload too large' });
 		else if (f && !after && f.kind !== 'delay') out = faultReply(f, rec.route);
 		else {
 			out = respond(req, rec);
 			if (f?.kind === 'delay') {
-				if (after) await sleep(f.ms);
+				if (after) await timers.sleep(f.ms);
 			} else if (f) out = faultReply(f, rec.route);
 		}
 
@@ -285,16 +264,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			requests.length = 0;
 			faults.clear();
 			rateWindows.clear();
-			cancelLater();
+			timers.cancelLater();
 			resetStats();
 			behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
 			for (const p of seed ?? options.seed ?? []) contacts.api.addContact(p);
 		},
 		close() {
 			closing ??= new Promise<void>((resolve) => {
-				for (const t of timers) clearTimeout(t);
-				timers.clear();
-				cancelLater();
+				timers.cancelAll();
 				server.close(() => resolve());
 				server.closeAllConnections();
 			});
