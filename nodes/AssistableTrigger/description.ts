@@ -7,7 +7,9 @@ const CALLS = { event: ['callStarted', 'callEnded'] };
 
 /**
  * One POST webhook. Call webhooks are answered at once with an empty 200 (Assistable does not read the
- * answer); a custom tool call is answered as its Respond setting says, like n8n's Webhook node.
+ * answer); a custom tool call is answered as its Respond setting says. No "Using 'Respond to Webhook'
+ * Node": n8n's Respond to Webhook node (1.1 and later, what the editor adds) fails unless the workflow
+ * starts with n8n's own Webhook, Form, Chat or Wait node.
  */
 export const webhooks: IWebhookDescription[] = [
 	{
@@ -122,11 +124,6 @@ export const properties: INodeProperties[] = [
 					'As soon as the request arrives, with an empty 200: the assistant gets no answer',
 			},
 			{
-				name: "Using 'Respond to Webhook' Node",
-				value: 'responseNode',
-				description: "With what a 'Respond to Webhook' node of the workflow sends",
-			},
-			{
 				name: 'When Last Node Finishes',
 				value: 'lastNode',
 				description: "With the JSON of the last node's first item: what the assistant reads out",
@@ -135,13 +132,5 @@ export const properties: INodeProperties[] = [
 		default: 'lastNode',
 		description: 'When and how to answer the custom tool call',
 		displayOptions: { show: TOOL },
-	},
-	{
-		displayName:
-			"Insert a 'Respond to Webhook' node to control when and how the assistant gets its answer",
-		name: 'respondNodeNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { ...TOOL, responseMode: ['responseNode'] } },
 	},
 ];
