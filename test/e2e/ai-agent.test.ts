@@ -5,169 +5,70 @@
  * $fromAI. Run with `n8n execute`. Asserts what the sandbox received, what the model was offered and sent
  * back, and the agent's final answer.
  */
-import * as fs from 'node:fs';
+import { executeWorkflow, nodeOutput, type ExecuteResult } from '../../runtime/n8n';
+import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/demo-data';
 import {
-	executeWorkflow,
-	freePort,
-	importAnyCredentials,
-	importCredentials,
-	importWorkflows,
-	installPackage,
-	makeUserFolder,
-	n8nEnv,
-	nodeOutput,
-	prefixedLog,
-	CREDENTIAL_TYPE,
-	type ExecuteResult,
-	type WorkflowJson,
-} from '../../runtime/n8n';
-import type { N8nRuntime } from '../../runtime/install-n8n';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import {
-	DEMO_API_KEY,
-	DEMO_CONTACT_IDS,
-	DEMO_LOCATION_ID,
-	demoSeed,
-} from '../../sandbox/demo-data';
-import { e2eState, runtimeFor } from './env';
-import { FINAL_ANSWER_PREFIX, startOpenAiStub, type OpenAiStub } from './openai-stub';
+	AGENT,
+	AGENT_VERSION,
+	agentN8nPrepared,
+	agentWorkflow,
+	useAgentN8n,
+} from './agent-support';
+import { FINAL_ANSWER_PREFIX } from './openai-stub';
 
-const VERSION = '2.41.1';
-const TOOL_TYPE = 'n8n-nodes-assistable.assistableTool';
 const ASSISTABLE = { id: 'assistableSandbx', name: 'Assistable (sandbox)' };
 const OPENAI = { id: 'openAiStubCred01', name: 'OpenAI (stub)' };
 const OPENAI_KEY = 'sk-stub-not-a-real-key';
 const WORKFLOW_ID = 'assistableAgent1';
-const AGENT = 'AI Agent';
 const TOOL = 'Tag Assistable Contact';
 
-function agentWorkflow(): WorkflowJson {
-	return {
+const workflow = () =>
+	agentWorkflow({
 		id: WORKFLOW_ID,
 		name: 'E2E: AI Agent tags a contact through the Assistable tool',
-		nodes: [
-			{
-				id: 'a1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'a2',
-				name: AGENT,
-				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3.1,
-				position: [240, 0],
-				parameters: {
-					promptType: 'define',
-					text: "tag Ada's contact as vip",
-					options: {
-						systemMessage: 'You manage Assistable contacts. Ada is ada@example.com.',
-						enableStreaming: false,
-					},
+		nodeIdPrefix: 'a',
+		text: "tag Ada's contact as vip",
+		systemMessage: 'You manage Assistable contacts. Ada is ada@example.com.',
+		tool: {
+			name: TOOL,
+			parameters: {
+				// Fixed by the user: what the tool does and where.
+				resource: 'contact',
+				operation: 'update',
+				matchBy: 'email',
+				locationId: DEMO_LOCATION_ID,
+				appendTags: true,
+				// Filled by the model.
+				matchEmail: "={{ $fromAI('email', 'The email address of the contact to tag', 'string') }}",
+				updateFields: {
+					tags: "={{ $fromAI('tags', 'Comma-separated tags to add to the contact', 'string') }}",
 				},
+				options: {},
 			},
-			{
-				id: 'a3',
-				name: 'OpenAI Chat Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.3,
-				position: [160, 220],
-				parameters: {
-					model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' },
-					responsesApiEnabled: false,
-					options: {},
-				},
-				credentials: { openAiApi: OPENAI },
-			},
-			{
-				id: 'a4',
-				name: TOOL,
-				type: TOOL_TYPE,
-				typeVersion: 1.1,
-				position: [400, 220],
-				parameters: {
-					// Fixed by the user: what the tool does and where.
-					resource: 'contact',
-					operation: 'update',
-					matchBy: 'email',
-					locationId: DEMO_LOCATION_ID,
-					appendTags: true,
-					// Filled by the model.
-					matchEmail:
-						"={{ $fromAI('email', 'The email address of the contact to tag', 'string') }}",
-					updateFields: {
-						tags: "={{ $fromAI('tags', 'Comma-separated tags to add to the contact', 'string') }}",
-					},
-					options: {},
-				},
-				credentials: { [CREDENTIAL_TYPE]: ASSISTABLE },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: AGENT, type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': {
-				ai_languageModel: [[{ node: AGENT, type: 'ai_languageModel', index: 0 }]],
-			},
-			[TOOL]: { ai_tool: [[{ node: AGENT, type: 'ai_tool', index: 0 }]] },
 		},
-		settings: { executionOrder: 'v1' },
-	};
-}
+		assistable: ASSISTABLE,
+		openAi: OPENAI,
+	});
 
 function describeRun(r: ExecuteResult): string {
 	return `exit ${r.code}, status ${r.output?.status ?? '(no run data printed)'}\n--- stdout (tail) ---\n${r.stdout.slice(-4000)}\n--- stderr (tail) ---\n${r.stderr.slice(-3000)}`;
 }
 
-const prepared = (() => {
-	try {
-		return Boolean(e2eState().runtimes[VERSION]);
-	} catch {
-		return false;
-	}
-})();
-
 // Runs whenever the e2e setup prepared n8n 2.41.1 (the default); E2E_N8N_VERSIONS without it skips it.
-(prepared ? describe : describe.skip)(
-	`n8n ${VERSION}: the Assistable node as an AI Agent tool`,
+(agentN8nPrepared ? describe : describe.skip)(
+	`n8n ${AGENT_VERSION}: the Assistable node as an AI Agent tool`,
 	() => {
-		let rt: N8nRuntime;
-		let sandbox: Sandbox;
-		let openai: OpenAiStub;
-		let userFolder: string;
-		let env: NodeJS.ProcessEnv;
-
-		beforeAll(async () => {
-			rt = runtimeFor(VERSION);
-			sandbox = await startSandbox({ seed: demoSeed() });
-			openai = await startOpenAiStub({ email: 'ada@example.com', tags: 'vip' });
-			userFolder = makeUserFolder('e2e-agent');
-			await installPackage(userFolder, e2eState().tgz, { log: prefixedLog('[e2e agent]') });
-			env = n8nEnv(rt, {
-				userFolder,
-				port: await freePort(),
-				brokerPort: await freePort(),
-				extra: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
-			});
-			await importCredentials(rt, env, [
-				{ ...ASSISTABLE, apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-			]);
-			await importAnyCredentials(rt, env, [
-				{ ...OPENAI, type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openai.url } },
-			]);
-			await importWorkflows(rt, env, [agentWorkflow()]);
-		});
-
-		afterAll(async () => {
-			await sandbox?.close();
-			await openai?.close();
-			if (userFolder && !process.env.E2E_KEEP)
-				fs.rmSync(userFolder, { recursive: true, force: true });
+		const n8n = useAgentN8n({
+			folder: 'e2e-agent',
+			logPrefix: '[e2e agent]',
+			script: { email: 'ada@example.com', tags: 'vip' },
+			assistable: ASSISTABLE,
+			openAi: { ...OPENAI, apiKey: OPENAI_KEY },
+			workflow,
 		});
 
 		test(`"tag Ada's contact as vip": the model calls the tool, the sandbox gets GET + PATCH, the answer carries the result`, async () => {
+			const { rt, env, sandbox, openai } = n8n;
 			expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)!.tags).toEqual(['lead', 'newsletter']);
 
 			const r = await executeWorkflow(rt, env, WORKFLOW_ID);

@@ -6,21 +6,7 @@
  * tags in the sandbox.
  */
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import {
-	CREDENTIAL_TYPE,
-	freePort,
-	installPackage,
-	makeUserFolder,
-	N8nRest,
-	n8nEnv,
-	prefixedLog,
-	startN8n,
-	type N8nServer,
-} from '../../runtime/n8n';
-import { repoRoot } from '../../runtime/install-n8n';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { CREDENTIAL_TYPE } from '../../runtime/n8n';
 import {
 	DEMO_API_KEY,
 	DEMO_ASSISTANT_ID,
@@ -30,74 +16,43 @@ import {
 	demoSeed,
 } from '../../sandbox/demo-data';
 import { POST_CALL, TOOL_CALL } from '../workflow/trigger-payloads';
-import { e2eState, headlessVersions, runtimeFor } from './env';
+import { headlessVersions } from './env';
+import {
+	activateWorkflow,
+	eventually,
+	example as exampleFile,
+	executionStatuses,
+	importWorkflow,
+	postWhenRegistered as post,
+	useRestN8n,
+	type StoredWorkflow as WorkflowJson,
+} from './rest-support';
 
 const versions = headlessVersions();
 const SECRET = 'e2e-tool-secret-5f1c9a7e3b2d4c6a';
 
-interface WorkflowJson {
-	id?: string;
-	versionId?: string;
-	nodes: Array<{
-		name: string;
-		type: string;
-		webhookId?: string;
-		parameters: Record<string, unknown>;
-		credentials?: Record<string, { id: string | null; name: string }>;
-	}>;
-}
-
-function example(file: string): WorkflowJson {
-	const text = fs.readFileSync(path.join(repoRoot(), 'examples', file), 'utf8');
-	return JSON.parse(
-		text
-			.replace('REPLACE_WITH_YOUR_LOCATION_ID', DEMO_LOCATION_ID)
-			.replace('REPLACE_WITH_YOUR_ASSISTANT_ID', DEMO_ASSISTANT_ID),
-	) as WorkflowJson;
-}
-
-async function eventually<T>(
-	what: string,
-	check: () => Promise<T | undefined>,
-	timeoutMs = 60_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 250));
-	}
-}
+const example = (file: string) => exampleFile<WorkflowJson>(file, DEMO_ASSISTANT_ID);
 
 // Every headless version (the newest and the oldest supported n8n by default).
 (versions.length ? describe : describe.skip).each(versions.length ? versions : ['none'])(
 	'n8n %s: Assistable Trigger on production URLs',
 	(VERSION) => {
-		let sandbox: Sandbox;
-		let userFolder: string;
-		let server: N8nServer;
-		let rest: N8nRest;
+		const n8n = useRestN8n(VERSION, {
+			folder: 'e2e-trigger',
+			logPrefix: '[e2e trigger]',
+			// n8n's body limit in MB (default 16), lowered so the oversized request stays small.
+			env: (env) => (env.N8N_PAYLOAD_SIZE_MAX = '1'),
+		});
 		let webhookCredentialId: string;
 
 		beforeAll(async () => {
-			const rt = runtimeFor(VERSION);
-			sandbox = await startSandbox({ seed: demoSeed() });
-			userFolder = makeUserFolder('e2e-trigger');
-			await installPackage(userFolder, e2eState().tgz, { log: prefixedLog('[e2e trigger]') });
-			const env = n8nEnv(rt, { userFolder, port: await freePort(), brokerPort: await freePort() });
-			// n8n's body limit in MB (default 16), lowered so the oversized request stays small.
-			env.N8N_PAYLOAD_SIZE_MAX = '1';
-			server = await startN8n(rt, env);
-			rest = new N8nRest(server.url);
-			await rest.setupOwner();
-			const api = await rest.request('POST', '/credentials', {
+			const api = await n8n.rest.request('POST', '/credentials', {
 				name: 'Assistable account',
 				type: CREDENTIAL_TYPE,
-				data: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
+				data: { apiKey: DEMO_API_KEY, baseUrl: n8n.sandbox.url },
 			});
 			expect(api.status).toBe(200);
-			const secret = await rest.request<{ data: { id: string } }>('POST', '/credentials', {
+			const secret = await n8n.rest.request<{ data: { id: string } }>('POST', '/credentials', {
 				name: 'Assistable webhook secret',
 				type: 'assistableWebhookApi',
 				data: { secret: SECRET },
@@ -106,62 +61,19 @@ async function eventually<T>(
 			webhookCredentialId = secret.data.data.id;
 		});
 
-		afterAll(async () => {
-			await server?.stop();
-			await sandbox?.close();
-			if (userFolder && !process.env.E2E_KEEP)
-				fs.rmSync(userFolder, { recursive: true, force: true });
-		});
-
 		async function importAndActivate(workflow: WorkflowJson): Promise<{ id: string; url: string }> {
-			const imported = await rest.request<{ data: WorkflowJson }>('POST', '/workflows', workflow);
-			if (imported.status !== 200)
-				throw new Error(
-					`POST /rest/workflows answered ${imported.status}: ${imported.raw.slice(0, 800)}`,
-				);
-			const wf = imported.data.data;
-			const activated = await rest.request('POST', `/workflows/${wf.id}/activate`, {
-				versionId: wf.versionId,
-			});
-			if (activated.status !== 200)
-				throw new Error(`activation answered ${activated.status}: ${activated.raw.slice(0, 800)}`);
+			const wf = await importWorkflow(n8n.rest, workflow, 'the workflow');
+			await activateWorkflow(n8n.rest, wf, 'the workflow');
 			const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-assistable.assistableTrigger');
 			const form = wf.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
 			const hook = trigger ? `${trigger.webhookId}/webhook` : String(form?.parameters.path);
-			return { id: wf.id!, url: `${server.url}/webhook/${hook}` };
-		}
-
-		/** POSTs to a production URL; n8n registers it just after activation, so "not registered" is retried. */
-		async function post(
-			url: string,
-			body: string,
-			headers: Record<string, string> = {},
-		): Promise<{ status: number; text: string }> {
-			return eventually(`POST ${url} to be registered`, async () => {
-				const res = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', ...headers },
-					body,
-				});
-				const text = await res.text();
-				if (res.status === 404 && /not registered/.test(text)) return undefined;
-				return { status: res.status, text };
-			});
-		}
-
-		async function executions(workflowId: string): Promise<string[]> {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-			const r = await rest.request<{ data: { results: Array<{ status: string }> } }>(
-				'GET',
-				`/executions?filter=${filter}`,
-			);
-			return (r.data?.data?.results ?? []).map((e) => e.status);
+			return { id: wf.id, url: `${n8n.server.url}/webhook/${hook}` };
 		}
 
 		/** Waits until n8n has recorded `count` finished executions of the workflow, and returns their statuses. */
 		const recorded = (workflowId: string, count: number) =>
 			eventually(`${count} executions of ${workflowId}`, async () => {
-				const list = await executions(workflowId);
+				const list = await executionStatuses(n8n.rest, workflowId);
 				const finished = list.filter((s) => !['new', 'running', 'waiting'].includes(s));
 				return finished.length >= count ? list : undefined;
 			});
@@ -234,7 +146,7 @@ async function eventually<T>(
 			);
 			expect(JSON.parse(saturday.text)).toMatchObject({ available: false });
 			expect(await recorded(id, 2)).toEqual(['success', 'success']);
-			expect(server.logs()).not.toContain(SECRET);
+			expect(n8n.server.logs()).not.toContain(SECRET);
 		});
 
 		test('a post-call webhook reaches the Call Ended workflow: the contact gets its outcome tags', async () => {
@@ -245,7 +157,7 @@ async function eventually<T>(
 			const answer = await post(url, JSON.stringify(POST_CALL));
 			expect(answer).toEqual({ status: 200, text: '' });
 			expect(await recorded(id, 1)).toEqual(['success']);
-			expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
+			expect(n8n.sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
 				tags: ['lead', 'newsletter', 'call-positive', 'task-booked'],
 				custom_fields: expect.objectContaining({
 					last_call_summary: 'Ada wants a demo next Tuesday at 10am.',
@@ -254,15 +166,15 @@ async function eventually<T>(
 		});
 
 		test('the whole loop: a GHL form post updates Ada and calls her; the simulated call ends in the Call Ended workflow; Ada gets the outcome tags', async () => {
-			sandbox.reset(demoSeed());
+			n8n.sandbox.reset(demoSeed());
 			const ended = example('trigger-call-ended-tags.workflow.json');
 			// A webhook path of its own: the Call Ended example is already active from the test above.
 			ended.nodes.find((n) => n.type === 'n8n-nodes-assistable.assistableTrigger')!.webhookId =
 				randomUUID();
 			const callEnded = await importAndActivate(ended);
 			const form = await importAndActivate(example('webhook-contact-call.workflow.json'));
-			sandbox.setBehaviour({ callStartAfterMs: 100, callDurationMs: 300 });
-			sandbox.setCallWebhooks('*', { post: callEnded.url });
+			n8n.sandbox.setBehaviour({ callStartAfterMs: 100, callDurationMs: 300 });
+			n8n.sandbox.setCallWebhooks('*', { post: callEnded.url });
 
 			const posted = await post(
 				form.url,
@@ -279,7 +191,7 @@ async function eventually<T>(
 			expect(await recorded(form.id, 1)).toEqual(['success']);
 			expect(await recorded(callEnded.id, 1)).toEqual(['success']);
 
-			const calls = sandbox.calls();
+			const calls = n8n.sandbox.calls();
 			expect(calls).toEqual([
 				expect.objectContaining({
 					assistant_id: DEMO_ASSISTANT_ID,
@@ -290,7 +202,7 @@ async function eventually<T>(
 			expect(calls[0].deliveries).toEqual([
 				expect.objectContaining({ event: 'post-call', url: callEnded.url, status: 200 }),
 			]);
-			expect(sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
+			expect(n8n.sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
 				tags: ['lead', 'newsletter', 'web-lead', 'demo', 'call-positive', 'task-complete'],
 				custom_fields: expect.objectContaining({
 					last_call_summary: 'The contact answered and booked a follow-up.',

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureN8n } from '../../runtime/install-n8n';
 import { buildAndPack, prefixedLog } from '../../runtime/n8n';
-import { artifactsDir, N8N_VERSION, queueStateFile, type QueueState } from './harness';
+import { N8N_VERSION, QueueState, queueStateFile, artifactsDir } from './harness';
 
 export default async function globalSetup(): Promise<void> {
 	const started = Date.now();

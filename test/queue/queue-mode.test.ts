@@ -18,33 +18,38 @@ import {
 	type N8nServer,
 } from '../../runtime/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { startPostgres, startRedis, type Postgres, type Service } from './services';
 import {
-	appendTagParameters,
-	artifactsDir,
-	createActiveWebhookWorkflow,
-	createCredential,
-	formatReport,
-	gitCommit,
-	moduleProbeEnv,
 	N8N_VERSION,
-	nodeModuleLoadsByPid,
+	SANDBOX_LATENCY_MS,
+	TAG_BURST,
+	UPSERT_BURST,
 	queueState,
+	artifactsDir,
+	moduleProbeEnv,
 	readModuleLoads,
+	nodeModuleLoadsByPid,
+	N8nWorker,
+	startWorker,
+} from './harness';
+import {
+	createCredential,
+	WebhookWorkflow,
+	createActiveWebhookWorkflow,
+	appendTagParameters,
+	upsertParameters,
+} from './workflows';
+import { ExecutionRecord } from './executions';
+import {
+	BurstContext,
 	runTagBurst,
 	runUpsertBurst,
-	SANDBOX_LATENCY_MS,
-	startWorker,
-	TAG_BURST,
-	upsertParameters,
-	UPSERT_BURST,
+	ModeReport,
+	gitCommit,
 	writeReport,
-	type BurstContext,
-	type ExecutionRecord,
-	type ModeReport,
-	type N8nWorker,
-	type WebhookWorkflow,
-} from './harness';
+	formatReport,
+} from './bursts';
+import { Service, startRedis } from './services';
+import { Postgres, startPostgres } from './postgres';
 
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 5;

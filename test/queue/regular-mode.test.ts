@@ -17,28 +17,32 @@ import {
 } from '../../runtime/n8n';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import {
-	appendTagParameters,
-	artifactsDir,
-	createActiveWebhookWorkflow,
-	createCredential,
-	formatReport,
-	gitCommit,
-	moduleProbeEnv,
 	N8N_VERSION,
-	nodeModuleLoadsByPid,
-	queueState,
-	readModuleLoads,
-	runTagBurst,
-	runUpsertBurst,
 	SANDBOX_LATENCY_MS,
 	TAG_BURST,
-	upsertParameters,
 	UPSERT_BURST,
-	writeReport,
-	type BurstContext,
-	type ModeReport,
-	type WebhookWorkflow,
+	queueState,
+	artifactsDir,
+	moduleProbeEnv,
+	readModuleLoads,
+	nodeModuleLoadsByPid,
 } from './harness';
+import {
+	createCredential,
+	WebhookWorkflow,
+	createActiveWebhookWorkflow,
+	appendTagParameters,
+	upsertParameters,
+} from './workflows';
+import {
+	BurstContext,
+	runTagBurst,
+	runUpsertBurst,
+	ModeReport,
+	gitCommit,
+	writeReport,
+	formatReport,
+} from './bursts';
 
 describe(`regular mode: n8n ${N8N_VERSION}, one process, webhook bursts`, () => {
 	const report: ModeReport = {

@@ -1,5 +1,5 @@
 /**
- * Small helpers shared by fault-matrix.test.ts and properties.test.ts: a pool of sandboxes (so
+ * Small helpers shared by the fault matrices and the property tests (properties/): a pool of sandboxes (so
  * concurrent tests never share a request log or fault rules), message checks and summary files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,28 +1,14 @@
 /** Assistant → Create, Get, Update, Delete (archive), Create Flow against the sandbox. */
-import type { IDataObject } from 'n8n-workflow';
-
-import { DEMO_API_KEY, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { DEMO_LOCATION_ID } from '../../sandbox/server';
 import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { useSandbox } from '../harness/sandbox-fixture';
-import { runAssistable } from '../harness/workflow';
+import { resourceRunner } from './resource-runner';
 
 const sandbox = useSandbox();
 const LOC = DEMO_LOCATION_ID;
 const ID = DEMO_ASSISTANT_ID;
 
-function run(
-	operation: string,
-	parameters: IDataObject,
-	items: IDataObject[] = [{}],
-	onFail = false,
-) {
-	return runAssistable({
-		items,
-		parameters: { resource: 'assistant', operation, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError: onFail ? 'continueRegularOutput' : undefined,
-	});
-}
+const run = resourceRunner(sandbox, 'assistant');
 const live = () => sandbox.listAssistants().filter((a) => !a.archived);
 
 describe('Create', () => {

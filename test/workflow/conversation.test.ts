@@ -5,32 +5,20 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEMO_API_KEY, DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
+import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../sandbox/server';
 import { DEMO_ASSISTANT_ID } from '../../sandbox/demo-data';
 import { DEMO_CONVERSATION_ID, DEMO_GHL_CONTACT_ID } from '../../sandbox/conversations';
 import { state } from '../../nodes/Assistable/shared/state';
 import { skippingClock } from '../harness/clock';
 import { useSandbox } from '../harness/sandbox-fixture';
-import { runAssistable } from '../harness/workflow';
+import { resourceRunner } from './resource-runner';
 
 const sandbox = useSandbox();
 const LOC = DEMO_LOCATION_ID;
 const CONV = DEMO_CONVERSATION_ID;
 const CONTACT = DEMO_GHL_CONTACT_ID;
 
-function run(
-	operation: string,
-	parameters: IDataObject,
-	items: IDataObject[] = [{}],
-	onFail = false,
-) {
-	return runAssistable({
-		items,
-		parameters: { resource: 'conversation', operation, ...parameters },
-		credentials: { apiKey: DEMO_API_KEY, baseUrl: sandbox.url },
-		onError: onFail ? 'continueRegularOutput' : undefined,
-	});
-}
+const run = resourceRunner(sandbox, 'conversation');
 const seeded = () => sandbox.getConversation(CONV)!.messages;
 const added = () => seeded().slice(2);
 const message = {
