@@ -52,36 +52,6 @@ export const clock: Clock = {
 	sleep: async (ms, signal) => await currentClock.sleep(ms, signal),
 };
 
-/** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
-class ExpiringMarks {
-	private readonly until = new Map<string, number>();
-
-	set(key: string, untilMs: number): void {
-		this.prune();
-		this.until.set(key, Math.max(untilMs, this.until.get(key) ?? 0));
-	}
-
-	/** The time the mark ends, if it is still on. */
-	get(key: string): number | undefined {
-		const until = this.until.get(key);
-		if (until === undefined) return undefined;
-		if (until <= clock.now()) {
-			this.until.delete(key);
-			return undefined;
-		}
-		return until;
-	}
-
-	clear(): void {
-		this.until.clear();
-	}
-
-	private prune(): void {
-		const now = clock.now();
-		for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
-	}
-}
-
 /**
  * Values that expire ("this call was made at t"), at most `max` of them (the oldest go first).
  * Memory, not a hold: they outlive executions on purpose, so `load()` does not count them.
@@ -119,6 +89,18 @@ class ExpiringRecords<T> {
 	private prune(): void {
 		const now = clock.now();
 		for (const [key, { until }] of this.entries) if (until <= now) this.entries.delete(key);
+	}
+}
+
+/** "This contact / identity is in doubt until t": a later mark never shortens an earlier one. */
+class ExpiringMarks extends ExpiringRecords<number> {
+	constructor() {
+		super(Infinity);
+	}
+
+	mark(key: string, untilMs: number): void {
+		const until = Math.max(untilMs, this.get(key) ?? 0);
+		this.set(key, until, until);
 	}
 }
 

@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { quote } from '../../shared/validation';
 import { getContact, updateContact } from './api';
-import type { MatchBy } from './identity';
+import type { ByValue } from './identity';
 import type { ContactChanges } from './merge';
 import { mergeTags, tagKey } from './merge';
 import type { ContactLease, ContactServices } from './services';
@@ -176,9 +176,7 @@ export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
 	created: Contact,
-	locationId: string,
-	by: MatchBy,
-	value: string,
+	{ locationId, by, value }: ByValue,
 	itemIndex: number,
 ): () => Promise<void> {
 	const since = clock.now();
