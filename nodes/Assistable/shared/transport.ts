@@ -42,7 +42,7 @@ export class AssistableTransport {
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly use: CredentialUse,
-		private readonly options: TransportOptions,
+		readonly options: TransportOptions,
 	) {
 		this.scope = use.scope;
 		this.keyScope = use.keyScope;
@@ -65,16 +65,6 @@ export class AssistableTransport {
 	/** The execution's cancel signal, for waits between requests. */
 	get signal(): AbortSignal | undefined {
 		return this.ctx.getExecutionCancelSignal?.();
-	}
-
-	/** Tries per request (Max Attempts), the first included. */
-	get maxAttempts(): number {
-		return this.options.maxAttempts;
-	}
-
-	/** The request timeout, in ms. */
-	get timeoutMs(): number {
-		return this.options.timeoutMs;
 	}
 
 	/** A typical round trip to this API, as measured in this process (0 before the first). */

@@ -33,7 +33,7 @@ export async function createContact(
 	);
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
-			const until = clock.now() + doubtWindowMs(services.transport.timeoutMs);
+			const until = clock.now() + doubtWindowMs(services.transport.options.timeoutMs);
 			for (const identity of changeIdentities(changes))
 				state.doubtfulCreates.mark(createKey(services, locationId, identity), until);
 		},

@@ -64,7 +64,7 @@ async function writeContact(
 	lease.data = undefined;
 	const contact = await updateContact(transport, contactId, write, itemIndex, {
 		onUnknownOutcome: () =>
-			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.timeoutMs)),
+			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.options.timeoutMs)),
 	});
 	lease.data = { contact, at: clock.now() };
 	return { contact, write };
