@@ -24,11 +24,6 @@ class Groups<T> {
 		return [...(this.groups.get(key) ?? [])];
 	}
 
-	/** The last added value of the key that passes `test`. */
-	newest(key: string, test: (value: T) => boolean): T | undefined {
-		return this.all(key).reverse().find(test);
-	}
-
 	remove(key: string, value: T): void {
 		const group = this.groups.get(key);
 		group?.delete(value);
@@ -74,8 +69,9 @@ class ExpiringRecords<T> {
 	/** The value, if it has not expired. */
 	get(key: string): T | undefined {
 		const entry = this.entries.get(key);
-		if (entry && entry.until <= clock.now()) this.entries.delete(key);
-		return entry && entry.until > clock.now() ? entry.value : undefined;
+		if (entry && entry.until > clock.now()) return entry.value;
+		this.entries.delete(key);
+		return undefined;
 	}
 
 	delete(key: string): void {
@@ -104,25 +100,6 @@ class ExpiringMarks extends ExpiringRecords<number> {
 	}
 }
 
-/** Round-trip times seen per API scope, to size waits on what the API actually takes. */
-class LatencyMeter {
-	private readonly smoothed = new Map<string, number>();
-
-	observe(scope: string, ms: number): void {
-		const previous = this.smoothed.get(scope);
-		this.smoothed.set(scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
-	}
-
-	/** A typical round trip for this scope (0 before any request). */
-	typical(scope: string): number {
-		return this.smoothed.get(scope) ?? 0;
-	}
-
-	clear(): void {
-		this.smoothed.clear();
-	}
-}
-
 /** The lock key of a record (e.g. a contact): the API (base URL) and the record's ID. */
 export function recordLockKey(scope: string, recordId: string): string {
 	return `${scope}|${recordId.toLowerCase()}`;
@@ -139,7 +116,8 @@ const parts = {
 	doubtfulCreates: new ExpiringMarks(),
 	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
 	throttles: new Throttles(clock),
-	latency: new LatencyMeter(),
+	/** Round trips per API scope, smoothed (the transport measures them), to size waits on them. */
+	latency: new Map<string, number>(),
 	/** Contacts: location lists in use, by base URL + location ID. */
 	locationLists: new Groups<LocationList>(),
 	/** Contacts: what this process's writes must leave on a contact until its re-checks are done. */

@@ -46,13 +46,7 @@ export class AssistableTransport {
 	) {
 		this.scope = use.scope;
 		this.keyScope = use.keyScope;
-		this.reader = {
-			node: ctx.getNode(),
-			scope: use.scope,
-			maxAttempts: options.maxAttempts,
-			timeoutMs: options.timeoutMs,
-			redact: use.redact,
-		};
+		this.reader = { ...options, node: ctx.getNode(), scope: use.scope, redact: use.redact };
 	}
 
 	static async create(
@@ -69,7 +63,7 @@ export class AssistableTransport {
 
 	/** A typical round trip to this API, as measured in this process (0 before the first). */
 	typicalLatencyMs(): number {
-		return state.latency.typical(this.scope);
+		return state.latency.get(this.scope) ?? 0;
 	}
 
 	/**
@@ -142,7 +136,9 @@ export class AssistableTransport {
 			request,
 			this.use.credential,
 		)) as RawResponse;
-		state.latency.observe(this.scope, Date.now() - started);
+		const ms = Date.now() - started;
+		const previous = state.latency.get(this.scope);
+		state.latency.set(this.scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
 		return response;
 	}
 }
