@@ -18,6 +18,7 @@ import {
 	retryAfterMs,
 	unsafeToRetryStatus,
 } from './retries';
+import { isObject } from './success';
 
 /** One request to an endpoint, as a resource's API module describes it. */
 export interface RequestSpec {
@@ -166,10 +167,6 @@ export function networkFailure(r: Reader, call: ApiCall, error: unknown, attempt
 			`Network error ${code || 'unknown'} on ${call.method} ${r.redact(displayUrl(r.scope))}.${unsafe}`,
 		),
 	};
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function messageOf(body: unknown): string | undefined {

@@ -3,10 +3,8 @@
  * GHL contact and location IDs, not the Assistable contact UUID of `/contacts/{id}`. No mapping from
  * one to the other is documented, so a UUID given where a GHL ID belongs fails before any request.
  */
-import { InputError, isBlank, quote } from './validation';
+import { InputError, isBlank, quote, UUID } from './validation';
 
-/** An Assistable record ID: a UUID (contacts; never a GHL ID). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** GHL IDs are about 20 letters and digits; a little room either way, never a slash or a space. */
 const GHL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -24,11 +24,6 @@ class Groups<T> {
 		return [...(this.groups.get(key) ?? [])];
 	}
 
-	/** The last added value of the key that passes `test`. */
-	newest(key: string, test: (value: T) => boolean): T | undefined {
-		return this.all(key).reverse().find(test);
-	}
-
 	remove(key: string, value: T): void {
 		const group = this.groups.get(key);
 		group?.delete(value);
@@ -52,36 +47,6 @@ export const clock: Clock = {
 	sleep: async (ms, signal) => await currentClock.sleep(ms, signal),
 };
 
-/** Marks that expire: "this contact / identity is in doubt until t". Pruned on every write. */
-class ExpiringMarks {
-	private readonly until = new Map<string, number>();
-
-	set(key: string, untilMs: number): void {
-		this.prune();
-		this.until.set(key, Math.max(untilMs, this.until.get(key) ?? 0));
-	}
-
-	/** The time the mark ends, if it is still on. */
-	get(key: string): number | undefined {
-		const until = this.until.get(key);
-		if (until === undefined) return undefined;
-		if (until <= clock.now()) {
-			this.until.delete(key);
-			return undefined;
-		}
-		return until;
-	}
-
-	clear(): void {
-		this.until.clear();
-	}
-
-	private prune(): void {
-		const now = clock.now();
-		for (const [key, until] of this.until) if (until <= now) this.until.delete(key);
-	}
-}
-
 /**
  * Values that expire ("this call was made at t"), at most `max` of them (the oldest go first).
  * Memory, not a hold: they outlive executions on purpose, so `load()` does not count them.
@@ -104,8 +69,9 @@ class ExpiringRecords<T> {
 	/** The value, if it has not expired. */
 	get(key: string): T | undefined {
 		const entry = this.entries.get(key);
-		if (entry && entry.until <= clock.now()) this.entries.delete(key);
-		return entry && entry.until > clock.now() ? entry.value : undefined;
+		if (entry && entry.until > clock.now()) return entry.value;
+		this.entries.delete(key);
+		return undefined;
 	}
 
 	delete(key: string): void {
@@ -122,22 +88,15 @@ class ExpiringRecords<T> {
 	}
 }
 
-/** Round-trip times seen per API scope, to size waits on what the API actually takes. */
-class LatencyMeter {
-	private readonly smoothed = new Map<string, number>();
-
-	observe(scope: string, ms: number): void {
-		const previous = this.smoothed.get(scope);
-		this.smoothed.set(scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+/** "This contact / identity is in doubt until t": a later mark never shortens an earlier one. */
+class ExpiringMarks extends ExpiringRecords<number> {
+	constructor() {
+		super(Infinity);
 	}
 
-	/** A typical round trip for this scope (0 before any request). */
-	typical(scope: string): number {
-		return this.smoothed.get(scope) ?? 0;
-	}
-
-	clear(): void {
-		this.smoothed.clear();
+	mark(key: string, untilMs: number): void {
+		const until = Math.max(untilMs, this.get(key) ?? 0);
+		this.set(key, until, until);
 	}
 }
 
@@ -157,7 +116,8 @@ const parts = {
 	doubtfulCreates: new ExpiringMarks(),
 	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
 	throttles: new Throttles(clock),
-	latency: new LatencyMeter(),
+	/** Round trips per API scope, smoothed (the transport measures them), to size waits on them. */
+	latency: new Map<string, number>(),
 	/** Contacts: location lists in use, by base URL + location ID. */
 	locationLists: new Groups<LocationList>(),
 	/** Contacts: what this process's writes must leave on a contact until its re-checks are done. */

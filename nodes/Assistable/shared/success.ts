@@ -6,14 +6,12 @@
 
 /** `data.id` of the answer, if it is a non-empty string. */
 export function successId(body: unknown): string | undefined {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-	const data = (body as { data?: unknown }).data;
-	if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-	const id = (data as { id?: unknown }).id;
+	const data = isObject(body) ? body.data : undefined;
+	const id = isObject(data) ? data.id : undefined;
 	return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** Whether the answer is a JSON object (the shape every SuccessResponse has). */
-export function isAnswerObject(body: unknown): body is Record<string, unknown> {
+/** Whether the value is a JSON object (not null, not a list), e.g. an answer or a list entry. */
+export function isObject(body: unknown): body is Record<string, unknown> {
 	return typeof body === 'object' && body !== null && !Array.isArray(body);
 }

@@ -40,13 +40,13 @@ interface Permit {
 export class Throttle {
 	/** Concurrency: Auto's numbers for this key. */
 	readonly auto: AimdLimit;
-	lastUsed: number;
+	/** Permits out or waited for (any request, Auto or not). */
+	busy = 0;
+	private lastUsed: number;
 	/** Auto requests in flight, at most the limit. */
 	private readonly inFlight: Slots;
 	/** Requests start one after another through this gate, each when pause and spacing allow. */
 	private readonly starts = new Slots(1);
-	/** Permits out or waited for (any request, Auto or not). */
-	private active = 0;
 	private pausedUntil = 0;
 	private nextStart = 0;
 
@@ -56,15 +56,10 @@ export class Throttle {
 		this.lastUsed = clock.now();
 	}
 
-	/** Permits out or waited for. */
-	get busy(): number {
-		return this.active;
-	}
-
 	/** Waits until one more request may start (in arrival order). */
 	async acquire(request: PaceRequest, signal?: AbortSignal): Promise<Permit> {
 		this.lastUsed = this.clock.now();
-		this.active++;
+		this.busy++;
 		let slot: Release | undefined;
 		let started = false;
 		try {
@@ -74,7 +69,7 @@ export class Throttle {
 		} finally {
 			if (!started) {
 				slot?.();
-				this.active--;
+				this.busy--;
 			}
 		}
 		const seq = request.adaptive ? this.auto.onSend(this.inFlight.held) : 0;
@@ -84,21 +79,17 @@ export class Throttle {
 			release: (outcome) => {
 				if (released) return;
 				released = true;
-				this.active--;
+				this.busy--;
 				const now = this.clock.now();
 				this.lastUsed = now;
-				if (outcome?.pauseMs) this.pause(now + outcome.pauseMs);
+				// Every request of this key waits until then.
+				if (outcome?.pauseMs) this.pausedUntil = Math.max(this.pausedUntil, now + outcome.pauseMs);
 				if (!slot) return;
 				if (outcome) this.auto.observe(outcome, seq, sentAt, this.inFlight.held - 1);
 				this.inFlight.capacity = this.auto.limit;
 				slot();
 			},
 		};
-	}
-
-	/** Every request of this key waits until then. */
-	pause(untilMs: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, untilMs);
 	}
 
 	/** Whether it holds nothing worth keeping (nothing out, no pause, nothing learnt recently). */
@@ -128,7 +119,7 @@ export class Throttle {
 export class Throttles {
 	private readonly throttles = new Map<string, Throttle>();
 
-	constructor(private readonly clock: Clock = realClock) {}
+	constructor(private readonly clock: Clock) {}
 
 	for(key: string): Throttle {
 		const now = this.clock.now();

@@ -42,17 +42,11 @@ export class AssistableTransport {
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly use: CredentialUse,
-		private readonly options: TransportOptions,
+		readonly options: TransportOptions,
 	) {
 		this.scope = use.scope;
 		this.keyScope = use.keyScope;
-		this.reader = {
-			node: ctx.getNode(),
-			scope: use.scope,
-			maxAttempts: options.maxAttempts,
-			timeoutMs: options.timeoutMs,
-			redact: use.redact,
-		};
+		this.reader = { ...options, node: ctx.getNode(), scope: use.scope, redact: use.redact };
 	}
 
 	static async create(
@@ -67,19 +61,9 @@ export class AssistableTransport {
 		return this.ctx.getExecutionCancelSignal?.();
 	}
 
-	/** Tries per request (Max Attempts), the first included. */
-	get maxAttempts(): number {
-		return this.options.maxAttempts;
-	}
-
-	/** The request timeout, in ms. */
-	get timeoutMs(): number {
-		return this.options.timeoutMs;
-	}
-
 	/** A typical round trip to this API, as measured in this process (0 before the first). */
 	typicalLatencyMs(): number {
-		return state.latency.typical(this.scope);
+		return state.latency.get(this.scope) ?? 0;
 	}
 
 	/**
@@ -152,7 +136,9 @@ export class AssistableTransport {
 			request,
 			this.use.credential,
 		)) as RawResponse;
-		state.latency.observe(this.scope, Date.now() - started);
+		const ms = Date.now() - started;
+		const previous = state.latency.get(this.scope);
+		state.latency.set(this.scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
 		return response;
 	}
 }

@@ -14,6 +14,8 @@ export class InputError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** An Assistable record ID (contacts): a UUID, never a GoHighLevel ID. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Shows a user's value in a message without flooding it. */
 export function quote(value: unknown): string {

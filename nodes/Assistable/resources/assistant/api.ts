@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isAnswerObject, successId } from '../../shared/success';
+import { isObject, successId } from '../../shared/success';
 import type { AssistableTransport, RequestSpec } from '../../shared/transport';
 import { assistantEndpoints } from './endpoints';
 import type { AssistantWrite } from './fields';
@@ -32,7 +32,7 @@ function withId(
 	body: unknown,
 	itemIndex: number,
 ): IDataObject {
-	if (!isAnswerObject(body)) {
+	if (!isObject(body)) {
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered with an unexpected shape',
@@ -103,14 +103,14 @@ export async function getAssistant(
 		subject: assistantId,
 		itemIndex,
 	});
-	if (!isAnswerObject(body)) {
+	if (!isObject(body)) {
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered with an unexpected shape instead of an assistant',
 			'Expected a JSON object. Check the Base URL points at the v2 API.',
 		);
 	}
-	return isAnswerObject(body.data) ? (body.data as IDataObject) : (body as IDataObject);
+	return isObject(body.data) ? (body.data as IDataObject) : (body as IDataObject);
 }
 
 export async function updateAssistant(

@@ -5,6 +5,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { AssistableTransport } from '../../shared/transport';
 import { callEndpoints } from './endpoints';
 import { CHECK_CONTACT, callRefusal, RATE_LIMIT_RETRY_SECONDS } from './failures';
+import { isObject } from '../../shared/success';
 
 /** What the item asks Assistable to do (the request body's fields). */
 export interface CallRequest {
@@ -49,10 +50,6 @@ function explained(error: unknown, unknownOutcome: boolean): unknown {
 	if (refused && !error.description)
 		error.description = `The call was not placed. ${CHECK_CONTACT}`;
 	return error;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -123,5 +120,5 @@ export async function makeCall(
 			),
 		);
 	}
-	return { callId, answer: body };
+	return { callId, answer: body as IDataObject };
 }

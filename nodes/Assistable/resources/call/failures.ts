@@ -4,6 +4,7 @@
  * for each cause the vendor documents. Assistable gives no list of error codes, so the cause is read
  * from the code and the message together.
  */
+import { isObject } from '../../shared/success';
 
 export interface CallRefusal {
 	message: string;
@@ -83,10 +84,6 @@ const CAUSES: Array<{ cause: string; test: RegExp; advice: string }> = [
 
 export const CHECK_CONTACT =
 	'Assistable also tags the contact in GoHighLevel with an ai_call_error_… tag naming the cause and fills its "Make AI Call error_message" field: check the contact there.';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function textOf(value: unknown): string | undefined {
 	if (typeof value === 'string' && value.trim()) return value.trim().slice(0, 300);

@@ -8,9 +8,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { quote } from '../../shared/validation';
 import { getContact, updateContact } from './api';
-import type { MatchBy } from './identity';
+import type { ByValue } from './identity';
 import type { ContactChanges } from './merge';
-import { mergeTags, tagKey } from './merge';
+import { mergeTags } from './merge';
+import { tagKey } from './validation';
 import type { ContactLease, ContactServices } from './services';
 import { clock, recordLockKey, state } from '../../shared/state';
 import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
@@ -176,9 +177,7 @@ export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
 	created: Contact,
-	locationId: string,
-	by: MatchBy,
-	value: string,
+	{ locationId, by, value }: ByValue,
 	itemIndex: number,
 ): () => Promise<void> {
 	const since = clock.now();

@@ -2,11 +2,10 @@
 import type { AssistableTransport, RequestSpec } from '../../shared/transport';
 import { contactEndpoints } from './endpoints';
 import type { Contact, ContactWrite } from './types';
+import { isObject } from '../../shared/success';
 
 /** Hooks a caller may attach to a write. */
-interface WriteHooks {
-	onUnknownOutcome?: () => void;
-}
+type WriteHooks = Pick<RequestSpec, 'onUnknownOutcome'>;
 
 const FORBIDDEN_HINT =
 	"The API key's sub-account cannot see this contact: use a key of the contact's sub-account (location).";
@@ -121,10 +120,6 @@ function asContact(
 		);
 	}
 	return body;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A contact whose tags and custom fields can safely be merged into a write. */

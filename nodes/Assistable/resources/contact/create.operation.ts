@@ -1,16 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from './merge';
 import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import { InputError, parseLocationId } from '../../shared/validation';
 import {
 	contactFieldOptions,
+	contactFields,
 	defaultCountryOption,
 	hasChanges,
-	parseContactChanges,
-	readDefaultCountry,
+	readChanges,
 } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { changeIdentities } from './identity';
@@ -21,26 +20,19 @@ const scope = { resource: 'contact', operation: 'create' };
 export const description: INodeProperties[] = [
 	...displayFor(scope, [
 		LOCATION_ID_FIELD,
-		{
-			displayName: 'Contact Fields',
-			name: 'contactFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: contactFieldOptions.filter((field) => field.name !== 'removeTags'),
-		},
+		contactFields(
+			'Contact Fields',
+			'contactFields',
+			contactFieldOptions.filter((field) => field.name !== 'removeTags'),
+		),
 	]),
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
-	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
 	// A new contact has no tags: an empty list adds nothing.
-	const changes = withTagMode(
-		parseContactChanges(fields, readDefaultCountry(this, itemIndex)),
-		true,
-	);
+	const changes = readChanges(this, itemIndex, 'contactFields', true);
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Contact Fields',

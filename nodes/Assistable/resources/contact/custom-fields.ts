@@ -3,23 +3,9 @@ import type { CustomFieldValue } from './types';
 import { InputError, quote } from '../../shared/validation';
 
 /**
- * Custom field values exactly as given: text stays text (`"94103"`, `"1.10"`, `"true"`); a number,
- * a boolean or null only when the value is one; lists and objects as JSON values; `undefined`
- * omitted.
- */
-
-const INVALID_JSON = Symbol('invalid JSON');
-
-function parseJsonText(text: string): unknown {
-	try {
-		return parseExactJson(text);
-	} catch {
-		return INVALID_JSON;
-	}
-}
-
-/**
- * The value as the API should get it; undefined when there is nothing to send (the key is omitted).
+ * A custom field's value as the API should get it, exactly as given: text stays text (`"94103"`,
+ * `"1.10"`, `"true"`); a number, a boolean or null only when the value is one; lists and objects as
+ * JSON values; undefined when there is nothing to send (the key is omitted).
  */
 export function customFieldValue(
 	value: unknown,
@@ -64,25 +50,14 @@ export function customFieldValue(
 	return object;
 }
 
-/**
- * defineProperty: a key such as "__proto__" stays a key instead of changing the object's prototype.
- */
-function setKey(
-	target: Record<string, CustomFieldValue>,
-	key: string,
-	value: CustomFieldValue,
-): void {
+/** defineProperty: a key such as "__proto__" stays a key instead of changing the prototype. */
+function setKey(target: Record<string, CustomFieldValue>, key: string, value: CustomFieldValue) {
 	Object.defineProperty(target, key, {
 		value,
 		enumerable: true,
 		writable: true,
 		configurable: true,
 	});
-}
-
-interface CustomFieldEntry {
-	key?: unknown;
-	value?: unknown;
 }
 
 /**
@@ -113,8 +88,14 @@ export function parseCustomFields(
 	};
 	const isBlankText = typeof json === 'string' && json.trim() === '';
 	if (json !== undefined && json !== null && !isBlankText) {
-		const object = typeof json === 'string' ? parseJsonText(json) : json;
-		if (object === INVALID_JSON) {
+		let object: unknown = json;
+		let valid = true;
+		try {
+			if (typeof json === 'string') object = parseExactJson(json);
+		} catch {
+			valid = false;
+		}
+		if (!valid) {
 			throw new InputError(
 				`${parameter} (JSON)`,
 				`${parameter} (JSON) is not valid JSON`,
@@ -130,7 +111,7 @@ export function parseCustomFields(
 		}
 		for (const [key, value] of Object.entries(object)) add(key, value, quote(key));
 	}
-	const entries = (list as { field?: CustomFieldEntry[] } | undefined)?.field ?? [];
+	const entries = (list as { field?: Array<{ key?: unknown; value?: unknown }> })?.field ?? [];
 	entries.forEach((entry, index) => add(entry.key, entry.value, `#${index + 1}`));
 	return seen ? result : undefined;
 }

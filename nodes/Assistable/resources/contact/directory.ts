@@ -154,10 +154,12 @@ export class LocationDirectory {
 		const scope = this.scopeOf(locationId);
 		let list = own
 			? undefined
-			: state.locationLists.newest(
-					scope,
-					(l) => l.keyScope === this.transport.keyScope && !l.failed && l.requestedAt >= since,
-				);
+			: state.locationLists
+					.all(scope)
+					.reverse()
+					.find(
+						(l) => l.keyScope === this.transport.keyScope && !l.failed && l.requestedAt >= since,
+					);
 		if (!list && this.failures.has(locationId)) throw this.failures.get(locationId);
 		const mine = !list;
 		list ??= this.load(locationId, itemIndex);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { parseCustomFields } from './custom-fields';
 import type { ContactChanges } from './merge';
+import { withTagMode } from './merge';
 import type { CountryCode } from '../../shared/phone';
 import { parseDefaultCountry, parseEmail, parsePhone, parseText } from '../../shared/validation';
 import { parseTags } from './validation';
@@ -125,6 +126,35 @@ export const contactFieldOptions: INodeProperties[] = [
 			'Comma-separated, or a list from an expression. With Append Tags off, an empty list (e.g. {{ [] }}) removes all tags.',
 	},
 ];
+
+/** The collection of contact fields an operation sets (Contact Fields, or Update's Update Fields). */
+export function contactFields(
+	displayName: string,
+	name: 'contactFields' | 'updateFields',
+	options: INodeProperties[],
+	description?: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		...(description ? { description } : {}),
+		options,
+	};
+}
+
+/** The item's contact fields collection, validated, as the tag mode reads it (see withTagMode). */
+export function readChanges(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	collection: 'contactFields' | 'updateFields',
+	appendTags: boolean,
+): ContactChanges {
+	const fields = ctx.getNodeParameter(collection, itemIndex, {}) as IDataObject;
+	return withTagMode(parseContactChanges(fields, readDefaultCountry(ctx, itemIndex)), appendTags);
+}
 
 /** Validated changes from an Update Fields / Contact Fields collection. */
 export function parseContactChanges(

@@ -35,7 +35,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
 		run: async (services, lease) => {
 			if (!contactId || !lease) return { json: [] };
-			const contact = structuredClone(await readContact(services, contactId, lease, itemIndex));
+			const contact = await readContact(services, contactId, lease, itemIndex);
 			return { json: [contactOutput(contact, simplify)] };
 		},
 	};

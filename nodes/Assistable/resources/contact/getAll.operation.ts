@@ -12,6 +12,7 @@ import { parseTags } from './validation';
 import { defaultCountryOption, readDefaultCountry } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { parseUpdatedSince } from './updated-since';
+import { isObject } from '../../shared/success';
 
 const scope = { resource: 'contact', operation: 'getAll' };
 
@@ -85,7 +86,7 @@ function buildFilter(
 	filters: IDataObject,
 	defaultCountry: CountryCode | undefined,
 	timeZone: string,
-): (entry: IDataObject) => boolean {
+): (entry: Record<string, unknown>) => boolean {
 	const email = emailKey(parseEmail(filters.email));
 	const phone = parsePhone(filters.phone, 'Phone', defaultCountry);
 	const tags = parseTags(filters.tags, 'Has Tags') ?? [];
@@ -120,8 +121,4 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 			return { json: result };
 		},
 	};
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,6 +4,13 @@ import type { ContactChanges } from './merge';
 
 export type MatchBy = 'email' | 'phone';
 
+/** A contact named by its email / phone within a location. */
+export interface ByValue {
+	locationId: string;
+	by: MatchBy;
+	value: string;
+}
+
 export function emailKey(email: unknown): string | undefined {
 	return typeof email === 'string' && email.trim() ? email.trim().toLowerCase() : undefined;
 }

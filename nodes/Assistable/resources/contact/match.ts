@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Lookup } from './directory';
-import type { MatchBy } from './identity';
+import type { ByValue, MatchBy } from './identity';
 import { identityOf } from './identity';
 import type { ContactServices } from './services';
 import {
@@ -16,9 +16,7 @@ import { parseContactId } from './validation';
 import { readDefaultCountry } from './fields';
 
 /** How an item names its contact: by ID, or by email / phone within a location. */
-export type Match =
-	| { by: 'id'; contactId: string }
-	| { by: MatchBy; locationId: string; value: string; onNoMatch: 'error' | 'skip' };
+export type Match = { by: 'id'; contactId: string } | (ByValue & { onNoMatch: 'error' | 'skip' });
 
 const BY_OPTIONS: Record<'id' | MatchBy, INodePropertyOptions> = {
 	id: { name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
@@ -44,25 +42,21 @@ export const LOCATION_ID_FIELD: INodeProperties = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-/** Match By for operations that take an ID, an email or a phone. */
-export const MATCH_BY_ID_EMAIL_OR_PHONE: INodeProperties = {
-	displayName: 'Match By',
-	name: 'matchBy',
-	type: 'options',
-	description: 'How to find the contact',
-	options: [BY_OPTIONS.email, BY_OPTIONS.id, BY_OPTIONS.phone],
-	default: 'id',
-};
+function matchBy(by: Array<'id' | MatchBy>, defaultBy: 'id' | MatchBy): INodeProperties {
+	return {
+		displayName: 'Match By',
+		name: 'matchBy',
+		type: 'options',
+		description: 'How to find the contact',
+		options: by.map((b) => BY_OPTIONS[b]),
+		default: defaultBy,
+	};
+}
 
+/** Match By for operations that take an ID, an email or a phone. */
+export const MATCH_BY_ID_EMAIL_OR_PHONE = matchBy(['email', 'id', 'phone'], 'id');
 /** Match By for operations that look the contact up in a location. */
-export const MATCH_BY_EMAIL_OR_PHONE: INodeProperties = {
-	displayName: 'Match By',
-	name: 'matchBy',
-	type: 'options',
-	description: 'How to find the contact',
-	options: [BY_OPTIONS.email, BY_OPTIONS.phone],
-	default: 'email',
-};
+export const MATCH_BY_EMAIL_OR_PHONE = matchBy(['email', 'phone'], 'email');
 
 /** The parameters that find the contact once Match By is chosen (place them with displayFor). */
 export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
@@ -161,10 +155,7 @@ export function matchLocations(match: Match): string[] | undefined {
 	return match.by === 'id' ? undefined : [match.locationId];
 }
 
-/**
- * The one contact the match names; undefined when none does and the item is to be skipped. Several
- * matches are an error listing them: never update a random one.
- */
+/** The one contact the match names; undefined when none does and the item is to be skipped. */
 export async function resolveMatch(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
@@ -172,48 +163,53 @@ export async function resolveMatch(
 	itemIndex: number,
 ): Promise<string | undefined> {
 	if (match.by === 'id') return match.contactId;
-	const lookup = await services.directory.lookup(
-		match.locationId,
-		match.by,
-		match.value,
-		itemIndex,
+	const { locationId, by, value } = match;
+	const lookup = await services.directory.lookup(locationId, by, value, itemIndex);
+	const id = oneMatch(ctx, match, lookup, itemIndex);
+	if (id !== undefined || match.onNoMatch === 'skip') return id;
+	const count = lookup.skipped;
+	const unread = count
+		? ` (${count} ${count === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${count === 1 ? 'was' : 'were'} skipped)`
+		: '';
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`No contact in location ${quote(locationId)} has the ${by} ${quote(value)}${unread}`,
+		{
+			itemIndex,
+			description: 'Check the value and the Location ID, or set If No Match to Skip the Item.',
+		},
 	);
-	const { ids } = lookup;
-	if (ids.length > 1) throw severalMatches(ctx, match, ids, itemIndex);
-	unreadableMatch(ctx, match, lookup, itemIndex);
-	if (ids.length > 0) return ids[0];
-	if (match.onNoMatch === 'error') {
-		const count = lookup.skipped;
-		const unread = count
-			? ` (${count} ${count === 1 ? 'entry' : 'entries'} of the location's list had an unexpected shape and ${count === 1 ? 'was' : 'were'} skipped)`
-			: '';
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`No contact in location ${quote(match.locationId)} has the ${match.by} ${quote(match.value)}${unread}`,
-			{
-				itemIndex,
-				description: 'Check the value and the Location ID, or set If No Match to Skip the Item.',
-			},
-		);
-	}
-	return undefined;
 }
 
 /**
- * Fails when an entry of unexpected shape in the list carries the value: with no readable match,
- * creating would duplicate it and updating would merge onto an unreadable state; with one, the node
- * cannot tell which contact is meant.
+ * The one contact a lookup found, undefined when none. Several contacts with the value are an error
+ * listing them (never update a random one); so is an entry of unexpected shape carrying the value:
+ * with no readable match, creating would duplicate it and updating would merge onto an unreadable
+ * state; with one, the node cannot tell which contact is meant.
  */
-export function unreadableMatch(
+export function oneMatch(
 	ctx: IExecuteFunctions,
-	match: Extract<Match, { by: MatchBy }>,
-	lookup: Lookup,
+	match: ByValue,
+	{ ids, skippedSameValue }: Lookup,
 	itemIndex: number,
-): void {
-	if (lookup.skippedSameValue) {
+): string | undefined {
+	const where = `location ${quote(match.locationId)}`;
+	const what = `the ${match.by} ${quote(match.value)}`;
+	if (ids.length > 1) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The contact in location ${quote(match.locationId)} with the ${match.by} ${quote(match.value)} has an unexpected shape in Assistable's list`,
+			`${ids.length} contacts in ${where} have ${what}: ${ids.join(', ')}`,
+			{
+				itemIndex,
+				description:
+					'No contact was changed. Match by ID instead, or by a value only one contact has.',
+			},
+		);
+	}
+	if (skippedSameValue) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The contact in ${where} with ${what} has an unexpected shape in Assistable's list`,
 			{
 				itemIndex,
 				description:
@@ -221,26 +217,7 @@ export function unreadableMatch(
 			},
 		);
 	}
-}
-
-/**
- * Several contacts share the value: an error listing them all (the node never picks one at random).
- */
-export function severalMatches(
-	ctx: IExecuteFunctions,
-	match: Extract<Match, { by: MatchBy }>,
-	ids: string[],
-	itemIndex: number,
-): NodeOperationError {
-	return new NodeOperationError(
-		ctx.getNode(),
-		`${ids.length} contacts in location ${quote(match.locationId)} have the ${match.by} ${quote(match.value)}: ${ids.join(', ')}`,
-		{
-			itemIndex,
-			description:
-				'No contact was changed. Match by ID instead, or by a value only one contact has.',
-		},
-	);
+	return ids[0];
 }
 
 /** The identities an item locks: the email / phone it matches on (none for a match by ID). */

@@ -1,6 +1,7 @@
 import type { Contact, ContactWrite, CustomFieldValue } from './types';
 import { samePhone } from '../../shared/phone';
-import { uniqueTags } from './validation';
+import { emailKey } from './identity';
+import { tagKey, uniqueTags } from './validation';
 
 /** What the user asked to change, validated, before any request. */
 export interface ContactChanges {
@@ -32,14 +33,6 @@ export function needsCurrentContact(changes: ContactChanges, options: MergeOptio
 		(changes.tags !== undefined || changes.removeTags !== undefined) &&
 		(options.appendTags || changes.tags === undefined);
 	return tagsNeedState || (changes.customFields !== undefined && options.keepCustomFields);
-}
-
-/**
- * A tag as an API may store it: trimmed and lower-cased (GoHighLevel keeps tags so), so "VIP" is
- * on a contact that has "vip".
- */
-export function tagKey(tag: string): string {
-	return tag.trim().toLowerCase();
 }
 
 /** Whether `tags` has this tag in any case. */
@@ -124,9 +117,7 @@ export function unappliedFields(sent: ContactWrite, contact: Contact): string[] 
 			);
 		} else if (key === 'email') {
 			// Compared the way addresses are matched: an API that lower-cases stored emails applied it.
-			applied =
-				typeof actual === 'string' &&
-				actual.trim().toLowerCase() === String(value).trim().toLowerCase();
+			applied = emailKey(actual) === emailKey(value);
 		} else if (key === 'phone_number') {
 			// Compared in E.164: an API that stores the number formatted applied it.
 			applied = samePhone(actual, value);

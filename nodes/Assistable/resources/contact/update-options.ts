@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { simplifyOption } from '../../shared/descriptions';
 import { defaultCountryOption } from './fields';
 import { MAX_TAG_REAPPLY } from './after-write';
-import type { WriteSettings } from './write-update';
+import type { MergeOptions } from './merge';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
 export const updateOptions: INodeProperties[] = [
@@ -34,7 +34,9 @@ export const updateOptions: INodeProperties[] = [
 	},
 ];
 
-export interface UpdateSettings extends WriteSettings {
+export interface UpdateSettings extends MergeOptions {
+	verify: boolean;
+	recheckTags: boolean;
 	simplify: boolean;
 }
 

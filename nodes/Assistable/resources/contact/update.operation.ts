@@ -1,6 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from './merge';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ContactPlan } from './services';
 import { contactOutput } from './output';
@@ -8,9 +7,9 @@ import { InputError } from '../../shared/validation';
 import {
 	APPEND_TAGS_FIELD,
 	contactFieldOptions,
+	contactFields,
 	hasChanges,
-	parseContactChanges,
-	readDefaultCountry,
+	readChanges,
 } from './fields';
 import {
 	MATCH_BY_ID_EMAIL_OR_PHONE,
@@ -31,14 +30,7 @@ export const description: INodeProperties[] = [
 		MATCH_BY_ID_EMAIL_OR_PHONE,
 		...matchFields(['id', 'email', 'phone'], true),
 		APPEND_TAGS_FIELD,
-		{
-			displayName: 'Update Fields',
-			name: 'updateFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: contactFieldOptions,
-		},
+		contactFields('Update Fields', 'updateFields', contactFieldOptions),
 	]),
 	optionsCollection(scope, updateOptions),
 ];
@@ -46,11 +38,7 @@ export const description: INodeProperties[] = [
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const changes = withTagMode(
-		parseContactChanges(fields, readDefaultCountry(this, itemIndex)),
-		appendTags,
-	);
+	const changes = readChanges(this, itemIndex, 'updateFields', appendTags);
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Update Fields',

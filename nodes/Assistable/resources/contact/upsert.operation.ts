@@ -1,31 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { withTagMode } from './merge';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ContactPlan } from './services';
 import { InputError } from '../../shared/validation';
 import {
 	APPEND_TAGS_FIELD,
 	contactFieldOptions,
+	contactFields,
 	hasChanges,
-	parseContactChanges,
-	readDefaultCountry,
+	readChanges,
 } from './fields';
 import {
 	MATCH_BY_EMAIL_OR_PHONE,
 	matchFields,
 	matchIdentities,
 	matchLocations,
+	oneMatch,
 	readMatch,
-	severalMatches,
-	unreadableMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
 import { duplicateCheckAfter } from './after-write';
 import { changeIdentities } from './identity';
 import { createContact, lookupBeforeCreate } from './write-create';
 import { applyUpdate, readContact } from './write-update';
-import { upsertOutput } from './upsert.output';
+import { contactOutput } from './output';
+import type { Contact } from './types';
 
 const scope = { resource: 'contact', operation: 'upsert' };
 
@@ -34,23 +33,16 @@ export const description: INodeProperties[] = [
 		MATCH_BY_EMAIL_OR_PHONE,
 		...matchFields(['email', 'phone'], false),
 		APPEND_TAGS_FIELD,
-		{
-			displayName: 'Contact Fields',
-			name: 'contactFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			description: 'Fields to set on the contact, whether it is created or updated',
-			options: contactFieldOptions,
-		},
+		contactFields(
+			'Contact Fields',
+			'contactFields',
+			contactFieldOptions,
+			'Fields to set on the contact, whether it is created or updated',
+		),
 	]),
 	optionsCollection(scope, updateOptions),
 ];
 
-/**
- * Output: see upsert.output.ts (the contact with `action`; `{ action, contact }` in node version
- * 1).
- */
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'email');
 	if (match.by === 'id') {
@@ -61,12 +53,14 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		);
 	}
 	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const fields = this.getNodeParameter('contactFields', itemIndex, {}) as IDataObject;
-	const changes = withTagMode(
-		parseContactChanges(fields, readDefaultCountry(this, itemIndex)),
-		appendTags,
-	);
+	const changes = readChanges(this, itemIndex, 'contactFields', appendTags);
 	const settings = readUpdateSettings(this, itemIndex, appendTags);
+	// Node version 1 (saved workflows) outputs `{ action, contact }`; from 1.1 on the contact is the
+	// item, with `action` next to its fields (the API's contact has no field of that name).
+	const output = (action: 'created' | 'updated' | 'found', contact: Contact): IDataObject => {
+		const json = contactOutput(contact, settings.simplify);
+		return this.getNode().typeVersion < 1.1 ? { action, contact: json } : { ...json, action };
+	};
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
@@ -79,17 +73,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		// Earlier items (of any execution of this process) with this email / phone are done: their
 		// creates show.
 		target: async (services) => {
-			const lookup = await lookupBeforeCreate(
-				services,
-				match.locationId,
-				match.by,
-				match.value,
-				itemIndex,
-			);
-			const { ids } = lookup;
-			if (ids.length > 1) throw severalMatches(this, match, ids, itemIndex);
-			unreadableMatch(this, match, lookup, itemIndex);
-			return (contactId = ids[0]);
+			const lookup = await lookupBeforeCreate(services, match, itemIndex);
+			return (contactId = oneMatch(this, match, lookup, itemIndex));
 		},
 		run: async (services, lease) => {
 			if (!contactId || !lease) {
@@ -98,23 +83,13 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 				const fields = { ...changes, fields: { ...matchField, ...changes.fields } };
 				const created = await createContact(services, match.locationId, fields, itemIndex);
 				return {
-					json: [upsertOutput(this, 'created', created, settings.simplify)],
-					verify: duplicateCheckAfter(
-						this,
-						services,
-						created,
-						match.locationId,
-						match.by,
-						match.value,
-						itemIndex,
-					),
+					json: [output('created', created)],
+					verify: duplicateCheckAfter(this, services, created, match, itemIndex),
 				};
 			}
 			if (!hasChanges(changes)) {
-				const found = structuredClone(
-					await readContact(services, contactId, lease, itemIndex, true),
-				);
-				return { json: [upsertOutput(this, 'found', found, settings.simplify)] };
+				const found = await readContact(services, contactId, lease, itemIndex, true);
+				return { json: [output('found', found)] };
 			}
 			return await applyUpdate(
 				this,
@@ -125,7 +100,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 				settings,
 				match.locationId,
 				itemIndex,
-				(contact) => [upsertOutput(this, 'updated', contact, settings.simplify)],
+				(contact) => [output('updated', contact)],
 			);
 		},
 	};

@@ -1,7 +1,5 @@
 /** Validation of contact values: contact IDs and tags. */
-import { InputError, isBlank, quote } from '../../shared/validation';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { InputError, isBlank, quote, UUID } from '../../shared/validation';
 
 export function parseContactId(value: unknown, parameter = 'Contact ID'): string {
 	if (isBlank(value)) {
@@ -58,11 +56,19 @@ export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefi
 	return uniqueTags(tags.filter((tag) => tag !== ''));
 }
 
+/**
+ * A tag as an API may store it: trimmed and lower-cased (GoHighLevel keeps tags so), so "VIP" is
+ * on a contact that has "vip".
+ */
+export function tagKey(tag: string): string {
+	return tag.trim().toLowerCase();
+}
+
 /** Tags without repeats, the first kept; `anyCase`: "VIP" repeats "vip" (as an API may store them). */
 export function uniqueTags(tags: string[], anyCase = true): string[] {
 	const seen = new Set<string>();
 	return tags.filter((tag) => {
-		const key = anyCase ? tag.trim().toLowerCase() : tag;
+		const key = anyCase ? tagKey(tag) : tag;
 		if (seen.has(key)) return false;
 		seen.add(key);
 		return true;

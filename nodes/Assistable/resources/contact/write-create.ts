@@ -7,7 +7,7 @@
 import { clock, state } from '../../shared/state';
 import { createContact as createContactRequest } from './api';
 import type { Lookup } from './directory';
-import type { MatchBy } from './identity';
+import type { ByValue } from './identity';
 import { changeIdentities, identityOf } from './identity';
 import type { ContactChanges } from './merge';
 import { buildContactWrite } from './merge';
@@ -33,9 +33,9 @@ export async function createContact(
 	);
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
-			const until = clock.now() + doubtWindowMs(services.transport.timeoutMs);
+			const until = clock.now() + doubtWindowMs(services.transport.options.timeoutMs);
 			for (const identity of changeIdentities(changes))
-				state.doubtfulCreates.set(createKey(services, locationId, identity), until);
+				state.doubtfulCreates.mark(createKey(services, locationId, identity), until);
 		},
 	});
 	services.directory.record(locationId, contact);
@@ -48,9 +48,7 @@ export async function createContact(
  */
 export async function lookupBeforeCreate(
 	services: ContactServices,
-	locationId: string,
-	by: MatchBy,
-	value: string,
+	{ locationId, by, value }: ByValue,
 	itemIndex: number,
 ): Promise<Lookup> {
 	const identity = identityOf(by, value);

@@ -10,16 +10,12 @@ import { clock, recordLockKey, state } from '../../shared/state';
 import type { ItemOutcome } from '../../shared/operation';
 import { noteTagWrite, tagCheckAfter } from './after-write';
 import { getContact, updateContact } from './api';
-import type { ContactChanges, MergeOptions } from './merge';
+import type { ContactChanges } from './merge';
 import { buildContactWrite, needsCurrentContact, unappliedFields } from './merge';
 import type { ContactLease, ContactServices } from './services';
 import { doubtWindowMs, maxStateAgeMs } from './timing';
 import type { Contact, ContactWrite } from './types';
-
-export interface WriteSettings extends MergeOptions {
-	verify: boolean;
-	recheckTags: boolean;
-}
+import type { UpdateSettings } from './update-options';
 
 /** The contact as the lease holds it, if it is recent enough to merge onto. */
 function recentState(services: ContactServices, lease: ContactLease): Contact | undefined {
@@ -49,7 +45,7 @@ async function writeContact(
 	contactId: string,
 	lease: ContactLease,
 	changes: ContactChanges,
-	settings: WriteSettings,
+	settings: UpdateSettings,
 	itemIndex: number,
 ): Promise<{ contact: Contact; write: ContactWrite }> {
 	const { transport } = services;
@@ -68,7 +64,7 @@ async function writeContact(
 	lease.data = undefined;
 	const contact = await updateContact(transport, contactId, write, itemIndex, {
 		onUnknownOutcome: () =>
-			state.doubtfulWrites.set(key, clock.now() + doubtWindowMs(transport.timeoutMs)),
+			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.options.timeoutMs)),
 	});
 	lease.data = { contact, at: clock.now() };
 	return { contact, write };
@@ -85,7 +81,7 @@ export async function applyUpdate(
 	contactId: string,
 	lease: ContactLease,
 	changes: ContactChanges,
-	settings: WriteSettings,
+	settings: UpdateSettings,
 	locationId: string | undefined,
 	itemIndex: number,
 	present: (contact: Contact) => IDataObject[],

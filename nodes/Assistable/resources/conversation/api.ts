@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isAnswerObject } from '../../shared/success';
+import { isObject } from '../../shared/success';
 import type { AssistableTransport } from '../../shared/transport';
 import { conversationEndpoints } from './endpoints';
 
@@ -52,14 +52,14 @@ export async function getConversation(
 			throw error;
 		});
 	// chat-api.json: {messages, channel}; a help page: {status, data: [...]}.
-	const messages = isAnswerObject(body)
+	const messages = isObject(body)
 		? Array.isArray(body.messages)
 			? body.messages
 			: Array.isArray(body.data)
 				? body.data
 				: undefined
 		: undefined;
-	if (!isAnswerObject(body) || !messages) {
+	if (!isObject(body) || !messages) {
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered with an unexpected shape instead of a conversation',
@@ -107,7 +107,7 @@ export async function createMessage(
 		unconfirmedEffect: `the message ${JSON.stringify(write.message_id)} may or may not have been stored`,
 		onUnknownOutcome,
 	});
-	if (!isAnswerObject(body)) {
+	if (!isObject(body)) {
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered the message with an unexpected shape',
@@ -148,8 +148,8 @@ export async function generateReply(
 		unconfirmedEffect:
 			'the assistant may or may not have replied (and run its tools); read the conversation (Get) before running this item again',
 	});
-	const run = isAnswerObject(body) ? body.run : undefined;
-	if (!isAnswerObject(run) || !isAnswerObject(run.response)) {
+	const run = isObject(body) ? body.run : undefined;
+	if (!isObject(run) || !isObject(run.response)) {
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered the chat completion with an unexpected shape',

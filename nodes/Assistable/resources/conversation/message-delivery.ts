@@ -30,7 +30,7 @@ async function presence(
 	messageId: string,
 	itemIndex: number,
 ): Promise<Presence> {
-	await clock.sleep(settleMs(transport.timeoutMs), transport.signal);
+	await clock.sleep(settleMs(transport.options.timeoutMs), transport.signal);
 	let messages: unknown[];
 	try {
 		({ messages } = await getConversation(transport, ref, itemIndex));
@@ -79,7 +79,7 @@ export async function deliverMessage(
 				stored: true,
 				note: 'The send got no clear answer; the conversation, read afterwards, has this message.',
 			};
-		if (found !== 'absent' || send >= transport.maxAttempts) {
+		if (found !== 'absent' || send >= transport.options.maxAttempts) {
 			const reason =
 				found === 'absent'
 					? `The conversation did not have it after ${send} sends.`
