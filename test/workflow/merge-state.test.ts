@@ -127,3 +127,32 @@ describe.each(['merge', 'replace'] as const)(
 		});
 	},
 );
+
+describe('A merge is sent on a state no older than about one round trip, retries included', () => {
+	it('a PATCH retried after a 503 is merged again onto a fresh read: a tag Assistable added meanwhile stays', async () => {
+		sandbox.setBehaviour({ latencyMs: 5 });
+		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 503 } });
+		// Assistable adds a tag of its own while the node waits to retry (its backoff is at least 125 ms).
+		sandbox.onRequest = (r) => {
+			if (r.route === 'patch' && r.status === 503)
+				setTimeout(() => {
+					const { tags } = sandbox.getContact(ada)!;
+					sandbox.updateContactDirect(ada, { tags: [...tags, 'ai_replying'] });
+				}, 30);
+		};
+		const result = await update({
+			contactId: ada,
+			updateFields: { tags: 'promo' },
+			options: { recheckTags: false },
+		});
+		ok(result);
+		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'ai_replying', 'promo']);
+		// The retry was built on a read made after the failed attempt.
+		expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 200',
+			'PATCH 503',
+			'GET 200',
+			'PATCH 200',
+		]);
+	});
+});

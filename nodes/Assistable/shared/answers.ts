@@ -26,7 +26,17 @@ export interface RequestSpec {
 	params: Record<string, string>;
 	/** Query string parameters, sent in this order (empty values too). */
 	query?: Record<string, string>;
-	body?: object;
+	/**
+	 * The JSON body. A function is asked right before each attempt is sent (after the throttle let it
+	 * through): a body built on a state can refuse to go out once that state is too old, by returning
+	 * undefined; nothing is sent and `request` throws `StaleRequest`.
+	 */
+	body?: object | (() => object | undefined);
+	/**
+	 * Attempts already made for the same change by a request withdrawn as stale: they count toward Max
+	 * Attempts and in messages.
+	 */
+	attemptsBefore?: number;
 	itemIndex: number;
 	/** Shown in messages, e.g. the contact ID. */
 	subject: string;

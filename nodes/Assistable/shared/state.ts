@@ -116,8 +116,11 @@ const parts = {
 	doubtfulCreates: new ExpiringMarks(),
 	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
 	throttles: new Throttles(clock),
-	/** Round trips per API scope, smoothed (the transport measures them), to size waits on them. */
-	latency: new Map<string, number>(),
+	/**
+	 * Round trips per API scope, smoothed, and their mean deviation (as TCP keeps them, RFC 6298): the
+	 * transport measures them, waits are sized on them.
+	 */
+	latency: new Map<string, { ms: number; spread: number }>(),
 	/** Contacts: location lists in use, by base URL + location ID. */
 	locationLists: new Groups<LocationList>(),
 	/** Contacts: what this process's writes must leave on a contact until its re-checks are done. */

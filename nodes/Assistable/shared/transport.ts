@@ -28,6 +28,16 @@ export const DEFAULT_MAX_ATTEMPTS = 4;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
+ * A request whose body refused to be sent (its state got too old while it waited): that attempt sent
+ * nothing; `attemptsMade` attempts before it did (those of earlier withdrawn requests included).
+ */
+export class StaleRequest extends Error {
+	constructor(readonly attemptsMade: number) {
+		super('The request was withdrawn before it was sent: its body was built on a state too old');
+	}
+}
+
+/**
  * The one place that talks HTTP to Assistable. The rooms it uses: `credential.ts` (Base URL checks,
  * redaction), `answers.ts` (what an answer means), `retries.ts` (the attempt loop), `throttle.ts`
  * (the API key's pacing).
@@ -63,7 +73,12 @@ export class AssistableTransport {
 
 	/** A typical round trip to this API, as measured in this process (0 before the first). */
 	typicalLatencyMs(): number {
-		return state.latency.get(this.scope) ?? 0;
+		return state.latency.get(this.scope)?.ms ?? 0;
+	}
+
+	/** How far round trips stray from the typical one (mean deviation; 0 before the first). */
+	latencySpreadMs(): number {
+		return state.latency.get(this.scope)?.spread ?? 0;
 	}
 
 	/**
@@ -84,17 +99,21 @@ export class AssistableTransport {
 		const url = `${this.scope}/${segments.join('/')}${search ? `?${search}` : ''}`;
 		const { requestsPerSecond } = this.options;
 		return await withRetries(
-			async (attempt) => {
+			async (n) => {
+				const attempt = n + (call.attemptsBefore ?? 0);
+				const body = typeof call.body === 'function' ? call.body() : call.body;
+				if (body === undefined && typeof call.body === 'function')
+					throw new StaleRequest(attempt - 1);
 				let response: RawResponse;
 				try {
-					response = await this.send(call, url);
+					response = await this.send(call, url, body);
 				} catch (error) {
 					return networkFailure(this.reader, call, error, attempt);
 				}
 				return interpret(this.reader, call, response, attempt);
 			},
 			{
-				maxAttempts: this.options.maxAttempts,
+				maxAttempts: this.options.maxAttempts - (call.attemptsBefore ?? 0),
 				throttle: state.throttles.for(this.keyScope),
 				pace: {
 					adaptive: this.options.adaptive,
@@ -111,7 +130,7 @@ export class AssistableTransport {
 		return apiError(this.ctx.getNode(), itemIndex, message, description);
 	}
 
-	private async send(call: ApiCall, url: string): Promise<RawResponse> {
+	private async send(call: ApiCall, url: string, body: object | undefined): Promise<RawResponse> {
 		const request: IHttpRequestOptions = {
 			method: call.method,
 			url,
@@ -124,9 +143,9 @@ export class AssistableTransport {
 			disableFollowRedirect: true,
 			timeout: this.options.timeoutMs,
 		};
-		if (call.body) {
+		if (body) {
 			// As text: n8n deep-copies an object body and drops keys such as "constructor" on the way.
-			request.body = JSON.stringify(call.body);
+			request.body = JSON.stringify(body);
 			request.headers = { ...request.headers, 'Content-Type': 'application/json' };
 		}
 		const started = Date.now();
@@ -137,8 +156,16 @@ export class AssistableTransport {
 			this.use.credential,
 		)) as RawResponse;
 		const ms = Date.now() - started;
-		const previous = state.latency.get(this.scope);
-		state.latency.set(this.scope, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+		const last = state.latency.get(this.scope);
+		state.latency.set(
+			this.scope,
+			last === undefined
+				? { ms, spread: ms / 2 }
+				: {
+						ms: last.ms * 0.8 + ms * 0.2,
+						spread: last.spread * 0.75 + Math.abs(last.ms - ms) * 0.25,
+					},
+		);
 		return response;
 	}
 }

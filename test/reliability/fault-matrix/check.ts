@@ -81,10 +81,24 @@ export function check(c: Case, { result, requests, before, after }: Observation)
 		...Array<Route>(attempts).fill(route),
 		...(succeeds ? op.routes.slice(faulted + 1) : []),
 	];
-	expect(routesOf(requests)).toEqual(expectedRoutes);
+	// A PATCH that merges onto a read is retried on that read only while it is about one round trip
+	// old: after a backoff or a doubt window each retry is merged again onto a fresh GET.
+	const rebuilt = route === 'patch' && op.routes[faulted - 1] === 'get';
+	const received = routesOf(requests);
+	const firstPatch = received.indexOf('patch');
+	const rereads = received.filter(
+		(r, i) => rebuilt && r === 'get' && i > firstPatch && received[i + 1] === 'patch',
+	).length;
+	expect(
+		received.filter(
+			(r, i) => !(rebuilt && r === 'get' && i > firstPatch && received[i + 1] === 'patch'),
+		),
+	).toEqual(expectedRoutes);
+	if (rebuilt && !spec.label.startsWith('429 with Retry-After 0'))
+		expect(rereads).toBe(attempts - 1);
 	expect(requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
 	const onRoute = requests.filter((r) => r.route === route);
-	// A retry repeats the same request: same path, same body.
+	// A retry repeats the same request: same path, same body (a merge made again finds the same state).
 	for (const repeat of onRoute.slice(1)) {
 		expect({ path: repeat.path, body: repeat.body }).toEqual({
 			path: onRoute[0].path,

@@ -129,10 +129,16 @@ async function checkTags(
 	/** The contact as this check's last re-apply left it. */
 	let reapplied: Contact | undefined;
 	for (let round = 0; ; round++) {
-		await clock.sleep(checkDelayMs(transport.typicalLatencyMs()), transport.signal);
+		await clock.sleep(
+			checkDelayMs(transport.typicalLatencyMs(), transport.latencySpreadMs()),
+			transport.signal,
+		);
 		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
 			// A read of another check, made late enough after this write, saw it in place.
-			if (expectation.verifiedAt - writtenAt >= checkCoverMs(transport.typicalLatencyMs()))
+			if (
+				expectation.verifiedAt - writtenAt >=
+				checkCoverMs(transport.typicalLatencyMs(), transport.latencySpreadMs())
+			)
 				return 'kept';
 			const sentAt = clock.now();
 			const latest = await getContact(transport, contactId, itemIndex);

@@ -5,7 +5,7 @@ import type { Contact, ContactWrite } from './types';
 import { isObject } from '../../shared/success';
 
 /** Hooks a caller may attach to a write. */
-type WriteHooks = Pick<RequestSpec, 'onUnknownOutcome'>;
+type WriteHooks = Pick<RequestSpec, 'onUnknownOutcome' | 'attemptsBefore'>;
 
 const FORBIDDEN_HINT =
 	"The API key's sub-account cannot see this contact: use a key of the contact's sub-account (location).";
@@ -44,7 +44,7 @@ export async function getContact(
 export async function updateContact(
 	transport: AssistableTransport,
 	contactId: string,
-	write: ContactWrite,
+	write: ContactWrite | (() => ContactWrite | undefined),
 	itemIndex: number,
 	hooks: WriteHooks = {},
 ): Promise<Contact> {

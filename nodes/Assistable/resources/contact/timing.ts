@@ -18,18 +18,21 @@ export function maxStateAgeMs(rtt: number): number {
 /**
  * A re-check's read covers a write when it is sent at least this long after the write's answer. It
  * must see any write of another process of this node that built on a state read before ours landed:
- * that state is at most maxStateAgeMs old and its PATCH is sent as soon as it is merged, so it lands
- * within maxStateAgeMs + 1 round trip of ours; a read sent this long after our answer lands 1 round
- * trip + this after our write. A quarter more for the other writer's own delays.
+ * that state is at most maxStateAgeMs old when its PATCH is sent (checked right before sending), so it
+ * lands within maxStateAgeMs + 1 round trip of ours; a read sent this long after our answer lands
+ * 1 round trip + this after our write. On top, what one-way times and a busy process may add: four
+ * mean deviations of the round trip (as TCP sizes its retransmission timeout), at least a quarter of
+ * the state's age.
  */
-export function checkCoverMs(rtt: number): number {
-	return 1.25 * maxStateAgeMs(rtt);
+export function checkCoverMs(rtt: number, spread: number): number {
+	const age = maxStateAgeMs(rtt);
+	return age + Math.max(age / 4, 4 * spread);
 }
 
 /** The wait before a re-check's read: the cover, plus up to a fifth of jitter so that writers whose
  * checks collided do not collide again. */
-export function checkDelayMs(rtt: number): number {
-	return Math.round(checkCoverMs(rtt) * (1 + Math.random() / 5));
+export function checkDelayMs(rtt: number, spread: number): number {
+	return Math.round(checkCoverMs(rtt, spread) * (1 + Math.random() / 5));
 }
 
 /** After a write whose outcome is unknown, the next write of that contact waits this long. */

@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { clock, recordLockKey, state } from '../../shared/state';
+import { StaleRequest } from '../../shared/transport';
 import type { ItemOutcome } from '../../shared/operation';
 import { noteTagWrite, tagCheckAfter } from './after-write';
 import { getContact, updateContact } from './api';
@@ -39,7 +40,14 @@ export async function readContact(
 	return contact;
 }
 
-/** Read (only when the merge needs it and no recent state is at hand), merge, PATCH. */
+/** A merge sent on a stale state is rebuilt at most this many times; then it goes out as it is. */
+const MAX_REBUILDS = 3;
+
+/**
+ * Read (only when the merge needs it and no recent state is at hand), merge, PATCH. A merge whose
+ * state got older than about one round trip before it was sent (a wait for a request slot, a retry's
+ * backoff) is not sent: it is merged again onto a fresh read.
+ */
 async function writeContact(
 	services: ContactServices,
 	contactId: string,
@@ -50,24 +58,45 @@ async function writeContact(
 ): Promise<{ contact: Contact; write: ContactWrite }> {
 	const { transport } = services;
 	const key = recordLockKey(transport.scope, contactId);
-	// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
-	const doubtEnds = state.doubtfulWrites.get(key);
-	if (doubtEnds !== undefined) {
-		await clock.sleep(Math.max(0, doubtEnds - clock.now()), transport.signal);
+	// Max Attempts counts every PATCH sent, across the merges a stale state made again.
+	let attemptsBefore = 0;
+	for (let build = 1; ; build++) {
+		// An earlier write whose outcome is unknown may still land: let it, then start from a fresh read.
+		const doubtEnds = state.doubtfulWrites.get(key);
+		if (doubtEnds !== undefined) {
+			await clock.sleep(Math.max(0, doubtEnds - clock.now()), transport.signal);
+			lease.data = undefined;
+		}
+		let current = recentState(services, lease);
+		if (!current && needsCurrentContact(changes, settings))
+			current = await readContact(services, contactId, lease, itemIndex);
+		const stateAt = current ? lease.data?.at : undefined;
+		const write = buildContactWrite(changes, settings, current);
+		const fresh = () =>
+			stateAt === undefined ||
+			build >= MAX_REBUILDS ||
+			clock.now() - stateAt <= maxStateAgeMs(transport.typicalLatencyMs());
+		// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 		lease.data = undefined;
+		const markDoubt = () =>
+			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.options.timeoutMs));
+		const sent = await updateContact(
+			transport,
+			contactId,
+			() => (fresh() ? write : undefined),
+			itemIndex,
+			{ onUnknownOutcome: markDoubt, attemptsBefore },
+		).then(
+			(contact) => ({ contact }),
+			(error: unknown) => ({ error }),
+		);
+		if ('contact' in sent) {
+			lease.data = { contact: sent.contact, at: clock.now() };
+			return { contact: sent.contact, write };
+		}
+		if (!(sent.error instanceof StaleRequest)) throw sent.error;
+		attemptsBefore = sent.error.attemptsMade;
 	}
-	let current = recentState(services, lease);
-	if (!current && needsCurrentContact(changes, settings))
-		current = await readContact(services, contactId, lease, itemIndex);
-	const write = buildContactWrite(changes, settings, current);
-	// Until the write is answered the contact's state is unknown; a failed write leaves it so.
-	lease.data = undefined;
-	const contact = await updateContact(transport, contactId, write, itemIndex, {
-		onUnknownOutcome: () =>
-			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.options.timeoutMs)),
-	});
-	lease.data = { contact, at: clock.now() };
-	return { contact, write };
 }
 
 /**
