@@ -31,7 +31,7 @@ interface Credential {
 	name: string;
 }
 
-export interface AgentWorkflowSpec {
+interface AgentWorkflowSpec {
 	id: string;
 	name: string;
 	/** Node ids are `<prefix>1` to `<prefix>4`. */
@@ -44,7 +44,7 @@ export interface AgentWorkflowSpec {
 	openAi: Credential;
 }
 
-export function agentWorkflow(spec: AgentWorkflowSpec): WorkflowJson {
+function agentWorkflow(spec: AgentWorkflowSpec): WorkflowJson {
 	const id = (n: number) => `${spec.nodeIdPrefix}${n}`;
 	return {
 		id: spec.id,
@@ -108,13 +108,21 @@ export function agentWorkflow(spec: AgentWorkflowSpec): WorkflowJson {
 }
 
 /** Whether the e2e setup prepared the agent tests' n8n version (E2E_N8N_VERSIONS without it skips them). */
-export const agentN8nPrepared = (() => {
+const agentN8nPrepared = (() => {
 	try {
 		return Boolean(e2eState().runtimes[AGENT_VERSION]);
 	} catch {
 		return false;
 	}
 })();
+
+/** A describe that runs whenever the e2e setup prepared n8n 2.41.1 (the default), and is skipped otherwise. */
+export function describeAgent(title: string, tests: () => void): void {
+	(agentN8nPrepared ? describe : describe.skip)(title, tests);
+}
+
+/** The API key of the OpenAI credential the agent tests import (the stub accepts any). */
+export const OPENAI_STUB_KEY = 'sk-stub-not-a-real-key';
 
 export interface AgentN8n {
 	rt: N8nRuntime;
@@ -123,28 +131,34 @@ export interface AgentN8n {
 	env: NodeJS.ProcessEnv;
 }
 
-/**
- * Before the describe's tests: a sandbox, the OpenAI stub with `script`, a user folder with the packed package
- * (tool usage allowed), both credentials and the workflow imported; after them, all of it closed and removed.
- * The returned object is filled in by then.
- */
-export function useAgentN8n(options: {
+export interface AgentTestSpec extends Omit<AgentWorkflowSpec, 'assistable' | 'openAi'> {
+	/** IDs of the two credentials: "Assistable (sandbox)" (the demo key) and "OpenAI (stub)" (OPENAI_STUB_KEY). */
+	credentialIds: { assistable: string; openAi: string };
+	/** The user folder's name and the install log's prefix. */
 	folder: string;
 	logPrefix: string;
+	/** What the OpenAI stub's model fills in. */
 	script: Parameters<typeof startOpenAiStub>[0];
-	assistable: Credential;
-	openAi: Credential & { apiKey: string };
-	workflow: () => WorkflowJson;
-}): AgentN8n {
+}
+
+/**
+ * Before the describe's tests: a sandbox, the OpenAI stub with `script`, a user folder with the packed package
+ * (tool usage allowed), both credentials and the agent workflow of `spec` imported; after them, all of it
+ * closed and removed. The returned object is filled in by then.
+ */
+export function useAgentN8n(spec: AgentTestSpec): AgentN8n {
+	const { credentialIds, folder, logPrefix, script, ...workflowSpec } = spec;
+	const assistable = { id: credentialIds.assistable, name: 'Assistable (sandbox)' };
+	const openAi = { id: credentialIds.openAi, name: 'OpenAI (stub)' };
 	const n8n = {} as AgentN8n;
 	let userFolder: string;
 
 	beforeAll(async () => {
 		n8n.rt = runtimeFor(AGENT_VERSION);
 		n8n.sandbox = await startSandbox({ seed: demoSeed() });
-		n8n.openai = await startOpenAiStub(options.script);
-		userFolder = makeUserFolder(options.folder);
-		await installPackage(userFolder, e2eState().tgz, { log: prefixedLog(options.logPrefix) });
+		n8n.openai = await startOpenAiStub(script);
+		userFolder = makeUserFolder(folder);
+		await installPackage(userFolder, e2eState().tgz, { log: prefixedLog(logPrefix) });
 		n8n.env = n8nEnv(n8n.rt, {
 			userFolder,
 			port: await freePort(),
@@ -152,13 +166,14 @@ export function useAgentN8n(options: {
 			extra: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
 		});
 		await importCredentials(n8n.rt, n8n.env, [
-			{ ...options.assistable, apiKey: DEMO_API_KEY, baseUrl: n8n.sandbox.url },
+			{ ...assistable, apiKey: DEMO_API_KEY, baseUrl: n8n.sandbox.url },
 		]);
-		const { apiKey, ...openAi } = options.openAi;
 		await importAnyCredentials(n8n.rt, n8n.env, [
-			{ ...openAi, type: 'openAiApi', data: { apiKey, url: n8n.openai.url } },
+			{ ...openAi, type: 'openAiApi', data: { apiKey: OPENAI_STUB_KEY, url: n8n.openai.url } },
 		]);
-		await importWorkflows(n8n.rt, n8n.env, [options.workflow()]);
+		await importWorkflows(n8n.rt, n8n.env, [
+			agentWorkflow({ ...workflowSpec, assistable, openAi }),
+		]);
 	});
 
 	afterAll(async () => {
