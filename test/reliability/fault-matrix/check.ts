@@ -82,7 +82,7 @@ export function check(c: Case, { result, requests, before, after }: Observation)
 		...(succeeds ? op.routes.slice(faulted + 1) : []),
 	];
 	// A PATCH that merges onto a read is retried on that read only while it is about one round trip
-	// old: after a backoff or a doubt window each retry is merged again onto a fresh GET.
+	// old; after that each retry is merged again onto a fresh GET.
 	const rebuilt = route === 'patch' && op.routes[faulted - 1] === 'get';
 	const received = routesOf(requests);
 	const firstPatch = received.indexOf('patch');
@@ -94,8 +94,9 @@ export function check(c: Case, { result, requests, before, after }: Observation)
 			(r, i) => !(rebuilt && r === 'get' && i > firstPatch && received[i + 1] === 'patch'),
 		),
 	).toEqual(expectedRoutes);
-	if (rebuilt && !spec.label.startsWith('429 with Retry-After 0'))
-		expect(rereads).toBe(attempts - 1);
+	// How many depends on how old the read is by then, against the round trip measured (test/workflow/
+	// merge-state.test.ts checks a retry after a backoff reads again).
+	expect(rereads).toBeLessThanOrEqual(attempts - 1);
 	expect(requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
 	const onRoute = requests.filter((r) => r.route === route);
 	// A retry repeats the same request: same path, same body (a merge made again finds the same state).
