@@ -4,7 +4,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { state } from '../../nodes/Assistable/shared/state';
 import { DEMO_CONTACT_IDS, demoSeed } from '../../sandbox/server';
+import { skippingClock } from '../harness/clock';
 import { expectIdle } from '../harness/idle';
 import { useSandbox } from '../harness/sandbox-fixture';
 import { runContact } from '../harness/workflow';
@@ -128,17 +130,23 @@ describe.each(['merge', 'replace'] as const)(
 	},
 );
 
+/** Assistable's own write of a tag, at once (the node's waits below pass on a skipping clock). */
+function addAiReplying(): void {
+	const { tags } = sandbox.getContact(ada)!;
+	sandbox.updateContactDirect(ada, { tags: [...tags, 'ai_replying'] });
+}
+
 describe('A merge is sent on a state no older than about one round trip, retries included', () => {
+	// Backoffs and the 503's doubt window only let time pass: skip them (the state still ages by them).
+	beforeEach(() => state.useClock(skippingClock()));
+	afterEach(() => state.useClock());
+
 	it('a PATCH retried after a 503 is merged again onto a fresh read: a tag Assistable added meanwhile stays', async () => {
 		sandbox.setBehaviour({ latencyMs: 5 });
 		sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 503 } });
 		// Assistable adds a tag of its own while the node waits to retry (its backoff is at least 125 ms).
 		sandbox.onRequest = (r) => {
-			if (r.route === 'patch' && r.status === 503)
-				setTimeout(() => {
-					const { tags } = sandbox.getContact(ada)!;
-					sandbox.updateContactDirect(ada, { tags: [...tags, 'ai_replying'] });
-				}, 30);
+			if (r.route === 'patch' && r.status === 503) addAiReplying();
 		};
 		const result = await update({
 			contactId: ada,
@@ -154,5 +162,29 @@ describe('A merge is sent on a state no older than about one round trip, retries
 			'GET 200',
 			'PATCH 200',
 		]);
+	});
+});
+
+describe("A re-check's re-apply is held to the same rule", () => {
+	beforeEach(() => state.useClock(skippingClock()));
+	afterEach(() => state.useClock());
+
+	it('a re-apply retried after a 503 is merged again: a tag Assistable added during the backoff stays', async () => {
+		sandbox.setBehaviour({ latencyMs: 5 });
+		let patched = 0;
+		sandbox.onRequest = (r) => {
+			if (r.route !== 'patch') return;
+			patched++;
+			const { tags } = sandbox.getContact(ada)!;
+			// Another process takes "promo" off after our write; the re-apply's first attempt gets a 503.
+			if (patched === 1) {
+				sandbox.updateContactDirect(ada, { tags: tags.filter((t) => t !== 'promo') });
+				sandbox.injectFault({ route: 'patch', fault: { kind: 'status', status: 503 } });
+			}
+			// Assistable adds a tag of its own while the node waits to retry.
+			if (r.status === 503) addAiReplying();
+		};
+		ok(await update({ contactId: ada, updateFields: { tags: 'promo' } }));
+		expect(sandbox.getContact(ada)!.tags).toEqual(['lead', 'newsletter', 'ai_replying', 'promo']);
 	});
 });

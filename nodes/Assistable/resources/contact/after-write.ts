@@ -6,6 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { StaleRequest } from '../../shared/transport';
 import { quote } from '../../shared/validation';
 import { getContact, updateContact } from './api';
 import type { ByValue } from './identity';
@@ -14,7 +15,13 @@ import { mergeTags } from './merge';
 import { tagKey } from './validation';
 import type { ContactLease, ContactServices } from './services';
 import { clock, recordLockKey, state } from '../../shared/state';
-import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
+import {
+	checkCoverMs,
+	checkDelayMs,
+	doubtWindowMs,
+	duplicateCheckDelayMs,
+	maxStateAgeMs,
+} from './timing';
 import type { Contact, ContactWrite } from './types';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
@@ -151,9 +158,31 @@ async function checkTags(
 				return 'kept';
 			}
 			if (round === MAX_TAG_REAPPLY) return { missing, back };
+			// Sent only while the read is about one round trip old (a retry's backoff makes it older: the
+			// next round reads again); a failure that may still land holds the contact's next write back.
+			const readAt = lease.data.at;
 			const tags = mergeTags(latest.tags ?? [], missing, back, true);
-			reapplied = await updateContact(transport, contactId, { tags }, itemIndex);
-			lease.data = { contact: reapplied, at: clock.now() };
+			const fresh = () => clock.now() - readAt <= maxStateAgeMs(transport.typicalLatencyMs());
+			const key = recordLockKey(transport.scope, contactId);
+			const sent = await updateContact(
+				transport,
+				contactId,
+				() => (fresh() ? { tags } : undefined),
+				itemIndex,
+				{
+					onUnknownOutcome: () =>
+						state.doubtfulWrites.mark(
+							key,
+							clock.now() + doubtWindowMs(transport.options.timeoutMs),
+						),
+				},
+			).then(
+				(contact) => ({ contact }),
+				(error: unknown) => ({ error }),
+			);
+			lease.data = 'contact' in sent ? { contact: sent.contact, at: clock.now() } : undefined;
+			if ('contact' in sent) reapplied = sent.contact;
+			else if (!(sent.error instanceof StaleRequest)) throw sent.error;
 			return 'reapplied';
 		});
 		if (result === 'kept') return reapplied;
