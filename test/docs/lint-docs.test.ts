@@ -78,7 +78,7 @@ test('fails when a generated section is stale, and --write refreshes it', () => 
 	const r = lint();
 	expect(r.code).toBe(1);
 	expect(r.out).toMatch(
-		/README\.md:\d+: generated section from bench\/DEFAULTS\.md#table-1 is stale/,
+		/docs\/concurrency\.md:\d+: generated section from bench\/DEFAULTS\.md#table-1 is stale/,
 	);
 
 	expect(lint('--write').code).toBe(0);
@@ -88,6 +88,6 @@ test('fails when a generated section is stale, and --write refreshes it', () => 
 	const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
 	const firstTable = lines.slice(start, end).join('\n');
 	expect(firstTable).toContain('| 1 |');
-	expect(fs.readFileSync(path.join(copy, 'README.md'), 'utf8')).toContain(firstTable);
+	expect(fs.readFileSync(path.join(copy, 'docs/concurrency.md'), 'utf8')).toContain(firstTable);
 	expect(lint().code).toBe(0);
 });
