@@ -76,6 +76,14 @@ export class AssistableTransport {
 		return state.latency.get(this.scope)?.ms ?? 0;
 	}
 
+	/**
+	 * How long a write without a clear answer (a timeout, a reset, a 5xx) may still be applied by
+	 * Assistable: two request timeouts, at least 1 s, at most 5 s.
+	 */
+	landingWindowMs(): number {
+		return Math.min(5_000, Math.max(1_000, 2 * this.options.timeoutMs));
+	}
+
 	/** How far round trips stray from the typical one (mean deviation; 0 before the first). */
 	latencySpreadMs(): number {
 		return state.latency.get(this.scope)?.spread ?? 0;

@@ -15,13 +15,7 @@ import { mergeTags } from './merge';
 import { tagKey } from './validation';
 import type { ContactLease, ContactServices } from './services';
 import { clock, recordLockKey, state } from '../../shared/state';
-import {
-	checkCoverMs,
-	checkDelayMs,
-	doubtWindowMs,
-	duplicateCheckDelayMs,
-	maxStateAgeMs,
-} from './timing';
+import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs, maxStateAgeMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
@@ -171,10 +165,7 @@ async function checkTags(
 				itemIndex,
 				{
 					onUnknownOutcome: () =>
-						state.doubtfulWrites.mark(
-							key,
-							clock.now() + doubtWindowMs(transport.options.timeoutMs),
-						),
+						state.doubtfulWrites.mark(key, clock.now() + transport.landingWindowMs()),
 				},
 			).then(
 				(contact) => ({ contact }),

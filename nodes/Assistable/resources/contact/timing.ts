@@ -35,11 +35,6 @@ export function checkDelayMs(rtt: number, spread: number): number {
 	return Math.round(checkCoverMs(rtt, spread) * (1 + Math.random() / 5));
 }
 
-/** After a write whose outcome is unknown, the next write of that contact waits this long. */
-export function doubtWindowMs(timeoutMs: number): number {
-	return Math.min(5_000, Math.max(1_000, 2 * timeoutMs));
-}
-
 /**
  * The wait between a create's answer and the list that checks for a duplicate. Another process's
  * create of the same contact followed its own list download, whose size the round trip hardly

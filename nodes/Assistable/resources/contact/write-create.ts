@@ -12,7 +12,6 @@ import { changeIdentities, identityOf } from './identity';
 import type { ContactChanges } from './merge';
 import { buildContactWrite } from './merge';
 import type { ContactServices } from './services';
-import { doubtWindowMs } from './timing';
 import type { Contact } from './types';
 
 function createKey(services: ContactServices, locationId: string, identity: string): string {
@@ -33,7 +32,7 @@ export async function createContact(
 	);
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
-			const until = clock.now() + doubtWindowMs(services.transport.options.timeoutMs);
+			const until = clock.now() + services.transport.landingWindowMs();
 			for (const identity of changeIdentities(changes))
 				state.doubtfulCreates.mark(createKey(services, locationId, identity), until);
 		},

@@ -14,7 +14,7 @@ import { getContact, updateContact } from './api';
 import type { ContactChanges } from './merge';
 import { buildContactWrite, needsCurrentContact, unappliedFields } from './merge';
 import type { ContactLease, ContactServices } from './services';
-import { doubtWindowMs, maxStateAgeMs } from './timing';
+import { maxStateAgeMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 import type { UpdateSettings } from './update-options';
 
@@ -79,7 +79,7 @@ async function writeContact(
 		// Until the write is answered the contact's state is unknown; a failed write leaves it so.
 		lease.data = undefined;
 		const markDoubt = () =>
-			state.doubtfulWrites.mark(key, clock.now() + doubtWindowMs(transport.options.timeoutMs));
+			state.doubtfulWrites.mark(key, clock.now() + transport.landingWindowMs());
 		const sent = await updateContact(
 			transport,
 			contactId,

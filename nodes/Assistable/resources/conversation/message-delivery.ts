@@ -13,11 +13,6 @@ import type { AssistableTransport } from '../../shared/transport';
 import type { ConversationRef, MessageWrite } from './api';
 import { createMessage, getConversation } from './api';
 
-/** The wait before the read: a held-back send lands within it (at least 1 s, at most 5 s). */
-function settleMs(timeoutMs: number): number {
-	return Math.min(5_000, Math.max(1_000, 2 * timeoutMs));
-}
-
 /** Keys a message may carry its ID under (the vendor does not document the message object). */
 const ID_KEYS = ['message_id', 'messageId', 'id'];
 
@@ -30,7 +25,8 @@ async function presence(
 	messageId: string,
 	itemIndex: number,
 ): Promise<Presence> {
-	await clock.sleep(settleMs(transport.options.timeoutMs), transport.signal);
+	// A held-back send lands within this wait.
+	await clock.sleep(transport.landingWindowMs(), transport.signal);
 	let messages: unknown[];
 	try {
 		({ messages } = await getConversation(transport, ref, itemIndex));
