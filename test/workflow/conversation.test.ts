@@ -193,8 +193,12 @@ describe.each(['store-again', 'dedupe'] as const)(
 			expect(result.error?.description).toMatch(/Set GHL Contact ID/);
 		});
 
-		it('a Message ID given twice (a re-run) is stored twice only when Assistable does not deduplicate', async () => {
+		it('a Message ID given twice (a re-run) is stored once by this process; by another process twice only when Assistable does not deduplicate', async () => {
 			await run('addMessage', { ...message, options: { messageId: 'ghlMsg001' } });
+			await run('addMessage', { ...message, options: { messageId: 'ghlMsg001' } });
+			expect(added().map((m) => m.message_id)).toEqual(['ghlMsg001']);
+			// Another worker (or this one after a restart) does not know what this process stored.
+			state.reset();
 			await run('addMessage', { ...message, options: { messageId: 'ghlMsg001' } });
 			expect(added().map((m) => m.message_id)).toEqual(
 				messageIds === 'dedupe' ? ['ghlMsg001'] : ['ghlMsg001', 'ghlMsg001'],
@@ -225,5 +229,29 @@ describe('Add Message: validation', () => {
 		const items = ['one', 'two', 'three'].map((content) => ({ content }));
 		await run('addMessage', { ...message, content: '={{ $json.content }}' }, items);
 		expect(added().map((m) => m.content)).toEqual(['one', 'two', 'three']);
+	});
+});
+
+describe('Add Message with a mapped Message ID, across executions of this n8n process', () => {
+	beforeEach(() => sandbox.setBehaviour({ messageIds: 'store-again' }));
+
+	it('a webhook delivered twice at once stores the message once; the second execution says it skipped it', async () => {
+		const same = { ...message, options: { messageId: 'ghl-msg-1' } };
+		const results = await Promise.all([run('addMessage', same), run('addMessage', same)]);
+		expect(results.map((r) => r.status)).toEqual(['success', 'success']);
+		expect(added().map((m) => m.content)).toEqual(['Tuesday at 3 pm works']);
+		expect(sandbox.requests.filter((r) => r.route === 'create-message')).toHaveLength(1);
+		const outputs = results.map((r) => r.items[0].json);
+		expect(outputs.filter((json) => json.skipped === true)).toEqual([
+			expect.objectContaining({
+				messageId: 'ghl-msg-1',
+				conversationId: CONV,
+				skipReason: expect.stringContaining('already stored a message with the ID "ghl-msg-1"'),
+			}),
+		]);
+		// Later too; another ID is stored as usual.
+		expect((await run('addMessage', same)).items[0].json).toMatchObject({ skipped: true });
+		await run('addMessage', { ...message, options: { messageId: 'ghl-msg-2' } });
+		expect(added()).toHaveLength(2);
 	});
 });

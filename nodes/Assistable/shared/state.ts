@@ -127,6 +127,8 @@ const parts = {
 	tagExpectations: new Map<string, TagExpectation>(),
 	/** Calls: calls made (or tried with an unknown outcome) recently, by base URL + assistant + contact. */
 	recentCalls: new ExpiringRecords<RecentCall>(10_000),
+	/** Conversations: message IDs this process stored, by base URL + conversation + message ID. */
+	storedMessages: new ExpiringRecords<number>(10_000),
 };
 
 /** The one state of this process. */

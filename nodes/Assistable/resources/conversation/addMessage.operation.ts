@@ -4,6 +4,7 @@ import { randomString } from 'n8n-workflow';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
 import { parseGhlContactId, parseGhlLocationId } from '../../shared/ghl-ids';
 import type { ItemPlan } from '../../shared/operation';
+import { clock, state } from '../../shared/state';
 import { InputError, isBlank } from '../../shared/validation';
 import type { MessageWrite } from './api';
 import {
@@ -67,6 +68,9 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
+/** How long this process remembers a message ID it stored. */
+const REMEMBER_MS = 24 * 60 * 60_000;
+
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 	const locationId = parseGhlLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const conversationId = parseId(
@@ -106,17 +110,31 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
 		ai: this.getNodeParameter('ai', itemIndex, false) === true,
 	};
 	return {
-		// Messages of one conversation are added in input order.
+		// Messages of one conversation are added in input order, across the executions of this process,
+		// so the second of two sends with one message ID sees the first one's record.
 		target: async () => `conversation:${conversationId}`,
-		run: async (services) => ({
-			json: [
-				await deliverMessage(
-					services.transport,
-					write,
-					{ locationId, contactId, conversationId },
-					itemIndex,
-				),
-			],
-		}),
+		run: async (services) => {
+			const key = `${services.transport.scope}|${conversationId}|${messageId}`;
+			const storedAt = state.storedMessages.get(key);
+			if (storedAt !== undefined)
+				return {
+					json: [
+						{
+							messageId,
+							conversationId,
+							skipped: true,
+							skipReason: `This n8n instance already stored a message with the ID "${messageId}" in this conversation at ${new Date(storedAt).toISOString()}; it was not sent again (Assistable may store a repeated ID twice).`,
+						},
+					],
+				};
+			const json = await deliverMessage(
+				services.transport,
+				write,
+				{ locationId, contactId, conversationId },
+				itemIndex,
+			);
+			state.storedMessages.set(key, clock.now(), clock.now() + REMEMBER_MS);
+			return { json: [json] };
+		},
 	};
 }
