@@ -71,25 +71,26 @@ const E2E_ASSISTANT_ID = 'asst_e2e_example';
 			return res.status;
 		}
 
+		/** Imports and activates the example, POSTs its webhook, waits for a successful run: the requests made. */
+		async function submit(file: string, pathName: string, body: unknown): Promise<string[]> {
+			const wf = await importAndActivate(file);
+			expect(await postWebhook(pathName, body)).toBe(200);
+			expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe(
+				'success',
+			);
+			return n8n.sandbox.requests.map((q) => `${q.method} ${q.route}`);
+		}
+
 		test('webhook-update-contact: the form post appends its tags to the contact', async () => {
-			const wf = await importAndActivate('webhook-update-contact.workflow.json');
-			const status = await postWebhook('assistable-form', {
+			const requests = await submit('webhook-update-contact.workflow.json', 'assistable-form', {
 				contact_id: DEMO_CONTACT_IDS.ada,
 				email: 'ada@analytical.example',
 				phone: '+1 (415) 555-0101',
 				interest: 'pricing',
 				form_name: 'Demo request',
 			});
-			expect(status).toBe(200);
-			expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe(
-				'success',
-			);
 			// The last GET is Re-Check Tags (on by default).
-			expect(n8n.sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual([
-				'GET get',
-				'PATCH patch',
-				'GET get',
-			]);
+			expect(requests).toEqual(['GET get', 'PATCH patch', 'GET get']);
 			expect(n8n.sandbox.getContact(DEMO_CONTACT_IDS.ada)).toMatchObject({
 				email: 'ada@analytical.example',
 				phone_number: '+14155550101',
@@ -99,8 +100,7 @@ const E2E_ASSISTANT_ID = 'asst_e2e_example';
 		});
 
 		test('webhook-upsert-contact: a new sign-up is created with its tags', async () => {
-			const wf = await importAndActivate('webhook-upsert-contact.workflow.json');
-			const status = await postWebhook('assistable-signup', {
+			const requests = await submit('webhook-upsert-contact.workflow.json', 'assistable-signup', {
 				email: 'new.signup@example.com',
 				first_name: 'Mary',
 				last_name: 'Jackson',
@@ -108,16 +108,8 @@ const E2E_ASSISTANT_ID = 'asst_e2e_example';
 				plan: 'pro',
 				source: 'landing-page',
 			});
-			expect(status).toBe(200);
-			expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe(
-				'success',
-			);
 			// The second list is the duplicate check a moment after the create.
-			expect(n8n.sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual([
-				'GET list',
-				'POST create',
-				'GET list',
-			]);
+			expect(requests).toEqual(['GET list', 'POST create', 'GET list']);
 			const created = n8n.sandbox
 				.listContacts(DEMO_LOCATION_ID)
 				.find((c) => c.email === 'new.signup@example.com');
@@ -131,9 +123,8 @@ const E2E_ASSISTANT_ID = 'asst_e2e_example';
 		});
 
 		test('webhook-contact-call: a GoHighLevel form post creates the contact and the assistant calls it once', async () => {
-			const wf = await importAndActivate('webhook-contact-call.workflow.json');
 			const ghlContactId = 'pQ4x7Ld2Rt9Wm3Kc8Nb1';
-			const status = await postWebhook('assistable-call-lead', {
+			const requests = await submit('webhook-contact-call.workflow.json', 'assistable-call-lead', {
 				contact_id: ghlContactId,
 				location: { id: DEMO_LOCATION_ID },
 				email: 'call.me@example.com',
@@ -141,16 +132,7 @@ const E2E_ASSISTANT_ID = 'asst_e2e_example';
 				phone: '+1 757 555 0177',
 				interest: 'demo',
 			});
-			expect(status).toBe(200);
-			expect(await eventually('the execution to finish', () => lastExecutionStatus(wf.id))).toBe(
-				'success',
-			);
-			expect(n8n.sandbox.requests.map((q) => `${q.method} ${q.route}`)).toEqual([
-				'GET list',
-				'POST create',
-				'GET list',
-				'POST makeCall',
-			]);
+			expect(requests).toEqual(['GET list', 'POST create', 'GET list', 'POST makeCall']);
 			expect(
 				n8n.sandbox.listContacts(DEMO_LOCATION_ID).filter((c) => c.email === 'call.me@example.com'),
 			).toEqual([expect.objectContaining({ tags: ['web-lead', 'demo'] })]);
