@@ -6,17 +6,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { StaleRequest } from '../../shared/transport';
+import { clock, recordLockKey, state } from '../../shared/state';
 import { quote } from '../../shared/validation';
-import { getContact, updateContact } from './api';
+import { getContact } from './api';
 import type { ByValue } from './identity';
 import type { ContactChanges } from './merge';
-import { mergeTags } from './merge';
-import { tagKey } from './validation';
+import { writeContact } from './patch';
 import type { ContactLease, ContactServices } from './services';
-import { clock, recordLockKey, state } from '../../shared/state';
-import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs, maxStateAgeMs } from './timing';
+import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
 import type { Contact, ContactWrite } from './types';
+import { tagKey } from './validation';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
 export const MAX_TAG_REAPPLY = 3;
@@ -37,8 +36,8 @@ function byKey(tags: string[] | undefined): Map<string, string> {
 
 /**
  * Applies a successful write of tags to the contact's expectation (made when `create`, else only
- * if a check is pending): a later write of this process wins over an earlier one, re-checked or
- * not, so a check never restores what a later write removed.
+ * while a check is pending): a later write of this process wins over an earlier one, so a check
+ * never restores what a later write removed.
  */
 export function noteTagWrite(
 	services: ContactServices,
@@ -58,13 +57,13 @@ export function noteTagWrite(
 		expectation.absent = byKey(changes.removeTags);
 		return expectation;
 	}
-	for (const [tagKeyed, tag] of byKey(changes.tags)) {
-		expectation.present.set(tagKeyed, tag);
-		expectation.absent.delete(tagKeyed);
+	for (const [keyed, tag] of byKey(changes.tags)) {
+		expectation.present.set(keyed, tag);
+		expectation.absent.delete(keyed);
 	}
-	for (const [tagKeyed, tag] of byKey(changes.removeTags)) {
-		expectation.absent.set(tagKeyed, tag);
-		expectation.present.delete(tagKeyed);
+	for (const [keyed, tag] of byKey(changes.removeTags)) {
+		expectation.absent.set(keyed, tag);
+		expectation.present.delete(keyed);
 	}
 	return expectation;
 }
@@ -127,20 +126,13 @@ async function checkTags(
 	itemIndex: number,
 ): Promise<Contact | undefined> {
 	const { transport } = services;
-	/** The contact as this check's last re-apply left it. */
+	const rtt = () => [transport.typicalLatencyMs(), transport.latencySpreadMs()] as const;
 	let reapplied: Contact | undefined;
 	for (let round = 0; ; round++) {
-		await clock.sleep(
-			checkDelayMs(transport.typicalLatencyMs(), transport.latencySpreadMs()),
-			transport.signal,
-		);
+		await clock.sleep(checkDelayMs(...rtt()), transport.signal);
 		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
-			// A read of another check, made late enough after this write, saw it in place.
-			if (
-				expectation.verifiedAt - writtenAt >=
-				checkCoverMs(transport.typicalLatencyMs(), transport.latencySpreadMs())
-			)
-				return 'kept';
+			// A read of another check, sent late enough after this write, saw it in place.
+			if (expectation.verifiedAt - writtenAt >= checkCoverMs(...rtt())) return undefined;
 			const sentAt = clock.now();
 			const latest = await getContact(transport, contactId, itemIndex);
 			lease.data = { contact: latest, at: clock.now() };
@@ -149,35 +141,18 @@ async function checkTags(
 			const back = [...expectation.absent].filter(([key]) => have.has(key)).map(([, t]) => t);
 			if (!missing.length && !back.length) {
 				expectation.verifiedAt = Math.max(expectation.verifiedAt, sentAt);
-				return 'kept';
+				return undefined;
 			}
-			if (round === MAX_TAG_REAPPLY) return { missing, back };
-			// Sent only while the read is about one round trip old (a retry's backoff makes it older: the
-			// next round reads again); a failure that may still land holds the contact's next write back.
-			const readAt = lease.data.at;
-			const tags = mergeTags(latest.tags ?? [], missing, back, true);
-			const fresh = () => clock.now() - readAt <= maxStateAgeMs(transport.typicalLatencyMs());
-			const key = recordLockKey(transport.scope, contactId);
-			const sent = await updateContact(
-				transport,
-				contactId,
-				() => (fresh() ? { tags } : undefined),
-				itemIndex,
-				{
-					onUnknownOutcome: () =>
-						state.doubtfulWrites.mark(key, clock.now() + transport.landingWindowMs()),
-				},
-			).then(
-				(contact) => ({ contact }),
-				(error: unknown) => ({ error }),
-			);
-			lease.data = 'contact' in sent ? { contact: sent.contact, at: clock.now() } : undefined;
-			if ('contact' in sent) reapplied = sent.contact;
-			else if (!(sent.error instanceof StaleRequest)) throw sent.error;
-			return 'reapplied';
+			if (round < MAX_TAG_REAPPLY) {
+				const changes = { fields: {}, tags: missing, removeTags: back };
+				const options = { appendTags: true, keepCustomFields: true };
+				reapplied = (await writeContact(services, contactId, lease, changes, options, itemIndex))
+					.contact;
+			}
+			return { missing, back };
 		});
-		if (result === 'kept') return reapplied;
-		if (result === 'reapplied') continue;
+		if (!result) return reapplied;
+		if (round < MAX_TAG_REAPPLY) continue;
 		const parts = [
 			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
 			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
@@ -208,8 +183,10 @@ export function duplicateCheckAfter(
 ): () => Promise<void> {
 	const since = clock.now();
 	return async () => {
-		const delay = duplicateCheckDelayMs(services.transport.typicalLatencyMs());
-		await clock.sleep(delay, services.transport.signal);
+		await clock.sleep(
+			duplicateCheckDelayMs(services.transport.typicalLatencyMs()),
+			services.transport.signal,
+		);
 		const { ids } = await services.directory
 			.lookup(locationId, by, value, itemIndex, since)
 			.catch((error: unknown) => {
@@ -217,7 +194,7 @@ export function duplicateCheckAfter(
 					ctx,
 					error,
 					`Contact ${created.id} was created, but checking for a duplicate failed`,
-					'check Assistable for a second contact with this ' + by,
+					`check Assistable for a second contact with this ${by}`,
 					itemIndex,
 				);
 			});

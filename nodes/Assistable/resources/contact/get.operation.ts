@@ -12,7 +12,7 @@ import {
 	readMatch,
 	resolveMatch,
 } from './match';
-import { readContact } from './write-update';
+import { readContact } from './patch';
 
 const scope = { resource: 'contact', operation: 'get' };
 

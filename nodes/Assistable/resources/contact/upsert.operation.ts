@@ -22,7 +22,8 @@ import { readUpdateSettings, updateOptions } from './update-options';
 import { duplicateCheckAfter } from './after-write';
 import { changeIdentities } from './identity';
 import { createContact, lookupBeforeCreate } from './write-create';
-import { applyUpdate, readContact } from './write-update';
+import { readContact } from './patch';
+import { applyUpdate } from './write-update';
 import { contactOutput } from './output';
 import type { Contact } from './types';
 
