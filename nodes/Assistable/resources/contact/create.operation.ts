@@ -12,7 +12,7 @@ import {
 	readChanges,
 } from './fields';
 import { LOCATION_ID_FIELD } from './match';
-import { changeIdentities } from './identity';
+import { identitiesOf } from './identity';
 import { createContact } from './write-create';
 
 const scope = { resource: 'contact', operation: 'create' };
@@ -44,8 +44,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
 	return {
 		// Later lookups of this email / phone (in any execution of this process) wait for this create.
-		identities: changeIdentities(changes),
-		heldIdentities: () => changeIdentities(changes),
+		identities: identitiesOf(changes.fields),
+		heldIdentities: () => identitiesOf(changes.fields),
 		run: async (services) => ({
 			json: [
 				contactOutput(await createContact(services, locationId, changes, itemIndex), simplify),

@@ -1,32 +1,31 @@
 /**
  * Email / phone lookups in a location. The API has no search: a lookup reads the location's whole
- * list. Only a list requested after the lookup's moment (by default, when its execution started)
- * decides what a lookup finds, so a contact another system created or changed before that moment is
- * always seen; lists are never kept for later executions. Executions of one API key whose lookups
- * can use the same list (they started before it was requested) share its download, and every write
- * of this process is recorded into the lists of its location that are in use.
+ * list, and only a list requested after the lookup's moment (by default, its execution's start)
+ * decides, so whatever another system did before that moment is seen. Executions of one API key
+ * share a download their moments allow; this process's writes are recorded into the lists in use.
  */
-import { phoneKey } from '../../shared/phone';
+import { clock, state } from '../../shared/state';
 import type { AssistableTransport } from '../../shared/transport';
 import { isContact, listContacts } from './api';
 import type { MatchBy } from './identity';
-import { emailKey } from './identity';
-import { clock, state } from '../../shared/state';
+import { identitiesOf, identityOf } from './identity';
 import type { Contact } from './types';
 
-function keyOf(by: MatchBy, value: unknown): string | undefined {
-	return by === 'email' ? emailKey(value) : phoneKey(value);
+/** What a lookup of an email / phone found. */
+export interface Lookup {
+	ids: string[];
+	/** Entries of the list with an unexpected shape (left out of the lookup). */
+	skipped: number;
+	/** Whether one of those carries this email / phone (then "no match" is not certain). */
+	skippedSameValue: boolean;
 }
 
-/** A location's contact IDs by lower-cased email and by E.164 phone (IDs only, not contacts). */
+/** A location's contact IDs by identity (`email:…`, `phone:…`): IDs only, not contacts. */
 class IdentityIndex {
-	private readonly ids = { email: new Map<string, string[]>(), phone: new Map<string, string[]>() };
-	/** The email and phone each contact is indexed under, to re-index it after a write. */
-	private readonly keysOf = new Map<string, { email?: string; phone?: string }>();
-	/** Entries of the list that were not usable contacts (no id, mistyped tags or custom fields). */
-	skipped = 0;
-	/** The email and phone keys those entries carry: such a value must not be treated as unused. */
-	private readonly skippedKeys = new Set<string>();
+	private readonly ids = new Map<string, string[]>();
+	private readonly identities = new Map<string, string[]>();
+	private skipped = 0;
+	private readonly skippedIdentities = new Set<string>();
 
 	constructor(entries: unknown[]) {
 		for (const entry of entries) {
@@ -35,44 +34,29 @@ class IdentityIndex {
 				continue;
 			}
 			this.skipped++;
-			const odd = (typeof entry === 'object' && entry !== null ? entry : {}) as Contact;
-			for (const key of [emailKey(odd.email), phoneKey(odd.phone_number)])
-				if (key) this.skippedKeys.add(key);
+			for (const identity of identitiesOf((entry ?? {}) as Contact))
+				this.skippedIdentities.add(identity);
 		}
 	}
 
-	/** Indexes the contact as it is now (a contact seen with no ID is left out). */
+	/** Indexes the contact as it is now. */
 	put(contact: Contact): void {
-		if (typeof contact?.id !== 'string') return;
-		this.drop(contact.id);
-		const keys = { email: emailKey(contact.email), phone: phoneKey(contact.phone_number) };
-		for (const by of ['email', 'phone'] as const) {
-			const key = keys[by];
-			if (!key) continue;
-			const held = this.ids[by].get(key) ?? [];
-			if (!held.includes(contact.id)) this.ids[by].set(key, [...held, contact.id]);
+		for (const identity of this.identities.get(contact.id) ?? []) {
+			const rest = this.ids.get(identity)!.filter((id) => id !== contact.id);
+			if (rest.length) this.ids.set(identity, rest);
+			else this.ids.delete(identity);
 		}
-		this.keysOf.set(contact.id, keys);
+		const identities = identitiesOf(contact);
+		for (const identity of identities)
+			this.ids.set(identity, [...(this.ids.get(identity) ?? []), contact.id]);
+		this.identities.set(contact.id, identities);
 	}
 
-	private drop(contactId: string): void {
-		const old = this.keysOf.get(contactId);
-		for (const by of ['email', 'phone'] as const) {
-			const key = old?.[by];
-			if (key === undefined) continue;
-			const rest = (this.ids[by].get(key) ?? []).filter((id) => id !== contactId);
-			if (rest.length) this.ids[by].set(key, rest);
-			else this.ids[by].delete(key);
-		}
-		this.keysOf.delete(contactId);
-	}
-
-	find(by: MatchBy, value: string): Lookup {
-		const key = keyOf(by, value);
+	find(identity: string | undefined): Lookup {
 		return {
-			ids: [...((key !== undefined && this.ids[by].get(key)) || [])],
+			ids: [...((identity !== undefined && this.ids.get(identity)) || [])],
 			skipped: this.skipped,
-			skippedSameValue: key !== undefined && this.skippedKeys.has(key),
+			skippedSameValue: identity !== undefined && this.skippedIdentities.has(identity),
 		};
 	}
 }
@@ -82,7 +66,6 @@ export interface LocationList {
 	/** Base URL + location ID. */
 	scope: string;
 	keyScope: string;
-	/** When it was requested (ms since epoch). */
 	requestedAt: number;
 	/** Executions holding it. */
 	users: number;
@@ -93,20 +76,7 @@ export interface LocationList {
 	pending: Contact[];
 }
 
-/** What a lookup of an email / phone in a location found. */
-export interface Lookup {
-	/** The contacts with that email / phone. */
-	ids: string[];
-	/** How many entries of the list had an unexpected shape (left out of the lookup). */
-	skipped: number;
-	/** Whether one of those entries carries this email / phone (then "no match" is not certain). */
-	skippedSameValue: boolean;
-}
-
-/**
- * An execution's view of locations: lookups in lists requested since it started (or since a given
- * moment), and, for Get Many, the contact list itself (once per location per execution).
- */
+/** An execution's lookups, and for Get Many the list itself (once per location per execution). */
 export class LocationDirectory {
 	private readonly startedAt = clock.now();
 	/** The lists this execution holds, released when it is over. */
@@ -122,20 +92,19 @@ export class LocationDirectory {
 	}
 
 	private load(locationId: string, itemIndex: number): LocationList {
+		const requestedAt = clock.now();
 		const list: LocationList = {
 			scope: this.scopeOf(locationId),
 			keyScope: this.transport.keyScope,
-			requestedAt: clock.now(),
+			requestedAt,
 			users: 0,
 			pending: [],
-			ready: undefined as never,
+			ready: listContacts(this.transport, locationId, itemIndex).then((contacts) => {
+				const index = new IdentityIndex(contacts);
+				for (const contact of list.pending.splice(0)) index.put(contact);
+				return (list.index = index);
+			}),
 		};
-		list.ready = listContacts(this.transport, locationId, itemIndex).then((contacts) => {
-			const index = new IdentityIndex(contacts);
-			for (const contact of list.pending.splice(0)) index.put(contact);
-			list.index = index;
-			return index;
-		});
 		list.ready.catch(() => {
 			list.failed = true;
 			list.pending = [];
@@ -151,15 +120,13 @@ export class LocationDirectory {
 		since: number,
 		own = false,
 	): Promise<IdentityIndex> {
-		const scope = this.scopeOf(locationId);
+		const { keyScope } = this.transport;
 		let list = own
 			? undefined
 			: state.locationLists
-					.all(scope)
+					.all(this.scopeOf(locationId))
 					.reverse()
-					.find(
-						(l) => l.keyScope === this.transport.keyScope && !l.failed && l.requestedAt >= since,
-					);
+					.find((l) => l.keyScope === keyScope && !l.failed && l.requestedAt >= since);
 		if (!list && this.failures.has(locationId)) throw this.failures.get(locationId);
 		const mine = !list;
 		list ??= this.load(locationId, itemIndex);
@@ -191,10 +158,7 @@ export class LocationDirectory {
 		);
 	}
 
-	/**
-	 * The contacts of the location with that email / phone, in a list requested at or after `since`
-	 * (default: when this execution started), with this process's writes since recorded into it.
-	 */
+	/** The contacts with that email / phone, in a list requested at or after `since`. */
 	async lookup(
 		locationId: string,
 		by: MatchBy,
@@ -202,13 +166,10 @@ export class LocationDirectory {
 		itemIndex: number,
 		since = this.startedAt,
 	): Promise<Lookup> {
-		return (await this.index(locationId, itemIndex, since)).find(by, value);
+		return (await this.index(locationId, itemIndex, since)).find(identityOf(by, value));
 	}
 
-	/**
-	 * The location's list as the API returned it, every entry included (for Get Many; one request per
-	 * location and execution).
-	 */
+	/** The location's list as the API returned it, every entry included (Get Many). */
 	contacts(locationId: string, itemIndex: number): Promise<unknown[]> {
 		let list = this.lists.get(locationId);
 		if (!list) {
@@ -229,9 +190,8 @@ export class LocationDirectory {
 
 	/** Hands back the lists this execution held; a list nobody holds is dropped. */
 	release(): void {
-		for (const list of this.held) {
+		for (const list of this.held)
 			if (--list.users === 0) state.locationLists.remove(list.scope, list);
-		}
 		this.held.clear();
 		this.lists.clear();
 		this.failures.clear();

@@ -20,7 +20,7 @@ import {
 	resolveMatch,
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
-import { changeIdentities } from './identity';
+import { identitiesOf } from './identity';
 import { applyUpdate } from './write-update';
 
 const scope = { resource: 'contact', operation: 'update' };
@@ -50,8 +50,8 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
-		identities: [...matchIdentities(match), ...changeIdentities(changes)],
-		heldIdentities: () => changeIdentities(changes),
+		identities: [...matchIdentities(match), ...identitiesOf(changes.fields)],
+		heldIdentities: () => identitiesOf(changes.fields),
 		target: async (services) => (contactId = await resolveMatch(this, services, match, itemIndex)),
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.

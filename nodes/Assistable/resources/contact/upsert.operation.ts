@@ -20,7 +20,7 @@ import {
 } from './match';
 import { readUpdateSettings, updateOptions } from './update-options';
 import { duplicateCheckAfter } from './after-write';
-import { changeIdentities } from './identity';
+import { identitiesOf } from './identity';
 import { createContact, lookupBeforeCreate } from './write-create';
 import { readContact } from './patch';
 import { applyUpdate } from './write-update';
@@ -65,11 +65,11 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),
-		identities: [...matchIdentities(match), ...changeIdentities(changes)],
+		identities: [...matchIdentities(match), ...identitiesOf(changes.fields)],
 		// A create holds its email / phone until it is in; an update holds only what it changes.
 		heldIdentities: () => [
 			...(contactId ? [] : matchIdentities(match)),
-			...changeIdentities(changes),
+			...identitiesOf(changes.fields),
 		],
 		// Earlier items (of any execution of this process) with this email / phone are done: their
 		// creates show.

@@ -8,7 +8,7 @@ import { clock, state } from '../../shared/state';
 import { createContact as createContactRequest } from './api';
 import type { Lookup } from './directory';
 import type { ByValue } from './identity';
-import { changeIdentities, identityOf } from './identity';
+import { identitiesOf, identityOf } from './identity';
 import type { ContactChanges } from './merge';
 import { buildContactWrite } from './merge';
 import type { ContactServices } from './services';
@@ -33,7 +33,7 @@ export async function createContact(
 	const contact = await createContactRequest(services.transport, locationId, write, itemIndex, {
 		onUnknownOutcome: () => {
 			const until = clock.now() + services.transport.landingWindowMs();
-			for (const identity of changeIdentities(changes))
+			for (const identity of identitiesOf(changes.fields))
 				state.doubtfulCreates.mark(createKey(services, locationId, identity), until);
 		},
 	});
