@@ -5,8 +5,7 @@ import { displayFor, optionsCollection, simplifyOption } from '../../shared/desc
 import { contactOutput } from './output';
 import { defaultCountryOption } from './fields';
 import {
-	MATCH_BY_ID_EMAIL_OR_PHONE,
-	matchFields,
+	MATCH_ANY_FIELDS,
 	matchIdentities,
 	matchLocations,
 	readMatch,
@@ -17,10 +16,7 @@ import { readContact } from './patch';
 const scope = { resource: 'contact', operation: 'get' };
 
 export const description: INodeProperties[] = [
-	...displayFor(scope, [
-		MATCH_BY_ID_EMAIL_OR_PHONE,
-		...matchFields(['id', 'email', 'phone'], true),
-	]),
+	...displayFor(scope, [...MATCH_ANY_FIELDS]),
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
 

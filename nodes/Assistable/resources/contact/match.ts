@@ -18,20 +18,6 @@ import { readDefaultCountry } from './fields';
 /** How an item names its contact: by ID, or by email / phone within a location. */
 export type Match = { by: 'id'; contactId: string } | (ByValue & { onNoMatch: 'error' | 'skip' });
 
-const BY_OPTIONS: Record<'id' | MatchBy, INodePropertyOptions> = {
-	id: { name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
-	email: {
-		name: 'Email',
-		value: 'email',
-		description: 'The email address, within a location (case-insensitive)',
-	},
-	phone: {
-		name: 'Phone',
-		value: 'phone',
-		description: 'The phone number, within a location (compared in E.164)',
-	},
-};
-
 export const LOCATION_ID_FIELD: INodeProperties = {
 	displayName: 'Location ID',
 	name: 'locationId',
@@ -42,42 +28,33 @@ export const LOCATION_ID_FIELD: INodeProperties = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-function matchBy(by: Array<'id' | MatchBy>, defaultBy: 'id' | MatchBy): INodeProperties {
-	return {
-		displayName: 'Match By',
-		name: 'matchBy',
-		type: 'options',
-		description: 'How to find the contact',
-		options: by.map((b) => BY_OPTIONS[b]),
-		default: defaultBy,
-	};
-}
+const BY_OPTIONS: INodePropertyOptions[] = [
+	{
+		name: 'Email',
+		value: 'email',
+		description: 'The email address, within a location (case-insensitive)',
+	},
+	{ name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
+	{
+		name: 'Phone',
+		value: 'phone',
+		description: 'The phone number, within a location (compared in E.164)',
+	},
+];
 
-/** Match By for operations that take an ID, an email or a phone. */
-export const MATCH_BY_ID_EMAIL_OR_PHONE = matchBy(['email', 'id', 'phone'], 'id');
-/** Match By for operations that look the contact up in a location. */
-export const MATCH_BY_EMAIL_OR_PHONE = matchBy(['email', 'phone'], 'email');
-
-/** The parameters that find the contact once Match By is chosen (place them with displayFor). */
-export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INodeProperties[] {
-	const show = (extra: Record<string, string[]>) => ({ show: extra });
-	const lookups = by.filter((b): b is MatchBy => b !== 'id');
-	const fields: INodeProperties[] = [];
-	if (by.includes('id')) {
-		fields.push({
-			displayName: 'Contact ID',
-			name: 'contactId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
-			description:
-				"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
-			displayOptions: show({ matchBy: ['id'] }),
-		});
-	}
-	fields.push(
-		{ ...LOCATION_ID_FIELD, displayOptions: show({ matchBy: lookups }) },
+/** The parameters that name the contact: Match By and what it needs (place them with displayFor). */
+function matchFields(byId: boolean): INodeProperties[] {
+	const show = (matchBy: string[]) => ({ show: { matchBy } });
+	const fields: INodeProperties[] = [
+		{
+			displayName: 'Match By',
+			name: 'matchBy',
+			type: 'options',
+			description: 'How to find the contact',
+			options: BY_OPTIONS,
+			default: 'id',
+		},
+		{ ...LOCATION_ID_FIELD, displayOptions: show(['email', 'phone']) },
 		{
 			displayName: 'Email to Match',
 			name: 'matchEmail',
@@ -86,7 +63,7 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			default: '',
 			placeholder: 'e.g. name@example.com',
 			description: 'The email address of the contact to find (case-insensitive)',
-			displayOptions: show({ matchBy: ['email'] }),
+			displayOptions: show(['email']),
 		},
 		{
 			displayName: 'Phone to Match',
@@ -97,11 +74,28 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			placeholder: 'e.g. +14155550101',
 			description:
 				'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
-			displayOptions: show({ matchBy: ['phone'] }),
+			displayOptions: show(['phone']),
 		},
-	);
-	if (onNoMatch) {
-		fields.push({
+	];
+	if (!byId) {
+		const byValue = BY_OPTIONS.filter((option) => option.value !== 'id');
+		return [{ ...fields[0], options: byValue, default: 'email' }, ...fields.slice(1)];
+	}
+	return [
+		fields[0],
+		{
+			displayName: 'Contact ID',
+			name: 'contactId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
+			description:
+				"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
+			displayOptions: show(['id']),
+		},
+		...fields.slice(1),
+		{
 			displayName: 'If No Match',
 			name: 'onNoMatch',
 			type: 'options',
@@ -115,11 +109,15 @@ export function matchFields(by: Array<'id' | MatchBy>, onNoMatch: boolean): INod
 			],
 			default: 'error',
 			description: 'What to do when no contact has that email or phone',
-			displayOptions: show({ matchBy: lookups }),
-		});
-	}
-	return fields;
+			displayOptions: show(['email', 'phone']),
+		},
+	];
 }
+
+/** Match By ID, Email or Phone, with If No Match (Get, Update). */
+export const MATCH_ANY_FIELDS = matchFields(true);
+/** Match By Email or Phone in a location (Create or Update). */
+export const MATCH_BY_VALUE_FIELDS = matchFields(false);
 
 /** Reads and validates the match parameters of one item. */
 export function readMatch(

@@ -12,8 +12,7 @@ import {
 	readChanges,
 } from './fields';
 import {
-	MATCH_BY_ID_EMAIL_OR_PHONE,
-	matchFields,
+	MATCH_ANY_FIELDS,
 	matchIdentities,
 	matchLocations,
 	readMatch,
@@ -27,8 +26,7 @@ const scope = { resource: 'contact', operation: 'update' };
 
 export const description: INodeProperties[] = [
 	...displayFor(scope, [
-		MATCH_BY_ID_EMAIL_OR_PHONE,
-		...matchFields(['id', 'email', 'phone'], true),
+		...MATCH_ANY_FIELDS,
 		APPEND_TAGS_FIELD,
 		contactFields('Update Fields', 'updateFields', contactFieldOptions),
 	]),

@@ -11,8 +11,7 @@ import {
 	readChanges,
 } from './fields';
 import {
-	MATCH_BY_EMAIL_OR_PHONE,
-	matchFields,
+	MATCH_BY_VALUE_FIELDS,
 	matchIdentities,
 	matchLocations,
 	oneMatch,
@@ -31,8 +30,7 @@ const scope = { resource: 'contact', operation: 'upsert' };
 
 export const description: INodeProperties[] = [
 	...displayFor(scope, [
-		MATCH_BY_EMAIL_OR_PHONE,
-		...matchFields(['email', 'phone'], false),
+		...MATCH_BY_VALUE_FIELDS,
 		APPEND_TAGS_FIELD,
 		contactFields(
 			'Contact Fields',
