@@ -129,6 +129,8 @@ const parts = {
 	recentCalls: new ExpiringRecords<RecentCall>(10_000),
 	/** Conversations: message IDs this process stored, by base URL + conversation + message ID. */
 	storedMessages: new ExpiringRecords<number>(10_000),
+	/** Conversations: replies generated (or tried with an unknown outcome), by base URL + reply key. */
+	replies: new ExpiringRecords<{ at: number; replied: boolean }>(10_000),
 };
 
 /** The one state of this process. */

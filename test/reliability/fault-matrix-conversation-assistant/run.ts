@@ -44,6 +44,8 @@ async function observe(c: Case): Promise<Observation> {
 			parameters: {
 				resource: c.op.resource,
 				...c.op.parameters,
+				// Each case replies to a message of its own: the node remembers replies per process.
+				...(c.op.kind === 'reply' ? { lastMessageId: `msgCase${cases.indexOf(c)}` } : {}),
 				options: { maxAttempts: MAX_ATTEMPTS, timeout },
 			},
 			credentials: { apiKey: KEY, baseUrl: sandbox.url },

@@ -134,6 +134,7 @@ export async function generateReply(
 	transport: AssistableTransport,
 	request: ReplyRequest,
 	itemIndex: number,
+	onUnknownOutcome?: () => void,
 ): Promise<IDataObject> {
 	const body = await transport.request(conversationEndpoints.reply, {
 		params: {},
@@ -147,9 +148,11 @@ export async function generateReply(
 		},
 		unconfirmedEffect:
 			'the assistant may or may not have replied (and run its tools); read the conversation (Get) before running this item again',
+		onUnknownOutcome,
 	});
 	const run = isObject(body) ? body.run : undefined;
 	if (!isObject(run) || !isObject(run.response)) {
+		onUnknownOutcome?.();
 		throw transport.unexpectedAnswer(
 			itemIndex,
 			'Assistable answered the chat completion with an unexpected shape',
