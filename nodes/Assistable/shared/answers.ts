@@ -1,58 +1,43 @@
 /**
- * Error interpretation: what an answer (or a network failure) means: its body (redacted before it is
- * parsed), the failure it reports (wording in `messages.ts`), network codes, size caps, and whether
- * a write's outcome is unknown.
+ * What an answer (or a network failure) means: its body (redacted before it is parsed), the failure
+ * it reports, whether it may be retried and whether a write's outcome is unknown.
  */
-import type { IHttpRequestMethods, INode } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 
 import { displayUrl } from './credential';
 import type { Endpoint } from './endpoint';
 import { apiError, hintFor, plural, statusMessage, unsafeToRetry } from './messages';
 import type { Attempt, Failure } from './retries';
-import {
-	NOT_SENT_NETWORK,
-	header,
-	rateLimitResetMs,
-	retriesNetwork,
-	retriesStatus,
-	retryAfterMs,
-	unsafeToRetryStatus,
-} from './retries';
+import { header, rateLimitResetMs, retryAfterMs } from './retries';
 import { isObject } from './success';
 
 /** One request to an endpoint, as a resource's API module describes it. */
 export interface RequestSpec {
-	/** Values of the endpoint path's `{name}` placeholders; each is encoded as one segment. */
+	/** Values of the path's `{name}` placeholders, each encoded as one segment. */
 	params: Record<string, string>;
-	/** Query string parameters, sent in this order (empty values too). */
+	/** Sent in this order, empty values too. */
 	query?: Record<string, string>;
 	/**
-	 * The JSON body. A function is asked right before each attempt is sent (after the throttle let it
-	 * through): a body built on a state can refuse to go out once that state is too old, by returning
-	 * undefined; nothing is sent and `request` throws `StaleRequest`.
+	 * A function is asked before each attempt: returning undefined (its state got too old) sends
+	 * nothing and `request` throws `StaleRequest`.
 	 */
 	body?: object | (() => object | undefined);
-	/**
-	 * Attempts already made for the same change by a request withdrawn as stale: they count toward Max
-	 * Attempts and in messages.
-	 */
+	/** Attempts made by earlier requests withdrawn as stale: they count toward Max Attempts. */
 	attemptsBefore?: number;
 	itemIndex: number;
 	/** Shown in messages, e.g. the contact ID. */
 	subject: string;
 	/** The message (without the status) and hint of a 404; default: no such route. */
 	notFound?: { message: string; hint?: string };
-	/** The hint of a 403. */
 	forbiddenHint?: string;
 	/** What may have happened when a write that is not retry-safe got no definite answer. */
 	unconfirmedEffect?: string;
-	/** Called when an attempt of a write failed in a way that may still be applied by the server. */
+	/** Called when an attempt of a write failed in a way the server may still apply. */
 	onUnknownOutcome?: () => void;
 }
 
 export interface ApiCall extends RequestSpec {
 	endpoint: Endpoint;
-	method: IHttpRequestMethods;
 }
 
 export interface RawResponse {
@@ -73,36 +58,39 @@ export interface Reader {
 
 /** Answers after which a write may still have been applied (a gateway or the server gave up). */
 const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
+/** Network failures after which the request may or may not have reached the server. */
+const RETRYABLE_NETWORK = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ESOCKETTIMEDOUT',
+]);
 
 /** The answer's parsed body, or the failure it reports. */
-export function interpret(
-	r: Reader,
-	call: ApiCall,
-	response: RawResponse,
-	attempt: number,
-): Attempt {
-	const status = response.statusCode;
-	const resetMs = rateLimitResetMs(response);
+export function interpret(r: Reader, call: ApiCall, answer: RawResponse, attempt: number): Attempt {
+	const { statusCode: status, body } = answer;
+	const resetMs = rateLimitResetMs(answer);
 	const fail = (message: string, description: string): Failure => ({
 		retryable: false,
 		status,
 		resetMs,
 		error: apiError(r.node, call.itemIndex, message, description, status),
 	});
-	let text = typeof response.body === 'string' ? response.body : undefined;
-	if (Buffer.isBuffer(response.body)) text = response.body.toString('utf8');
-	const limit = call.endpoint.maxBytes;
-	if (text !== undefined && text.length > limit) {
-		return fail(
-			`Assistable's answer is too large (${text.length} bytes, limit ${limit})`,
-			'This is not what the API documents; check the Base URL.',
-		);
-	}
-	// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
-	if (text !== undefined) text = r.redact(text);
-	let parsed: unknown = text === undefined ? response.body : undefined;
+	let text = typeof body === 'string' ? body : undefined;
+	if (Buffer.isBuffer(body)) text = body.toString('utf8');
+	let parsed = body;
 	let isJson = text === undefined;
 	if (text !== undefined) {
+		if (text.length > call.endpoint.maxBytes) {
+			return fail(
+				`Assistable's answer is too large (${text.length} bytes, limit ${call.endpoint.maxBytes})`,
+				'This is not what the API documents; check the Base URL.',
+			);
+		}
+		// Redact once, before anything is parsed or cut short: a truncated key would no longer match.
+		text = r.redact(text);
 		try {
 			parsed = text === '' ? undefined : JSON.parse(text);
 			isJson = text !== '';
@@ -123,58 +111,54 @@ export function interpret(
 		}
 		return { body: parsed, resetMs };
 	}
-	const location = status >= 300 && status < 400 ? header(response, 'location') : undefined;
+	const location = status >= 300 && status < 400 ? header(answer, 'location') : undefined;
 	const reason = location
 		? `redirect to ${r.redact(displayUrl(location))}`
 		: (messageOf(parsed) ?? (typeof parsed === 'string' ? snippet(parsed) : undefined));
-	const retryable = retriesStatus(call.endpoint, status);
+	const unknownOutcome = UNKNOWN_OUTCOME_STATUS.has(status);
+	// A 429 is always retried: the API did nothing.
+	const retryable = status === 429 || (unknownOutcome && call.endpoint.retrySafe);
 	const gaveUp =
 		retryable && attempt >= r.maxAttempts ? ` (gave up after ${plural(attempt, 'attempt')})` : '';
 	const description = [
 		reason ? `Assistable said: ${reason}.` : '',
 		hintFor(call, status, reason ?? ''),
-		unsafeToRetryStatus(call.endpoint, status) ? unsafeToRetry(call) : '',
+		unknownOutcome && !retryable ? unsafeToRetry(call) : '',
 	]
 		.filter(Boolean)
 		.join(' ');
 	return {
+		...fail(`${statusMessage(call, status)}${gaveUp}`, description),
 		retryable,
-		status,
-		resetMs,
-		unknownOutcome: UNKNOWN_OUTCOME_STATUS.has(status),
+		unknownOutcome,
 		rateLimited: status === 429,
 		retryAfterMs:
-			status === 429 || status === 503 ? retryAfterMs(header(response, 'retry-after')) : undefined,
-		error: apiError(
-			r.node,
-			call.itemIndex,
-			`${statusMessage(call, status)}${gaveUp}`,
-			description,
-			status,
-		),
+			status === 429 || status === 503 ? retryAfterMs(header(answer, 'retry-after')) : undefined,
 	};
 }
 
 /** The failure a network error (no answer) reports. */
 export function networkFailure(r: Reader, call: ApiCall, error: unknown, attempt: number): Failure {
 	const code = networkCode(error);
-	const retryable = retriesNetwork(call.endpoint, code);
-	const what =
-		code === 'ECONNREFUSED'
-			? 'refused the connection'
-			: code === 'ECONNABORTED' || code === 'ETIMEDOUT'
-				? `did not answer within ${r.timeoutMs} ms`
-				: 'could not be reached';
+	// A refused connection certainly did not reach the server.
+	const notSent = code === 'ECONNREFUSED';
+	const retryable = notSent || (call.endpoint.retrySafe && RETRYABLE_NETWORK.has(code));
+	const what = notSent
+		? 'refused the connection'
+		: code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+			? `did not answer within ${r.timeoutMs} ms`
+			: 'could not be reached';
 	const attempts = attempt > 1 || retryable ? ` after ${plural(attempt, 'attempt')}` : '';
 	const unsafe = !call.endpoint.retrySafe && !retryable ? ` ${unsafeToRetry(call)}` : '';
+	const where = `${call.endpoint.method} ${r.redact(displayUrl(r.scope))}`;
 	return {
 		retryable,
-		unknownOutcome: !NOT_SENT_NETWORK.has(code),
+		unknownOutcome: !notSent,
 		error: apiError(
 			r.node,
 			call.itemIndex,
 			`Assistable ${what}${attempts}`,
-			`Network error ${code || 'unknown'} on ${call.method} ${r.redact(displayUrl(r.scope))}.${unsafe}`,
+			`Network error ${code || 'unknown'} on ${where}.${unsafe}`,
 		),
 	};
 }

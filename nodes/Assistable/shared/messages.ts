@@ -2,7 +2,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ApiCall } from './answers';
+import type { RequestSpec } from './answers';
 
 export function apiError(
 	node: INode,
@@ -20,7 +20,7 @@ export function apiError(
 	});
 }
 
-export function unsafeToRetry(call: ApiCall): string {
+export function unsafeToRetry(call: RequestSpec): string {
 	const effect = call.unconfirmedEffect ?? 'it may or may not have been applied';
 	return `Not retried, because the request may have reached Assistable: ${effect}. Check Assistable before running this item again.`;
 }
@@ -29,7 +29,7 @@ export function plural(n: number, word: string): string {
 	return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function hintFor(call: ApiCall, status: number, reason: string): string {
+export function hintFor(call: RequestSpec, status: number, reason: string): string {
 	if (status === 401) return 'Check the API key in the Assistable API credential.';
 	if (status === 403) return call.forbiddenHint ?? '';
 	if (status === 404 && /route/i.test(reason))
@@ -41,7 +41,7 @@ export function hintFor(call: ApiCall, status: number, reason: string): string {
 	return '';
 }
 
-export function statusMessage(call: ApiCall, status: number): string {
+export function statusMessage(call: RequestSpec, status: number): string {
 	if (status === 401) return 'Assistable rejected the API key (401)';
 	if (status === 403) return 'Assistable refused access (403)';
 	if (status === 404) return `${call.notFound?.message ?? 'Assistable has no such route'} (404)`;

@@ -1,11 +1,7 @@
-/**
- * Retries: what may be retried (by the endpoint's retry safety), the attempt loop with backoff and
- * Retry-After, and how each attempt is reported to the API key's throttle.
- */
+/** The attempt loop: backoff and Retry-After, and how each attempt is reported to the key's throttle. */
 import type { NodeApiError } from 'n8n-workflow';
 
 import type { RawResponse } from './answers';
-import type { Endpoint } from './endpoint';
 import type { AttemptOutcome } from './limiter';
 import { clock } from './state';
 import type { Throttle } from './throttle';
@@ -14,61 +10,30 @@ import type { Throttle } from './throttle';
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
-
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Answers that mean the API (or its gateway) is overloaded: Concurrency: Auto backs off. */
 const OVERLOAD_STATUS = new Set([429, 502, 503, 504]);
-/** Network failures after which the request may or may not have reached the server. */
-const RETRYABLE_NETWORK = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ESOCKETTIMEDOUT',
-]);
-/** Network failures where the request certainly did not reach the server. */
-export const NOT_SENT_NETWORK = new Set(['ECONNREFUSED']);
-
-/** Whether an answer with this status is retried (a 429 always: the API did nothing). */
-export function retriesStatus(endpoint: Endpoint, status: number): boolean {
-	return RETRYABLE_STATUS.has(status) && (endpoint.retrySafe || status === 429);
-}
-
-/** Whether the request is refused as not retry-safe although the status would be retried. */
-export function unsafeToRetryStatus(endpoint: Endpoint, status: number): boolean {
-	return !endpoint.retrySafe && RETRYABLE_STATUS.has(status) && !retriesStatus(endpoint, status);
-}
-
-/** Whether a network failure with this code is retried. */
-export function retriesNetwork(endpoint: Endpoint, code: string): boolean {
-	return (endpoint.retrySafe && RETRYABLE_NETWORK.has(code)) || NOT_SENT_NETWORK.has(code);
-}
 
 /** An attempt that failed. */
 export interface Failure {
 	retryable: boolean;
 	rateLimited?: boolean;
-	/** Seconds or HTTP date from Retry-After, in ms. */
 	retryAfterMs?: number;
 	/** The request may have been applied by the server (it reached it, no definite answer came). */
 	unknownOutcome?: boolean;
-	/** The answer's status (none for a network failure). */
+	/** None for a network failure. */
 	status?: number;
 	/** Every request of the key waits this long (a rate-limit reset with nothing left). */
 	resetMs?: number;
 	error: NodeApiError;
 }
 
-/** What one attempt gave. */
 export type Attempt = { body: unknown; resetMs?: number } | Failure;
 
-export interface RetryOptions {
+interface RetryOptions {
 	maxAttempts: number;
 	throttle: Throttle;
 	pace: { adaptive: boolean; minIntervalMs: number };
 	signal: AbortSignal | undefined;
-	/** Called when an attempt failed in a way the server may still apply (writes only). */
 	onUnknownOutcome?: () => void;
 }
 
@@ -102,8 +67,7 @@ export async function withRetries(
 /** How the attempt ended, for the throttle: a drop on overload or network failure. */
 function outcomeOf(result: Attempt, wait: number): AttemptOutcome {
 	const pauseMs = result.resetMs;
-	if (!('error' in result)) return { kind: 'answer', pauseMs };
-	if (result.status !== undefined && !OVERLOAD_STATUS.has(result.status))
+	if (!('error' in result) || (result.status !== undefined && !OVERLOAD_STATUS.has(result.status)))
 		return { kind: 'answer', pauseMs };
 	// A rate limit slows every request made with this key in this process, not just this one.
 	const rateLimited = result.rateLimited && wait <= MAX_RETRY_AFTER_MS;
@@ -122,21 +86,21 @@ function backoff(attempt: number): number {
 }
 
 export function header(response: Pick<RawResponse, 'headers'>, name: string): string | undefined {
-	const value = response.headers?.[name] ?? response.headers?.[name.toLowerCase()];
+	const value = response.headers?.[name];
 	return Array.isArray(value) ? value[0] : value;
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now = clock.now()): number | undefined {
+export function retryAfterMs(value: string | undefined): number | undefined {
 	if (!value) return undefined;
 	if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.ceil(parseFloat(value) * 1000);
 	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now());
 }
 
 /**
  * Rate-limit headers, if Assistable sends them (v2 documents none): with nothing left, every
- * request of this key waits for the reset (ms from now) instead of running into a 429.
+ * request of this key waits for the reset instead of running into a 429.
  */
 export function rateLimitResetMs(response: Pick<RawResponse, 'headers'>): number | undefined {
 	const remaining =

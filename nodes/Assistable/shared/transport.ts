@@ -3,11 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiCall, RawResponse, Reader, RequestSpec } from './answers';
 import { interpret, networkFailure } from './answers';
-import { apiError } from './messages';
 import type { CredentialUse } from './credential';
 import { CREDENTIAL_TYPE, pathSegment, readCredential } from './credential';
 import type { Endpoint } from './endpoint';
 import { pathValues } from './endpoint';
+import { apiError } from './messages';
 import { withRetries } from './retries';
 import { state } from './state';
 
@@ -16,36 +16,25 @@ export type { RequestSpec } from './answers';
 export interface TransportOptions {
 	/** Tries per request, the first included. */
 	maxAttempts: number;
-	/** Per-request timeout. */
 	timeoutMs: number;
-	/** Client-side cap on requests per second; 0 for none. */
+	/** 0 for no cap. */
 	requestsPerSecond: number;
-	/** Concurrency: Auto: requests in flight (and per second, after a 429) follow this key's limiter. */
+	/** Concurrency: Auto: the API key's limiter paces requests in flight (and per second after a 429). */
 	adaptive: boolean;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 4;
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/**
- * A request whose body refused to be sent (its state got too old while it waited): that attempt sent
- * nothing; `attemptsMade` attempts before it did (those of earlier withdrawn requests included).
- */
+/** A body function refused to go out (its state got too old): this attempt sent nothing. */
 export class StaleRequest extends Error {
 	constructor(readonly attemptsMade: number) {
 		super('The request was withdrawn before it was sent: its body was built on a state too old');
 	}
 }
 
-/**
- * The one place that talks HTTP to Assistable. The rooms it uses: `credential.ts` (Base URL checks,
- * redaction), `answers.ts` (what an answer means), `retries.ts` (the attempt loop), `throttle.ts`
- * (the API key's pacing).
- */
+/** The one place that talks HTTP to Assistable. */
 export class AssistableTransport {
-	/** The base URL: names the API this transport reaches. */
+	/** The base URL. */
 	readonly scope: string;
-	/** The API key's pacing scope: base URL + a hash of the key (the key is never kept as a name). */
+	/** The API key's pacing scope: base URL + a hash of the key. */
 	readonly keyScope: string;
 	private readonly reader: Reader;
 
@@ -59,76 +48,64 @@ export class AssistableTransport {
 		this.reader = { ...options, node: ctx.getNode(), scope: use.scope, redact: use.redact };
 	}
 
-	static async create(
-		ctx: IExecuteFunctions,
-		options: TransportOptions,
-	): Promise<AssistableTransport> {
+	static async create(ctx: IExecuteFunctions, options: TransportOptions) {
 		return new AssistableTransport(ctx, await readCredential(ctx), options);
 	}
 
-	/** The execution's cancel signal, for waits between requests. */
+	/** The execution's cancel signal. */
 	get signal(): AbortSignal | undefined {
 		return this.ctx.getExecutionCancelSignal?.();
 	}
 
-	/** A typical round trip to this API, as measured in this process (0 before the first). */
+	/** A typical round trip to this API in this process (0 before the first). */
 	typicalLatencyMs(): number {
 		return state.latency.get(this.scope)?.ms ?? 0;
 	}
 
-	/**
-	 * How long a write without a clear answer (a timeout, a reset, a 5xx) may still be applied by
-	 * Assistable: two request timeouts, at least 1 s, at most 5 s.
-	 */
-	landingWindowMs(): number {
-		return Math.min(5_000, Math.max(1_000, 2 * this.options.timeoutMs));
-	}
-
-	/** How far round trips stray from the typical one (mean deviation; 0 before the first). */
+	/** How far round trips stray from the typical one (0 before the first). */
 	latencySpreadMs(): number {
 		return state.latency.get(this.scope)?.spread ?? 0;
 	}
 
-	/**
-	 * Sends one request to the endpoint (retried as its retry safety allows); the answer's parsed
-	 * JSON.
-	 */
+	/** How long a write without a clear answer may still land: two timeouts, within 1 to 5 s. */
+	landingWindowMs(): number {
+		return Math.min(5_000, Math.max(1_000, 2 * this.options.timeoutMs));
+	}
+
+	/** One request, retried as the endpoint's retry safety allows; the answer's parsed JSON. */
 	async request(endpoint: Endpoint, spec: RequestSpec): Promise<unknown> {
-		const call: ApiCall = { ...spec, endpoint, method: endpoint.method };
-		const segments = pathValues(endpoint, call.params).map(pathSegment);
-		if (segments.some((segment) => segment === undefined)) {
+		const call: ApiCall = { ...spec, endpoint };
+		const segments = pathValues(endpoint, spec.params).map(pathSegment);
+		if (segments.includes(undefined)) {
 			throw new NodeOperationError(
 				this.ctx.getNode(),
-				`Refused to send a request for ${JSON.stringify(call.subject)}`,
-				{ itemIndex: call.itemIndex, description: 'That value cannot be used as an ID in a URL.' },
+				`Refused to send a request for ${JSON.stringify(spec.subject)}`,
+				{ itemIndex: spec.itemIndex, description: 'That value cannot be used as an ID in a URL.' },
 			);
 		}
-		const search = call.query ? new URLSearchParams(call.query).toString() : '';
+		const search = new URLSearchParams(spec.query).toString();
 		const url = `${this.scope}/${segments.join('/')}${search ? `?${search}` : ''}`;
-		const { requestsPerSecond } = this.options;
+		const { maxAttempts, adaptive, requestsPerSecond } = this.options;
+		const before = spec.attemptsBefore ?? 0;
 		return await withRetries(
 			async (n) => {
-				const attempt = n + (call.attemptsBefore ?? 0);
-				const body = typeof call.body === 'function' ? call.body() : call.body;
-				if (body === undefined && typeof call.body === 'function')
-					throw new StaleRequest(attempt - 1);
+				const body = typeof spec.body === 'function' ? spec.body() : spec.body;
+				if (body === undefined && typeof spec.body === 'function')
+					throw new StaleRequest(before + n - 1);
 				let response: RawResponse;
 				try {
 					response = await this.send(call, url, body);
 				} catch (error) {
-					return networkFailure(this.reader, call, error, attempt);
+					return networkFailure(this.reader, call, error, before + n);
 				}
-				return interpret(this.reader, call, response, attempt);
+				return interpret(this.reader, call, response, before + n);
 			},
 			{
-				maxAttempts: this.options.maxAttempts - (call.attemptsBefore ?? 0),
+				maxAttempts: maxAttempts - before,
 				throttle: state.throttles.for(this.keyScope),
-				pace: {
-					adaptive: this.options.adaptive,
-					minIntervalMs: requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0,
-				},
+				pace: { adaptive, minIntervalMs: requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0 },
 				signal: this.signal,
-				onUnknownOutcome: call.method === 'GET' ? undefined : call.onUnknownOutcome,
+				onUnknownOutcome: endpoint.method === 'GET' ? undefined : spec.onUnknownOutcome,
 			},
 		);
 	}
@@ -140,7 +117,7 @@ export class AssistableTransport {
 
 	private async send(call: ApiCall, url: string, body: object | undefined): Promise<RawResponse> {
 		const request: IHttpRequestOptions = {
-			method: call.method,
+			method: call.endpoint.method,
 			url,
 			headers: { Accept: 'application/json' },
 			encoding: 'text',
