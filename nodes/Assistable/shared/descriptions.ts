@@ -1,18 +1,15 @@
 /** Builders for an operation's parameters: display options and the Options collection. */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { withRequestOptions } from './request-options';
+import { requestOptionFields } from './request-options';
 
 /** Where an operation's parameters show: its resource and operation. */
-export interface OperationScope {
+interface OperationScope {
 	resource: string;
 	operation: string;
 }
 
-/**
- * The fields, shown only for the operation; a field's own conditions (e.g. `matchBy`) are kept
- * after the resource and operation.
- */
+/** The fields, shown only for the operation (after their own conditions, e.g. `matchBy`). */
 export function displayFor(scope: OperationScope, fields: INodeProperties[]): INodeProperties[] {
 	return fields.map((field) => ({
 		...field,
@@ -39,7 +36,9 @@ export function optionsCollection(
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: withRequestOptions(options),
+			options: [...options, ...requestOptionFields].sort((a, b) =>
+				a.displayName.localeCompare(b.displayName),
+			),
 		},
 	]);
 	return collection;

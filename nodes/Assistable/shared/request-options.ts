@@ -2,15 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { MAX_LIMIT } from './limiter';
 import type { TransportOptions } from './transport';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT_MS } from './transport';
 
 /** Concurrency 0: Auto. */
 const AUTO = 0;
+const DEFAULT_MAX_ATTEMPTS = 4;
 const MAX_ATTEMPTS = 10;
+const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 600_000;
 
 /** Options every operation offers for how requests are made; read once per execution. */
-const requestOptionFields: INodeProperties[] = [
+export const requestOptionFields: INodeProperties[] = [
 	{
 		displayName: 'Concurrency',
 		name: 'concurrency',
@@ -49,40 +50,26 @@ const requestOptionFields: INodeProperties[] = [
 	},
 ];
 
-/**
- * An Options collection's entries plus the request options, in alphabetical order (n8n's
- * convention).
- */
-export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
-	return [...options, ...requestOptionFields].sort((a, b) =>
-		a.displayName.localeCompare(b.displayName),
-	);
-}
-
-export interface ExecutionSettings {
-	/** Items in progress at once; with Auto, the API key's limiter paces the requests themselves. */
-	concurrency: number;
-	transport: TransportOptions;
-}
-
 function bounded(value: unknown, fallback: number, min: number, max: number): number {
 	const n = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : fallback;
 	return Math.min(max, Math.max(min, n));
 }
 
-export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings {
+/** `concurrency`: items in progress at once (with Auto, the key's limiter paces the requests). */
+export function readExecutionSettings(ctx: IExecuteFunctions): {
+	concurrency: number;
+	transport: TransportOptions;
+} {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const fixed = bounded(options.concurrency, AUTO, AUTO, MAX_LIMIT);
+	const perSecond = options.requestsPerSecond;
 	return {
 		concurrency: fixed === AUTO ? MAX_LIMIT : fixed,
 		transport: {
 			adaptive: fixed === AUTO,
 			maxAttempts: bounded(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, MAX_ATTEMPTS),
 			timeoutMs: bounded(options.timeout, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
-			requestsPerSecond:
-				typeof options.requestsPerSecond === 'number' && options.requestsPerSecond > 0
-					? options.requestsPerSecond
-					: 0,
+			requestsPerSecond: typeof perSecond === 'number' && perSecond > 0 ? perSecond : 0,
 		},
 	};
 }
