@@ -1,7 +1,6 @@
 /**
- * The one wait primitive under every lock and queue of the node: FIFO slots whose waiters honour an
- * AbortSignal (an aborted waiter leaves the queue and rejects with the signal's reason), and keyed
- * locks built on them that drop a key as soon as nothing holds or waits on it.
+ * The wait primitive under every lock and queue of the node: FIFO slots whose waiters honour an
+ * AbortSignal, and keyed locks on them that drop a key once nothing holds or waits on it.
  */
 
 function abortReason(signal: AbortSignal): unknown {
@@ -11,7 +10,7 @@ function abortReason(signal: AbortSignal): unknown {
 /** Gives a slot back; calling it again does nothing. */
 export type Release = () => void;
 
-/** At most `capacity` holders at once; the others wait in arrival order. */
+/** At most `capacity` holders at once; the others wait in call order. */
 export class Slots {
 	held = 0;
 	private readonly queue: Array<() => void> = [];
@@ -23,10 +22,7 @@ export class Slots {
 		return this.queue.length;
 	}
 
-	/**
-	 * Waits for a slot. The waiter is queued when this is called (call order is grant order); an
-	 * abort takes it out of the queue and rejects with the signal's reason.
-	 */
+	/** Waits for a slot; an abort takes the waiter out of the queue and rejects with its reason. */
 	acquire(signal?: AbortSignal): Promise<Release> {
 		if (signal?.aborted) return Promise.reject(abortReason(signal));
 		if (!this.queue.length && this.held < this.capacity) {
@@ -50,7 +46,6 @@ export class Slots {
 		});
 	}
 
-	/** Runs `work` holding a slot. */
 	async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
 		const release = await this.acquire(signal);
 		try {
@@ -60,7 +55,7 @@ export class Slots {
 		}
 	}
 
-	/** Hands free slots to waiters, in arrival order. */
+	/** Hands free slots to waiters, in call order. */
 	grant(): void {
 		while (this.queue.length && this.held < this.capacity) {
 			this.held++;
@@ -79,49 +74,44 @@ export class Slots {
 	}
 }
 
-/** A key held by one holder; `release` hands it to the next waiter in arrival order. */
+/** A key held by one holder; `release` hands it to the next waiter. */
 export interface Lease<T = unknown> {
 	/** What the previous holder left for the next one (e.g. the contact as its write returned it). */
 	data: T | undefined;
 	release(): void;
 }
 
-/** FIFO locks by key. A waiter is queued when `acquire` is called, so call order is grant order. */
+/** FIFO locks by key: call order is grant order. */
 export class KeyedLocks<T = unknown> {
 	private readonly entries = new Map<string, { slots: Slots; data: T | undefined }>();
 
 	async acquire(key: string, signal?: AbortSignal): Promise<Lease<T>> {
-		let entry = this.entries.get(key);
-		if (!entry) {
-			entry = { slots: new Slots(1), data: undefined };
-			this.entries.set(key, entry);
-		}
-		const owner = entry;
+		const entry = this.entries.get(key) ?? { slots: new Slots(1), data: undefined };
+		this.entries.set(key, entry);
 		let release: Release | undefined;
 		try {
-			release = await owner.slots.acquire(signal);
+			release = await entry.slots.acquire(signal);
 		} finally {
-			if (!release) this.dropIfIdle(key, owner);
+			if (!release) this.dropIfIdle(key, entry);
 		}
 		const granted = release;
 		return {
 			get data() {
-				return owner.data;
+				return entry.data;
 			},
 			set data(value) {
-				owner.data = value;
+				entry.data = value;
 			},
 			release: () => {
 				granted();
-				this.dropIfIdle(key, owner);
+				this.dropIfIdle(key, entry);
 			},
 		};
 	}
 
 	/**
-	 * Acquires several keys in one global order (sorted), so two holders never wait on each other.
-	 * The result releases the keys `keep` does not name (all of them without `keep`); call it again
-	 * for the rest.
+	 * Acquires the keys in one global (sorted) order, so two holders never wait on each other. The
+	 * result releases the keys `keep` does not name (all without `keep`); call it again for the rest.
 	 */
 	async acquireAll(
 		keys: string[],
