@@ -1,7 +1,6 @@
 /**
- * Every piece of state shared by all executions of every Assistable node in this n8n process (n8n
- * loads a package's module once per process). Keys are dropped as soon as nothing holds or waits on
- * them. To add a part: a field of `parts` with a `clear()`, and its count in `load()`.
+ * All state shared by the executions of this n8n process (n8n loads a package once per process). To
+ * add a part: a field of `parts` with a `clear()`, and its count in `load()` if it holds anything.
  */
 import type { RecentCall } from '../resources/call/guard';
 import type { TagExpectation } from '../resources/contact/after-write';
@@ -47,17 +46,15 @@ export const clock: Clock = {
 	sleep: async (ms, signal) => await currentClock.sleep(ms, signal),
 };
 
-/**
- * Values that expire ("this call was made at t"), at most `max` of them (the oldest go first).
- * Memory, not a hold: they outlive executions on purpose, so `load()` does not count them.
- */
+/** Values that expire, at most `max` (the oldest go first); they outlive executions on purpose. */
 class ExpiringRecords<T> {
 	private readonly entries = new Map<string, { value: T; until: number }>();
 
 	constructor(private readonly max: number) {}
 
 	set(key: string, value: T, untilMs: number): void {
-		this.prune();
+		const now = clock.now();
+		for (const [old, { until }] of this.entries) if (until <= now) this.entries.delete(old);
 		this.entries.delete(key); // re-inserted last: Map order is age order
 		this.entries.set(key, { value, until: untilMs });
 		for (const oldest of this.entries.keys()) {
@@ -74,26 +71,13 @@ class ExpiringRecords<T> {
 		return undefined;
 	}
 
-	delete(key: string): void {
-		this.entries.delete(key);
-	}
-
 	clear(): void {
 		this.entries.clear();
-	}
-
-	private prune(): void {
-		const now = clock.now();
-		for (const [key, { until }] of this.entries) if (until <= now) this.entries.delete(key);
 	}
 }
 
 /** "This contact / identity is in doubt until t": a later mark never shortens an earlier one. */
 class ExpiringMarks extends ExpiringRecords<number> {
-	constructor() {
-		super(Infinity);
-	}
-
 	mark(key: string, untilMs: number): void {
 		const until = Math.max(untilMs, this.get(key) ?? 0);
 		this.set(key, until, until);
@@ -111,15 +95,12 @@ const parts = {
 	/** Unique values (e.g. emails, phone numbers) being looked up, created or set, by base URL + value. */
 	identities: new KeyedLocks<never>(),
 	/** Records whose last write's outcome is unknown (it may still be applied). */
-	doubtfulWrites: new ExpiringMarks(),
+	doubtfulWrites: new ExpiringMarks(Infinity),
 	/** Unique values whose create's outcome is unknown (the record may or may not exist). */
-	doubtfulCreates: new ExpiringMarks(),
+	doubtfulCreates: new ExpiringMarks(Infinity),
 	/** The pacing of each API key: requests in flight, spacing, pauses, Concurrency: Auto. */
 	throttles: new Throttles(clock),
-	/**
-	 * Round trips per API scope, smoothed, and their mean deviation (as TCP keeps them, RFC 6298): the
-	 * transport measures them, waits are sized on them.
-	 */
+	/** Round trips per base URL, smoothed, and their mean deviation (as TCP keeps them, RFC 6298). */
 	latency: new Map<string, { ms: number; spread: number }>(),
 	/** Contacts: location lists in use, by base URL + location ID. */
 	locationLists: new Groups<LocationList>(),
