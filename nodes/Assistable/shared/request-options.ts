@@ -69,7 +69,7 @@ export function readExecutionSettings(ctx: IExecuteFunctions): {
 			adaptive: fixed === AUTO,
 			maxAttempts: bounded(options.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1, MAX_ATTEMPTS),
 			timeoutMs: bounded(options.timeout, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
-			requestsPerSecond: typeof perSecond === 'number' && perSecond > 0 ? perSecond : 0,
+			minIntervalMs: typeof perSecond === 'number' && perSecond > 0 ? 1000 / perSecond : 0,
 		},
 	};
 }

@@ -17,8 +17,8 @@ export interface TransportOptions {
 	/** Tries per request, the first included. */
 	maxAttempts: number;
 	timeoutMs: number;
-	/** 0 for no cap. */
-	requestsPerSecond: number;
+	/** Least time between request starts (Requests per Second); 0 for none. */
+	minIntervalMs: number;
 	/** Concurrency: Auto: the API key's limiter paces requests in flight (and per second after a 429). */
 	adaptive: boolean;
 }
@@ -85,7 +85,6 @@ export class AssistableTransport {
 		}
 		const search = new URLSearchParams(spec.query).toString();
 		const url = `${this.scope}/${segments.join('/')}${search ? `?${search}` : ''}`;
-		const { maxAttempts, adaptive, requestsPerSecond } = this.options;
 		const before = spec.attemptsBefore ?? 0;
 		return await withRetries(
 			async (n) => {
@@ -101,9 +100,9 @@ export class AssistableTransport {
 				return interpret(this.reader, call, response, before + n);
 			},
 			{
-				maxAttempts: maxAttempts - before,
+				maxAttempts: this.options.maxAttempts - before,
 				throttle: state.throttles.for(this.keyScope),
-				pace: { adaptive, minIntervalMs: requestsPerSecond > 0 ? 1000 / requestsPerSecond : 0 },
+				pace: this.options,
 				signal: this.signal,
 				onUnknownOutcome: endpoint.method === 'GET' ? undefined : spec.onUnknownOutcome,
 			},
