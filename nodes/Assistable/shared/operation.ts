@@ -6,38 +6,23 @@ import type { AssistableTransport } from './transport';
 /** What one execution shares between its items, whatever the resource. */
 export interface ExecutionServices {
 	transport: AssistableTransport;
-	/**
-	 * Runs `work` holding the record's process-wide lease (its `data` is what the previous holder
-	 * left) and one of this execution's concurrency slots.
-	 */
+	/** Runs `work` holding the record's process-wide lease and one of the execution's slots. */
 	withRecord<T, D = unknown>(recordId: string, work: (lease: Lease<D>) => Promise<T>): Promise<T>;
 }
 
-/** An item's outcome: its output items, and a check to run once its locks are released. */
 export interface ItemOutcome {
 	json: IDataObject[];
-	/**
-	 * Runs after the item's locks are released; a throw fails the item, a result replaces its output.
-	 */
+	/** Runs once the item's locks are released; a throw fails the item, a result replaces its output. */
 	verify?: () => Promise<IDataObject[] | void>;
 }
 
-/**
- * One item's validated work: built without I/O, run later. `S`: its resource's services; `D`: what a
- * record's lease carries from one holder to the next.
- */
+/** One item's validated work, built without I/O. `D`: what a record's lease carries along. */
 export interface ItemPlan<S extends ExecutionServices = ExecutionServices, D = unknown> {
-	/**
-	 * Unique values (e.g. `email:value`) this item looks up, creates or sets. The item waits for
-	 * earlier items (of any execution of this process) holding one of them, then resolves its target.
-	 */
+	/** Unique values (e.g. `email:value`) it looks up, creates or sets: it waits for their holders. */
 	identities?: string[];
-	/**
-	 * Of `identities`, those the item keeps until it is done (what it may create or set); default
-	 * none.
-	 */
+	/** Of `identities`, those kept until the item is done (default none). */
 	heldIdentities?(): string[];
-	/** The record the item reads or writes, resolved when its turn comes; undefined when none. */
+	/** The record it reads or writes, resolved when its turn comes. */
 	target?(services: S): Promise<string | undefined>;
 	/** Runs holding the target record's lease (when there is a target). */
 	run(services: S, lease: Lease<D> | undefined): Promise<ItemOutcome>;
@@ -49,13 +34,9 @@ export interface OperationModule<S extends ExecutionServices = ExecutionServices
 	plan(this: IExecuteFunctions, itemIndex: number): ItemPlan<S, D>;
 }
 
-/**
- * A resource as the router sees it: its operations, and the services its items share within one
- * execution (built for the execution's plans, released once every item is done), if any.
- */
+/** A resource as the router sees it: its operations and what its items share in one execution. */
 export interface ResourceModule {
 	operations: Record<string, OperationModule>;
-	/** What its items share beyond the request layer (default: nothing more). */
 	services?(
 		base: ExecutionServices,
 		plans: Array<{ itemIndex: number; plan: ItemPlan }>,
