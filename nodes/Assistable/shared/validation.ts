@@ -24,9 +24,7 @@ export function quote(value: unknown): string {
 }
 
 export function isBlank(value: unknown): boolean {
-	return (
-		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-	);
+	return value === undefined || value === null || (typeof value === 'string' && !value.trim());
 }
 
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,10 +60,7 @@ export function parseText(value: unknown, parameter: string): string | undefined
 	);
 }
 
-/**
- * A phone number in E.164, read by the phone library: `+44 (0)20 7946 0958` -> `+442079460958`; a
- * number without `+` needs the Default Country option.
- */
+/** A phone number in E.164; one written without `+` needs the Default Country option. */
 export function parsePhone(
 	value: unknown,
 	parameter = 'Phone Number',
