@@ -1,6 +1,6 @@
 /**
- * Credential and URL safety: the Base URL is checked (https, or http to this machine only), the API
- * key is read once per execution and never shown, in any encoding an answer may carry it in.
+ * The Base URL is checked (https, or http to this machine only); the API key is read once per
+ * execution and never shown, in any encoding an answer may carry it in.
  */
 import type { IAdditionalCredentialOptions, IExecuteFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
@@ -12,11 +12,11 @@ export const CREDENTIAL_TYPE = 'assistableApi';
 
 /** The credential as one execution uses it. */
 export interface CredentialUse {
-	/** The base URL, without a trailing slash: names the API requests reach. */
+	/** The base URL, without a trailing slash. */
 	scope: string;
-	/** The API key's pacing scope: base URL + a hash of the key (the key is never kept as a name). */
+	/** Base URL + a hash of the API key (never the key itself). */
 	keyScope: string;
-	/** The credential read once, so requests do not fetch and decrypt it again. */
+	/** Read once, so requests do not fetch and decrypt it again. */
 	credential: IAdditionalCredentialOptions;
 	/** Removes the API key, the Base URL's password and its user info from a text. */
 	redact(text: string): string;
@@ -108,10 +108,7 @@ function isLoopback(hostname: string): boolean {
 	return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/**
- * A URL as it may be shown: origin and path, never user info (`https://user:pass@host`), query or
- * hash.
- */
+/** A URL as it may be shown: origin and path, never user info, query or hash. */
 export function displayUrl(raw: string): string {
 	try {
 		const url = new URL(raw);
@@ -121,11 +118,7 @@ export function displayUrl(raw: string): string {
 	}
 }
 
-/**
- * One path segment, whatever it contains (`/`, `?`, `#`, `%` are encoded). Undefined for values
- * that URL parsing would turn into navigation (empty, `.`, `..`, and their encoded forms), which
- * are never sent.
- */
+/** One encoded path segment; undefined for what URL parsing navigates by (empty, `.`, `..`). */
 export function pathSegment(value: string): string | undefined {
 	const encoded = encodeURIComponent(value);
 	return /^(\.|%2e){0,2}$/i.test(encoded) ? undefined : encoded;

@@ -1,11 +1,11 @@
-/** One API endpoint: everything the request layer needs to call it, and the sandbox to serve it. */
+/** One API endpoint: what the request layer needs to call it. */
 export interface Endpoint<Route extends string = string> {
 	/** Short name used in tests, the sandbox's records and its fault rules. */
 	route: Route;
 	method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 	/** Path after the base URL, with `{name}` placeholders, each one whole segment. */
 	path: string;
-	/** Whether a retry may not repeat an effect on the server (safe after a timeout or a 5xx). */
+	/** Whether a retry cannot repeat an effect on the server (safe after a timeout or a 5xx). */
 	retrySafe: boolean;
 	/** Largest answer accepted, in bytes. */
 	maxBytes: number;

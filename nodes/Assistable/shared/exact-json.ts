@@ -1,8 +1,4 @@
-/**
- * JSON.parse that never rounds: a number a JavaScript number cannot hold exactly (a long ID, more
- * digits than a double keeps) is returned as its text, digit for digit.
- */
-
+/** JSON.parse that never rounds: a number a double cannot hold exactly is kept as its text. */
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 export function parseExactJson(text: string): unknown {
@@ -39,11 +35,9 @@ function canonical(decimal: string): string | undefined {
 	const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(decimal);
 	if (!match) return undefined;
 	const [, sign, whole, fraction = '', exponent = '0'] = match;
-	let digits = (whole + fraction).replace(/^0+/, '');
-	let power = Number(exponent) - fraction.length;
+	const digits = (whole + fraction).replace(/^0+/, '');
 	if (digits === '') return '0';
-	const trailing = digits.length - digits.replace(/0+$/, '').length;
-	digits = digits.slice(0, digits.length - trailing);
-	power += trailing;
-	return `${sign}${digits}e${power}`;
+	const significant = digits.replace(/0+$/, '');
+	const power = Number(exponent) - fraction.length + digits.length - significant.length;
+	return `${sign}${significant}e${power}`;
 }

@@ -1,11 +1,10 @@
 /**
- * GoHighLevel IDs for the GHL-safe endpoints (calls, chat completion, conversations): they take the
- * GHL contact and location IDs, not the Assistable contact UUID of `/contacts/{id}`. No mapping from
- * one to the other is documented, so a UUID given where a GHL ID belongs fails before any request.
+ * GoHighLevel IDs of the GHL-safe endpoints (calls, chat completion, conversations). No mapping from
+ * an Assistable contact UUID is documented, so a UUID where a GHL ID belongs fails before any request.
  */
 import { InputError, isBlank, quote, UUID } from './validation';
 
-/** GHL IDs are about 20 letters and digits; a little room either way, never a slash or a space. */
+/** About 20 letters and digits: a little room either way, never a slash or a space. */
 const GHL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const WHERE_CONTACT =
@@ -40,12 +39,10 @@ function readGhlId(value: unknown, parameter: string, kind: string, where: strin
 	return id;
 }
 
-/** The GoHighLevel contact ID of a GHL-safe endpoint. */
 export function parseGhlContactId(value: unknown, parameter = 'GHL Contact ID'): string {
 	return readGhlId(value, parameter, 'contact', WHERE_CONTACT);
 }
 
-/** The GoHighLevel location (sub-account) ID of a GHL-safe endpoint. */
 export function parseGhlLocationId(value: unknown, parameter = 'Location ID (GHL)'): string {
 	return readGhlId(value, parameter, 'location', WHERE_LOCATION);
 }
