@@ -4,12 +4,14 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import type { CredentialUse } from './credential';
 import { displayUrl } from './credential';
 import type { Endpoint } from './endpoint';
 import { apiError, hintFor, plural, statusMessage, unsafeToRetry } from './messages';
 import type { Attempt, Failure } from './retries';
 import { header, rateLimitResetMs, retryAfterMs } from './retries';
 import { isObject } from './success';
+import type { TransportOptions } from './transport';
 
 /** One request to an endpoint, as a resource's API module describes it. */
 export interface RequestSpec {
@@ -17,10 +19,7 @@ export interface RequestSpec {
 	params: Record<string, string>;
 	/** Sent in this order, empty values too. */
 	query?: Record<string, string>;
-	/**
-	 * A function is asked before each attempt: returning undefined (its state got too old) sends
-	 * nothing and `request` throws `StaleRequest`.
-	 */
+	/** A function is asked before each attempt; undefined (built on a state too old): StaleRequest. */
 	body?: object | (() => object | undefined);
 	/** Attempts made by earlier requests withdrawn as stale: they count toward Max Attempts. */
 	attemptsBefore?: number;
@@ -47,14 +46,7 @@ export interface RawResponse {
 }
 
 /** What interpreting needs to know of the execution. */
-export interface Reader {
-	node: INode;
-	/** The base URL, as named in network errors (redacted). */
-	scope: string;
-	maxAttempts: number;
-	timeoutMs: number;
-	redact(text: string): string;
-}
+export type Reader = TransportOptions & Pick<CredentialUse, 'scope' | 'redact'> & { node: INode };
 
 /** Answers after which a write may still have been applied (a gateway or the server gave up). */
 const UNKNOWN_OUTCOME_STATUS = new Set([408, 500, 502, 503, 504]);
@@ -107,7 +99,7 @@ export function interpret(r: Reader, call: ApiCall, answer: RawResponse, attempt
 		}
 		if (isObject(parsed) && parsed.ok === false) {
 			const reason = messageOf(parsed) ?? 'no reason given';
-			return fail(`Assistable reported an error: ${reason}`, hintFor(call, 200, reason));
+			return fail(`Assistable reported an error: ${reason}`, '');
 		}
 		return { body: parsed, resetMs };
 	}
@@ -131,7 +123,6 @@ export function interpret(r: Reader, call: ApiCall, answer: RawResponse, attempt
 		...fail(`${statusMessage(call, status)}${gaveUp}`, description),
 		retryable,
 		unknownOutcome,
-		rateLimited: status === 429,
 		retryAfterMs:
 			status === 429 || status === 503 ? retryAfterMs(header(answer, 'retry-after')) : undefined,
 	};

@@ -16,7 +16,6 @@ const OVERLOAD_STATUS = new Set([429, 502, 503, 504]);
 /** An attempt that failed. */
 export interface Failure {
 	retryable: boolean;
-	rateLimited?: boolean;
 	retryAfterMs?: number;
 	/** The request may have been applied by the server (it reached it, no definite answer came). */
 	unknownOutcome?: boolean;
@@ -70,12 +69,12 @@ function outcomeOf(result: Attempt, wait: number): AttemptOutcome {
 	if (!('error' in result) || (result.status !== undefined && !OVERLOAD_STATUS.has(result.status)))
 		return { kind: 'answer', pauseMs };
 	// A rate limit slows every request made with this key in this process, not just this one.
-	const rateLimited = result.rateLimited && wait <= MAX_RETRY_AFTER_MS;
+	const rateLimited = result.status === 429;
 	return {
 		kind: 'drop',
-		rateLimited: result.rateLimited,
+		rateLimited,
 		retryAfterMs: result.retryAfterMs,
-		pauseMs: rateLimited ? Math.max(wait, pauseMs ?? 0) : pauseMs,
+		pauseMs: rateLimited && wait <= MAX_RETRY_AFTER_MS ? Math.max(wait, pauseMs ?? 0) : pauseMs,
 	};
 }
 
@@ -103,12 +102,10 @@ export function retryAfterMs(value: string | undefined): number | undefined {
  * request of this key waits for the reset instead of running into a 429.
  */
 export function rateLimitResetMs(response: Pick<RawResponse, 'headers'>): number | undefined {
-	const remaining =
-		header(response, 'ratelimit-remaining') ?? header(response, 'x-ratelimit-remaining');
+	const read = (name: string) => header(response, name) ?? header(response, `x-${name}`);
+	const remaining = read('ratelimit-remaining');
 	if (remaining === undefined || Number(remaining) !== 0) return undefined;
-	const reset = Number(
-		header(response, 'ratelimit-reset') ?? header(response, 'x-ratelimit-reset'),
-	);
+	const reset = Number(read('ratelimit-reset'));
 	if (!Number.isFinite(reset) || reset <= 0) return undefined;
 	// Seconds until the reset, or (as some APIs send it) the reset's Unix time in seconds.
 	const waitMs = reset > 1e9 ? reset * 1000 - clock.now() : reset * 1000;
