@@ -80,20 +80,13 @@ function encodingsOf(secret: string): RegExp {
 		if (c === '/' || c === '"' || c === '\\') forms.push(`\\\\\\${c}`);
 		const units = Array.from({ length: c.length }, (_, i) => c.charCodeAt(i));
 		forms.push(units.map((u) => `\\\\u${anyCase(u.toString(16).padStart(4, '0'))}`).join(''));
+		// URL-encoded, ASCII too (an encoder may escape any character); a lone surrogate has no UTF-8.
 		const code = c.codePointAt(0)!;
-		const utf8 = code < 0x80 ? `%${code.toString(16).padStart(2, '0')}` : safeEncode(c);
-		if (utf8.startsWith('%')) forms.push(anyCase(utf8));
+		if (code < 0x80) forms.push(anyCase(`%${code.toString(16).padStart(2, '0')}`));
+		else if (code < 0xd800 || code > 0xdfff) forms.push(anyCase(encodeURIComponent(c)));
 		return `(?:${forms.join('|')})`;
 	};
 	return new RegExp(Array.from(secret, character).join(''), 'g');
-}
-
-function safeEncode(text: string): string {
-	try {
-		return encodeURIComponent(text);
-	} catch {
-		return '';
-	}
 }
 
 function safeDecode(text: string): string {

@@ -3,11 +3,8 @@ import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { requestOptionFields } from './request-options';
 
-/** Where an operation's parameters show: its resource and operation. */
-interface OperationScope {
-	resource: string;
-	operation: string;
-}
+/** Where an operation's parameters show. */
+type OperationScope = { resource: string; operation: string };
 
 /** The fields, shown only for the operation (after their own conditions, e.g. `matchBy`). */
 export function displayFor(scope: OperationScope, fields: INodeProperties[]): INodeProperties[] {

@@ -11,13 +11,8 @@ export function apiError(
 	description: string,
 	status?: number,
 ): NodeApiError {
-	const httpCode = status ? String(status) : undefined;
-	return new NodeApiError(node, { message, description, httpCode } as JsonObject, {
-		message,
-		description,
-		httpCode,
-		itemIndex,
-	});
+	const details = { message, description, httpCode: status ? String(status) : undefined };
+	return new NodeApiError(node, details as JsonObject, { ...details, itemIndex });
 }
 
 export function unsafeToRetry(call: RequestSpec): string {

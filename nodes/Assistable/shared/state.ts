@@ -10,31 +10,21 @@ import { realClock, Throttles } from './throttle';
 import { KeyedLocks } from './wait';
 
 /** Values grouped by key; a key goes with its last value. */
-class Groups<T> {
-	private readonly groups = new Map<string, Set<T>>();
-
+class Groups<T> extends Map<string, Set<T>> {
 	add(key: string, value: T): void {
-		const group = this.groups.get(key) ?? new Set<T>();
-		this.groups.set(key, group);
+		const group = this.get(key) ?? new Set<T>();
+		this.set(key, group);
 		group.add(value);
 	}
 
 	all(key: string): T[] {
-		return [...(this.groups.get(key) ?? [])];
+		return [...(this.get(key) ?? [])];
 	}
 
 	remove(key: string, value: T): void {
-		const group = this.groups.get(key);
+		const group = this.get(key);
 		group?.delete(value);
-		if (group?.size === 0) this.groups.delete(key);
-	}
-
-	get size(): number {
-		return this.groups.size;
-	}
-
-	clear(): void {
-		this.groups.clear();
+		if (group?.size === 0) this.delete(key);
 	}
 }
 

@@ -81,6 +81,9 @@ export interface Lease<T = unknown> {
 	release(): void;
 }
 
+/** Releases the keys `keep` does not name (all without `keep`); call it again for the rest. */
+type ReleaseAll = (keep?: (key: string) => boolean) => void;
+
 /** FIFO locks by key: call order is grant order. */
 export class KeyedLocks<T = unknown> {
 	private readonly entries = new Map<string, { slots: Slots; data: T | undefined }>();
@@ -109,16 +112,10 @@ export class KeyedLocks<T = unknown> {
 		};
 	}
 
-	/**
-	 * Acquires the keys in one global (sorted) order, so two holders never wait on each other. The
-	 * result releases the keys `keep` does not name (all without `keep`); call it again for the rest.
-	 */
-	async acquireAll(
-		keys: string[],
-		signal?: AbortSignal,
-	): Promise<(keep?: (key: string) => boolean) => void> {
+	/** Acquires the keys in one global (sorted) order, so two holders never wait on each other. */
+	async acquireAll(keys: string[], signal?: AbortSignal): Promise<ReleaseAll> {
 		const leases = new Map<string, Lease<T>>();
-		const release = (keep?: (key: string) => boolean) => {
+		const release: ReleaseAll = (keep) => {
 			for (const [key, lease] of [...leases].reverse()) {
 				if (keep?.(key)) continue;
 				lease.release();
