@@ -2,10 +2,7 @@
  * GoHighLevel IDs of the GHL-safe endpoints (calls, chat completion, conversations). No mapping from
  * an Assistable contact UUID is documented, so a UUID where a GHL ID belongs fails before any request.
  */
-import { InputError, isBlank, quote, UUID } from './validation';
-
-/** About 20 letters and digits: a little room either way, never a slash or a space. */
-const GHL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+import { InputError, isBlank, PLAIN_ID, quote, UUID } from './validation';
 
 const WHERE_CONTACT =
 	'A GoHighLevel workflow sends it in its webhook as contact_id ({{contact.id}}); in GoHighLevel it is the last part of the contact page URL (…/contacts/detail/<id>).';
@@ -29,7 +26,7 @@ function readGhlId(value: unknown, parameter: string, kind: string, where: strin
 			`This endpoint takes the GoHighLevel ${kind} ID (about 20 letters and digits), not the Assistable contact ID (a UUID) that the Contact resource returns. ${where}`,
 		);
 	}
-	if (typeof id !== 'string' || !GHL_ID.test(id)) {
+	if (typeof id !== 'string' || !PLAIN_ID.test(id)) {
 		throw new InputError(
 			parameter,
 			`${parameter} ${quote(value)} is not a GoHighLevel ${kind} ID`,

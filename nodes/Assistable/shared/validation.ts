@@ -16,6 +16,8 @@ export class InputError extends Error {
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 /** An Assistable record ID (contacts): a UUID, never a GoHighLevel ID. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A location or GoHighLevel ID: about 20 letters and digits, never a slash or a space. */
+export const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Shows a user's value in a message without flooding it. */
 export function quote(value: unknown): string {
@@ -27,8 +29,6 @@ export function isBlank(value: unknown): boolean {
 	return value === undefined || value === null || (typeof value === 'string' && !value.trim());
 }
 
-const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 export function parseLocationId(value: unknown, parameter = 'Location ID'): string {
 	if (isBlank(value)) {
 		throw new InputError(
@@ -38,7 +38,7 @@ export function parseLocationId(value: unknown, parameter = 'Location ID'): stri
 		);
 	}
 	const id = typeof value === 'string' ? value.trim() : value;
-	if (typeof id !== 'string' || !LOCATION_ID.test(id)) {
+	if (typeof id !== 'string' || !PLAIN_ID.test(id)) {
 		throw new InputError(
 			parameter,
 			`${parameter} ${quote(value)} is not a location ID`,
