@@ -86,10 +86,8 @@ export function parsePhone(
 }
 
 /** The Default Country option: an ISO 3166 alpha-2 code such as US; undefined when not set. */
-export function parseDefaultCountry(
-	value: unknown,
-	parameter = 'Default Country',
-): CountryCode | undefined {
+export function parseDefaultCountry(value: unknown): CountryCode | undefined {
+	const parameter = 'Default Country';
 	const text = parseText(value, parameter);
 	if (text === undefined) return undefined;
 	const country = phoneCountry(text);
