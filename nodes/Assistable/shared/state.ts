@@ -104,7 +104,6 @@ const parts = {
 	replies: new ExpiringRecords<{ at: number; replied: boolean }>(10_000),
 };
 
-/** The one state of this process. */
 export const state = {
 	...parts,
 	/** What is held or waited on right now (tests check it is idle once the executions end). */

@@ -52,7 +52,6 @@ export class AssistableTransport {
 		return new AssistableTransport(ctx, await readCredential(ctx), options);
 	}
 
-	/** The execution's cancel signal. */
 	get signal(): AbortSignal | undefined {
 		return this.ctx.getExecutionCancelSignal?.();
 	}
