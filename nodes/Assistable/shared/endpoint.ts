@@ -1,7 +1,5 @@
 /** One API endpoint: what the request layer needs to call it. */
-export interface Endpoint<Route extends string = string> {
-	/** Short name used in tests, the sandbox's records and its fault rules. */
-	route: Route;
+export interface Endpoint {
 	method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 	/** Path after the base URL, with `{name}` placeholders, each one whole segment. */
 	path: string;
@@ -9,6 +7,15 @@ export interface Endpoint<Route extends string = string> {
 	retrySafe: boolean;
 	/** Largest answer accepted, in bytes. */
 	maxBytes: number;
+}
+
+export function endpoint(
+	method: Endpoint['method'],
+	path: string,
+	retrySafe: boolean,
+	maxBytes: number,
+): Endpoint {
+	return { method, path, retrySafe, maxBytes };
 }
 
 /** The path's segments with each `{name}` replaced by `params[name]` (unencoded). */

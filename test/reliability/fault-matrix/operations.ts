@@ -3,18 +3,15 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { SandboxRoute as Route } from '../../../sandbox/server';
 import { DEMO_CONTACT_IDS, DEMO_LOCATION_ID } from '../../../sandbox/server';
-import {
-	MAX_CONTACT_BYTES,
-	MAX_LIST_BYTES,
-} from '../../../nodes/Assistable/resources/contact/endpoints';
+import { contactEndpoints } from '../../../nodes/Assistable/resources/contact/endpoints';
 export const KEY = 'asst_SECRET_matrix_key_9f8e7d';
 export const LOC = DEMO_LOCATION_ID;
 export const { ada } = DEMO_CONTACT_IDS;
 export const ADA_EMAIL = 'ada@example.com';
 export const NEW_EMAIL = 'nova.new@example.com';
-/** Response size limits of the node (transport.ts). */
-export const CONTACT_LIMIT = MAX_CONTACT_BYTES;
-export const LIST_LIMIT = MAX_LIST_BYTES;
+/** Response size limits of the node. */
+export const CONTACT_LIMIT = contactEndpoints.get.maxBytes;
+export const LIST_LIMIT = contactEndpoints.list.maxBytes;
 /** Per-request timeout in the delay cases, and how long the sandbox holds the answer back. */
 export const TIMEOUT_MS = 500;
 export const DELAY_MS = 1000;

@@ -3,19 +3,11 @@
  * call is not idempotent and no idempotency key is documented, so it is never retried after a failure
  * that may have reached Assistable (a 429 or a refused connection still is).
  */
-import type { Endpoint } from '../../shared/endpoint';
+import { endpoint } from '../../shared/endpoint';
 
 /** Largest answer accepted: the documented answer is five short fields. */
 const MAX_CALL_BYTES = 1024 * 1024;
 
-export type CallRoute = 'makeCall';
-
-export const callEndpoints: { [Route in CallRoute]: Endpoint<Route> } = {
-	makeCall: {
-		route: 'makeCall',
-		method: 'POST',
-		path: '/ghl/make-call',
-		retrySafe: false,
-		maxBytes: MAX_CALL_BYTES,
-	},
+export const callEndpoints = {
+	makeCall: endpoint('POST', '/ghl/make-call', false, MAX_CALL_BYTES),
 };

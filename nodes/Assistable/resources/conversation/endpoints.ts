@@ -5,21 +5,12 @@
  * documented): the operation reads the conversation first (message-delivery.ts). A chat completion
  * runs the assistant, which may call its tools and spends credits: never repeated after such a failure.
  */
-import type { Endpoint } from '../../shared/endpoint';
+import { endpoint } from '../../shared/endpoint';
 
 const MAX_CONVERSATION_BYTES = 10 * 1024 * 1024;
 
-export type ConversationRoute = 'get-conversation' | 'create-message' | 'chat-completion';
-
-const endpoint = <R extends ConversationRoute>(
-	route: R,
-	method: Endpoint['method'],
-	path: string,
-	retrySafe: boolean,
-): Endpoint<R> => ({ route, method, path, retrySafe, maxBytes: MAX_CONVERSATION_BYTES });
-
 export const conversationEndpoints = {
-	get: endpoint('get-conversation', 'GET', '/get-conversation', true),
-	createMessage: endpoint('create-message', 'POST', '/create-message', false),
-	reply: endpoint('chat-completion', 'POST', '/ghl-chat-completion', false),
+	get: endpoint('GET', '/get-conversation', true, MAX_CONVERSATION_BYTES),
+	createMessage: endpoint('POST', '/create-message', false, MAX_CONVERSATION_BYTES),
+	reply: endpoint('POST', '/ghl-chat-completion', false, MAX_CONVERSATION_BYTES),
 };
