@@ -1,7 +1,6 @@
 /** The contact object every v2 contact endpoint returns. */
 export interface Contact {
 	id: string;
-	workspace_id?: string;
 	location_id?: string;
 	first_name?: string | null;
 	last_name?: string | null;
@@ -9,12 +8,7 @@ export interface Contact {
 	email?: string | null;
 	tags?: string[];
 	custom_fields?: Record<string, unknown>;
-	meta?: Record<string, unknown>;
-	attribution?: Record<string, unknown>;
-	integration?: Record<string, unknown>;
-	dnd?: Record<string, unknown>;
-	created_at?: string;
-	updated_at?: string;
+	/** Also workspace_id, meta, attribution, integration, dnd, created_at, updated_at. */
 	[key: string]: unknown;
 }
 
