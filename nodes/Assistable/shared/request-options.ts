@@ -19,7 +19,7 @@ export const requestOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: AUTO, maxValue: MAX_LIMIT },
 		default: AUTO,
 		description:
-			'How many requests to Assistable may be in flight at once. 0 (Auto) adapts it, between 1 and 50, to what the API sustains: it grows while answers are healthy and halves on 429s, overload answers (502–504) and timeouts, for all workflows using this API key. A number fixes it for this node. Items for the same contact always run one after another, in order.',
+			'How many requests to Assistable may be in flight at once. 0 (Auto) adapts it, between 1 and 50, to what the API sustains: it grows while answers are healthy, shrinks when answers slow down as more are in flight, and halves on 429s, overload answers (502–504) and timeouts, for all workflows using this API key. A number fixes it for this node. Items for the same contact always run one after another, in order.',
 	},
 	{
 		displayName: 'Max Attempts',
