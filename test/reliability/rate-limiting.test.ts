@@ -6,10 +6,11 @@ const { run, on, sandbox } = useRetrySandbox();
 
 describe('rate limiting', () => {
 	it('Requests per Second spaces requests out', async () => {
-		const items = Array.from({ length: 6 }, () => ({}));
-		await run('get', { contactId: ada, options: { requestsPerSecond: 10, concurrency: 6 } }, items);
+		const items = Array.from({ length: 5 }, () => ({}));
+		await run('get', { contactId: ada, options: { requestsPerSecond: 5, concurrency: 5 } }, items);
 		const starts = on('get').map((r) => r.startedAt);
-		expect(starts.at(-1)! - starts[0]).toBeGreaterThan(450);
+		// 4 gaps of 200 ms; the slack absorbs a first request held up on a busy machine.
+		expect(starts.at(-1)! - starts[0]).toBeGreaterThan(600);
 	});
 
 	it('rate-limit headers, when Assistable sends them, make the node wait for the reset instead of running into a 429', async () => {
