@@ -4,7 +4,7 @@ import type { NodeApiError } from 'n8n-workflow';
 import type { RawResponse } from './answers';
 import type { AttemptOutcome } from './limiter';
 import { clock } from './state';
-import type { Throttle } from './throttle';
+import type { PaceRequest, Throttle } from './throttle';
 
 /** Longest wait a Retry-After may ask for before the request counts as failed. */
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -31,7 +31,7 @@ export type Attempt = { body: unknown; resetMs?: number } | Failure;
 interface RetryOptions {
 	maxAttempts: number;
 	throttle: Throttle;
-	pace: { adaptive: boolean; minIntervalMs: number };
+	pace: PaceRequest;
 	signal: AbortSignal | undefined;
 	onUnknownOutcome?: () => void;
 }

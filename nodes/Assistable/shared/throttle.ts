@@ -25,7 +25,7 @@ export const realClock: Clock = {
 };
 
 /** What one attempt asks of the throttle. */
-interface PaceRequest {
+export interface PaceRequest {
 	/** Concurrency: Auto: held to the key's limit in flight and to the rate learnt from 429s. */
 	adaptive: boolean;
 	/** Least time between request starts (Requests per Second); 0 for none. */

@@ -10,17 +10,14 @@ import { pathValues } from './endpoint';
 import { apiError } from './messages';
 import { withRetries } from './retries';
 import { state } from './state';
+import type { PaceRequest } from './throttle';
 
 export type { RequestSpec } from './answers';
 
-export interface TransportOptions {
+export interface TransportOptions extends PaceRequest {
 	/** Tries per request, the first included. */
 	maxAttempts: number;
 	timeoutMs: number;
-	/** Least time between request starts (Requests per Second); 0 for none. */
-	minIntervalMs: number;
-	/** Concurrency: Auto: the API key's limiter paces requests in flight (and per second after a 429). */
-	adaptive: boolean;
 }
 
 /** A body function refused to go out (its state got too old): this attempt sent nothing. */
