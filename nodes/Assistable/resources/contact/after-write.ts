@@ -1,7 +1,6 @@
 /**
- * The checks after a write, run once the contact's lease is released: its tags are still there
- * (another process may have merged onto an older state), and no other writer created the same
- * contact at the same time (there is no lock across processes).
+ * Checks run once the lease is released: the tags are still there (another process may have merged
+ * onto an older state), and no other writer created the same contact (no lock across processes).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -35,9 +34,8 @@ function byKey(tags: string[] | undefined): Map<string, string> {
 }
 
 /**
- * Applies a successful write of tags to the contact's expectation (made when `create`, else only
- * while a check is pending): a later write of this process wins over an earlier one, so a check
- * never restores what a later write removed.
+ * Applies a written tag change to the contact's expectation (made when `create`, else only while a
+ * check is pending): a later write of this process wins, so a check never restores what it removed.
  */
 export function noteTagWrite(
 	services: ContactServices,
@@ -97,9 +95,58 @@ export function tagCheckAfter(
 	const expectation = noteTagWrite(services, contactId, changes, write, appendTags, true)!;
 	expectation.checks++;
 	const writtenAt = clock.now();
+	const { transport } = services;
+	const rtt = () => [transport.typicalLatencyMs(), transport.latencySpreadMs()] as const;
+
+	// Reads the contact after the check delay and re-applies what is missing (or back), a few times.
+	const checkTags = async (): Promise<Contact | undefined> => {
+		let reapplied: Contact | undefined;
+		for (let round = 0; ; round++) {
+			await clock.sleep(checkDelayMs(...rtt()), transport.signal);
+			const result = await services.withRecord(contactId, async (lease: ContactLease) => {
+				// A read of another check, sent late enough after this write, saw it in place.
+				if (expectation.verifiedAt - writtenAt >= checkCoverMs(...rtt())) return undefined;
+				const sentAt = clock.now();
+				const latest = await getContact(transport, contactId, itemIndex);
+				lease.data = { contact: latest, at: clock.now() };
+				const have = new Set((latest.tags ?? []).map(tagKey));
+				const missing = [...expectation.present.values()].filter((tag) => !have.has(tagKey(tag)));
+				const back = [...expectation.absent.values()].filter((tag) => have.has(tagKey(tag)));
+				if (!missing.length && !back.length) {
+					expectation.verifiedAt = Math.max(expectation.verifiedAt, sentAt);
+					return undefined;
+				}
+				if (round < MAX_TAG_REAPPLY) {
+					const changes = { fields: {}, tags: missing, removeTags: back };
+					const options = { appendTags: true, keepCustomFields: true };
+					reapplied = (await writeContact(services, contactId, lease, changes, options, itemIndex))
+						.contact;
+				}
+				return { missing, back };
+			});
+			if (!result) return reapplied;
+			if (round < MAX_TAG_REAPPLY) continue;
+			const listed = (tags: string[]) => tags.map((tag) => quote(tag)).join(', ');
+			const parts = [
+				result.missing.length ? `missing ${listed(result.missing)}` : '',
+				result.back.length ? `back on it: ${listed(result.back)}` : '',
+			].filter(Boolean);
+			const error = new NodeOperationError(
+				ctx.getNode(),
+				`Another writer kept changing the contact's tags (${parts.join('; ')})`,
+				{
+					itemIndex,
+					description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
+				},
+			);
+			error.context.checked = true;
+			throw error;
+		}
+	};
+
 	return async () => {
 		try {
-			return await checkTags(ctx, services, contactId, expectation, writtenAt, itemIndex);
+			return await checkTags();
 		} catch (error) {
 			throw afterWriteFailure(
 				ctx,
@@ -116,64 +163,7 @@ export function tagCheckAfter(
 	};
 }
 
-/** Reads the contact after the check delay and re-applies what is missing (or back), a few times. */
-async function checkTags(
-	ctx: IExecuteFunctions,
-	services: ContactServices,
-	contactId: string,
-	expectation: TagExpectation,
-	writtenAt: number,
-	itemIndex: number,
-): Promise<Contact | undefined> {
-	const { transport } = services;
-	const rtt = () => [transport.typicalLatencyMs(), transport.latencySpreadMs()] as const;
-	let reapplied: Contact | undefined;
-	for (let round = 0; ; round++) {
-		await clock.sleep(checkDelayMs(...rtt()), transport.signal);
-		const result = await services.withRecord(contactId, async (lease: ContactLease) => {
-			// A read of another check, sent late enough after this write, saw it in place.
-			if (expectation.verifiedAt - writtenAt >= checkCoverMs(...rtt())) return undefined;
-			const sentAt = clock.now();
-			const latest = await getContact(transport, contactId, itemIndex);
-			lease.data = { contact: latest, at: clock.now() };
-			const have = new Set((latest.tags ?? []).map(tagKey));
-			const missing = [...expectation.present].filter(([key]) => !have.has(key)).map(([, t]) => t);
-			const back = [...expectation.absent].filter(([key]) => have.has(key)).map(([, t]) => t);
-			if (!missing.length && !back.length) {
-				expectation.verifiedAt = Math.max(expectation.verifiedAt, sentAt);
-				return undefined;
-			}
-			if (round < MAX_TAG_REAPPLY) {
-				const changes = { fields: {}, tags: missing, removeTags: back };
-				const options = { appendTags: true, keepCustomFields: true };
-				reapplied = (await writeContact(services, contactId, lease, changes, options, itemIndex))
-					.contact;
-			}
-			return { missing, back };
-		});
-		if (!result) return reapplied;
-		if (round < MAX_TAG_REAPPLY) continue;
-		const parts = [
-			result.missing.length ? `missing ${result.missing.map((tag) => quote(tag)).join(', ')}` : '',
-			result.back.length ? `back on it: ${result.back.map((tag) => quote(tag)).join(', ')}` : '',
-		].filter(Boolean);
-		const error = new NodeOperationError(
-			ctx.getNode(),
-			`Another writer kept changing the contact's tags (${parts.join('; ')})`,
-			{
-				itemIndex,
-				description: `Re-applied this item's tags ${MAX_TAG_REAPPLY} times and another writer (another n8n process or workflow, or Assistable itself) changed them again each time. Run the item again later.`,
-			},
-		);
-		error.context.checked = true;
-		throw error;
-	}
-}
-
-/**
- * After a create: a list requested a little later shows whether another writer created the same
- * contact at the same time; the item then fails naming every ID.
- */
+/** After a create: a list requested a little later shows whether another writer created it too. */
 export function duplicateCheckAfter(
 	ctx: IExecuteFunctions,
 	services: ContactServices,

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
@@ -10,6 +10,7 @@ import {
 	defaultCountryOption,
 	hasChanges,
 	readChanges,
+	readOptions,
 } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { identitiesOf } from './identity';
@@ -40,8 +41,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 			'Add at least an Email, a Phone Number or a name under Contact Fields.',
 		);
 	}
-	const simplify =
-		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify = readOptions(this, itemIndex).simplify === true;
 	return {
 		// Later lookups of this email / phone (in any execution of this process) wait for this create.
 		identities: identitiesOf(changes.fields),

@@ -19,13 +19,13 @@ export const defaultCountryOption: INodeProperties = {
 };
 
 /** The item's Default Country option; undefined when not set. */
-export function readDefaultCountry(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): CountryCode | undefined {
-	return parseDefaultCountry(
-		(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject).defaultCountry,
-	);
+export function readDefaultCountry(ctx: IExecuteFunctions, itemIndex: number) {
+	return parseDefaultCountry(readOptions(ctx, itemIndex).defaultCountry);
+}
+
+/** The item's Options collection. */
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
 /** Append Tags, for the operations that update a contact (Update, Create or Update). */
@@ -87,18 +87,8 @@ export const contactFieldOptions: INodeProperties[] = [
 		placeholder: 'e.g. name@example.com',
 		default: '',
 	},
-	{
-		displayName: 'First Name',
-		name: 'firstName',
-		type: 'string',
-		default: '',
-	},
-	{
-		displayName: 'Last Name',
-		name: 'lastName',
-		type: 'string',
-		default: '',
-	},
+	{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
+	{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
 	{
 		displayName: 'Phone Number',
 		name: 'phoneNumber',
@@ -157,10 +147,7 @@ export function readChanges(
 }
 
 /** Validated changes from an Update Fields / Contact Fields collection. */
-export function parseContactChanges(
-	fields: IDataObject,
-	defaultCountry?: CountryCode,
-): ContactChanges {
+export function parseContactChanges(fields: IDataObject, defaultCountry?: CountryCode) {
 	const changes: ContactChanges = { fields: {} };
 	const firstName = parseText(fields.firstName, 'First Name');
 	const lastName = parseText(fields.lastName, 'Last Name');

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
-import { defaultCountryOption } from './fields';
+import { defaultCountryOption, readOptions } from './fields';
 import {
 	MATCH_ANY_FIELDS,
 	matchIdentities,
@@ -22,8 +22,7 @@ export const description: INodeProperties[] = [
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
-	const simplify =
-		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify = readOptions(this, itemIndex).simplify === true;
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),

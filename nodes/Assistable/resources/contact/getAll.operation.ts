@@ -9,7 +9,7 @@ import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
 import { parseEmail, parseLocationId, parsePhone } from '../../shared/validation';
 import { parseTags } from './validation';
-import { defaultCountryOption, readDefaultCountry } from './fields';
+import { defaultCountryOption, readDefaultCountry, readOptions } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { parseUpdatedSince } from './updated-since';
 import { isObject } from '../../shared/success';
@@ -106,8 +106,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		: Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const matches = buildFilter(filters, readDefaultCountry(this, itemIndex), this.getTimezone());
-	const simplify =
-		(this.getNodeParameter('options', itemIndex, {}) as IDataObject).simplify === true;
+	const simplify = readOptions(this, itemIndex).simplify === true;
 	return {
 		// No lookup index: the list itself is requested (once per location per execution) when run.
 		run: async ({ directory }) => {

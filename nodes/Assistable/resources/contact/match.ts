@@ -28,96 +28,89 @@ export const LOCATION_ID_FIELD: INodeProperties = {
 	description: 'The Assistable location (sub-account) ID the contacts belong to',
 };
 
-const BY_OPTIONS: INodePropertyOptions[] = [
+const show = (matchBy: string[]) => ({ show: { matchBy } });
+
+const BY_EMAIL: INodePropertyOptions = {
+	name: 'Email',
+	value: 'email',
+	description: 'The email address, within a location (case-insensitive)',
+};
+const BY_ID: INodePropertyOptions = {
+	name: 'ID',
+	value: 'id',
+	description: "The contact's ID (a UUID)",
+};
+const BY_PHONE: INodePropertyOptions = {
+	name: 'Phone',
+	value: 'phone',
+	description: 'The phone number, within a location (compared in E.164)',
+};
+
+const BY_VALUE_FIELDS: INodeProperties[] = [
+	{ ...LOCATION_ID_FIELD, displayOptions: show(['email', 'phone']) },
 	{
-		name: 'Email',
-		value: 'email',
-		description: 'The email address, within a location (case-insensitive)',
+		displayName: 'Email to Match',
+		name: 'matchEmail',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. name@example.com',
+		description: 'The email address of the contact to find (case-insensitive)',
+		displayOptions: show(['email']),
 	},
-	{ name: 'ID', value: 'id', description: "The contact's ID (a UUID)" },
 	{
-		name: 'Phone',
-		value: 'phone',
-		description: 'The phone number, within a location (compared in E.164)',
+		displayName: 'Phone to Match',
+		name: 'matchPhone',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +14155550101',
+		description:
+			'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
+		displayOptions: show(['phone']),
 	},
 ];
 
-/** The parameters that name the contact: Match By and what it needs (place them with displayFor). */
-function matchFields(byId: boolean): INodeProperties[] {
-	const show = (matchBy: string[]) => ({ show: { matchBy } });
-	const fields: INodeProperties[] = [
-		{
-			displayName: 'Match By',
-			name: 'matchBy',
-			type: 'options',
-			description: 'How to find the contact',
-			options: BY_OPTIONS,
-			default: 'id',
-		},
-		{ ...LOCATION_ID_FIELD, displayOptions: show(['email', 'phone']) },
-		{
-			displayName: 'Email to Match',
-			name: 'matchEmail',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. name@example.com',
-			description: 'The email address of the contact to find (case-insensitive)',
-			displayOptions: show(['email']),
-		},
-		{
-			displayName: 'Phone to Match',
-			name: 'matchPhone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. +14155550101',
-			description:
-				'The phone number of the contact to find, compared in E.164 (see the Default Country option for numbers without +)',
-			displayOptions: show(['phone']),
-		},
-	];
-	if (!byId) {
-		const byValue = BY_OPTIONS.filter((option) => option.value !== 'id');
-		return [{ ...fields[0], options: byValue, default: 'email' }, ...fields.slice(1)];
-	}
-	return [
-		fields[0],
-		{
-			displayName: 'Contact ID',
-			name: 'contactId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
-			description:
-				"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
-			displayOptions: show(['id']),
-		},
-		...fields.slice(1),
-		{
-			displayName: 'If No Match',
-			name: 'onNoMatch',
-			type: 'options',
-			options: [
-				{
-					name: 'Fail the Item',
-					value: 'error',
-					description: 'The item fails with a clear message',
-				},
-				{ name: 'Skip the Item', value: 'skip', description: 'The item produces no output' },
-			],
-			default: 'error',
-			description: 'What to do when no contact has that email or phone',
-			displayOptions: show(['email', 'phone']),
-		},
-	];
-}
+const matchBy = (options: INodePropertyOptions[], byDefault: string): INodeProperties => ({
+	displayName: 'Match By',
+	name: 'matchBy',
+	type: 'options',
+	description: 'How to find the contact',
+	options,
+	default: byDefault,
+});
 
 /** Match By ID, Email or Phone, with If No Match (Get, Update). */
-export const MATCH_ANY_FIELDS = matchFields(true);
+export const MATCH_ANY_FIELDS: INodeProperties[] = [
+	matchBy([BY_EMAIL, BY_ID, BY_PHONE], 'id'),
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01',
+		description:
+			"The contact's ID (a UUID), usually mapped from the previous node. Not the location ID.",
+		displayOptions: show(['id']),
+	},
+	...BY_VALUE_FIELDS,
+	{
+		displayName: 'If No Match',
+		name: 'onNoMatch',
+		type: 'options',
+		options: [
+			{ name: 'Fail the Item', value: 'error', description: 'The item fails with a clear message' },
+			{ name: 'Skip the Item', value: 'skip', description: 'The item produces no output' },
+		],
+		default: 'error',
+		description: 'What to do when no contact has that email or phone',
+		displayOptions: show(['email', 'phone']),
+	},
+];
+
 /** Match By Email or Phone in a location (Create or Update). */
-export const MATCH_BY_VALUE_FIELDS = matchFields(false);
+export const MATCH_BY_VALUE_FIELDS = [matchBy([BY_EMAIL, BY_PHONE], 'email'), ...BY_VALUE_FIELDS];
 
 /** Reads and validates the match parameters of one item. */
 export function readMatch(
@@ -180,10 +173,8 @@ export async function resolveMatch(
 }
 
 /**
- * The one contact a lookup found, undefined when none. Several contacts with the value are an error
- * listing them (never update a random one); so is an entry of unexpected shape carrying the value:
- * with no readable match, creating would duplicate it and updating would merge onto an unreadable
- * state; with one, the node cannot tell which contact is meant.
+ * The one contact a lookup found, undefined when none. Several are an error (never update a random
+ * one); so is an unreadable entry with the value (creating could duplicate it).
  */
 export function oneMatch(
 	ctx: IExecuteFunctions,

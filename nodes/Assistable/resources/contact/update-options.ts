@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption } from '../../shared/descriptions';
-import { defaultCountryOption } from './fields';
+import { defaultCountryOption, readOptions } from './fields';
 import { MAX_TAG_REAPPLY } from './after-write';
 import type { MergeOptions } from './merge';
 
@@ -45,7 +45,7 @@ export function readUpdateSettings(
 	itemIndex: number,
 	appendTags: boolean,
 ): UpdateSettings {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readOptions(ctx, itemIndex);
 	return {
 		appendTags,
 		keepCustomFields: options.keepCustomFields !== false,
