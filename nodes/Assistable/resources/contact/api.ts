@@ -11,10 +11,14 @@ const FORBIDDEN_HINT =
 	"The API key's sub-account cannot see this contact: use a key of the contact's sub-account (location).";
 
 /** Wording shared by the calls that name a location (its 404 may be a wrong location ID). */
-const BY_LOCATION: Omit<RequestSpec, 'params' | 'itemIndex' | 'subject'> = {
-	forbiddenHint: FORBIDDEN_HINT,
-	notFound: { message: 'Assistable has no such route or location' },
-};
+function byLocation(locationId: string): Omit<RequestSpec, 'itemIndex'> {
+	return {
+		params: { locationId },
+		subject: locationId,
+		forbiddenHint: FORBIDDEN_HINT,
+		notFound: { message: 'Assistable has no such route or location' },
+	};
+}
 
 /** Wording shared by the calls that name a contact by its ID. */
 function byContact(contactId: string): Omit<RequestSpec, 'itemIndex'> {
@@ -65,9 +69,7 @@ export async function createContact(
 	hooks: WriteHooks = {},
 ): Promise<Contact> {
 	const body = await transport.request(contactEndpoints.create, {
-		...BY_LOCATION,
-		params: { locationId },
-		subject: locationId,
+		...byLocation(locationId),
 		body: write,
 		itemIndex,
 		unconfirmedEffect: 'the contact may or may not have been created',
@@ -83,9 +85,7 @@ export async function listContacts(
 	itemIndex: number,
 ): Promise<unknown[]> {
 	const body = await transport.request(contactEndpoints.list, {
-		...BY_LOCATION,
-		params: { locationId },
-		subject: locationId,
+		...byLocation(locationId),
 		itemIndex,
 	});
 	if (!Array.isArray(body)) {

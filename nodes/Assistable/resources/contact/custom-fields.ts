@@ -2,18 +2,15 @@ import { parseExactJson } from '../../shared/exact-json';
 import type { CustomFieldValue } from './types';
 import { InputError, quote } from '../../shared/validation';
 
+const PARAMETER = 'Custom Fields';
+
 /**
- * A custom field's value as the API should get it, exactly as given: text stays text (`"94103"`,
- * `"1.10"`, `"true"`); a number, a boolean or null only when the value is one; lists and objects as
- * JSON values; undefined when there is nothing to send (the key is omitted).
+ * A custom field's value exactly as given: text stays text (`"94103"`, `"true"`); lists and objects
+ * as JSON values; undefined when there is nothing to send (the key is omitted).
  */
-export function customFieldValue(
-	value: unknown,
-	key: string,
-	parameter = 'Custom Fields',
-): CustomFieldValue | undefined {
+export function customFieldValue(value: unknown, key: string): CustomFieldValue | undefined {
 	const refuse = (what: string, hint: string): never => {
-		throw new InputError(parameter, `Custom field ${quote(key)} ${what}`, hint);
+		throw new InputError(PARAMETER, `Custom field ${quote(key)} ${what}`, hint);
 	};
 	if (value === undefined) return undefined;
 	if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -30,10 +27,10 @@ export function customFieldValue(
 		);
 	// Dates (JavaScript or Luxon, e.g. {{ $now }}) are sent as their ISO text, as JSON would.
 	const toJSON = (value as { toJSON?: unknown }).toJSON;
-	if (typeof toJSON === 'function') return customFieldValue(toJSON.call(value), key, parameter);
+	if (typeof toJSON === 'function') return customFieldValue(toJSON.call(value), key);
 	if (Array.isArray(value)) {
 		return value.map((entry, index) => {
-			const item = customFieldValue(entry, key, parameter);
+			const item = customFieldValue(entry, key);
 			return item === undefined
 				? refuse(
 						`has no value at position ${index + 1} of its list`,
@@ -44,7 +41,7 @@ export function customFieldValue(
 	}
 	const object: Record<string, CustomFieldValue> = {};
 	for (const [name, entry] of Object.entries(value)) {
-		const item = customFieldValue(entry, key, parameter);
+		const item = customFieldValue(entry, key);
 		if (item !== undefined) setKey(object, name, item);
 	}
 	return object;
@@ -61,14 +58,12 @@ function setKey(target: Record<string, CustomFieldValue>, key: string, value: Cu
 }
 
 /**
- * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (JSON text,
- * or an object from an expression). Entries of the list win on the same key. Undefined when nothing
- * is set.
+ * Custom fields from the UI list (`{ field: [{ key, value }] }`) and/or a JSON object (text, or an
+ * object from an expression); the list wins on the same key. Undefined when nothing is set.
  */
 export function parseCustomFields(
 	list: unknown,
 	json: unknown,
-	parameter = 'Custom Fields',
 ): Record<string, CustomFieldValue> | undefined {
 	const result: Record<string, CustomFieldValue> = {};
 	let seen = false;
@@ -76,12 +71,12 @@ export function parseCustomFields(
 		const name = typeof key === 'string' ? key.trim() : typeof key === 'number' ? String(key) : '';
 		if (name === '') {
 			throw new InputError(
-				parameter,
+				PARAMETER,
 				`Custom field ${label} has an empty key`,
 				`Fill in the Key of custom field ${label}, or remove that field.`,
 			);
 		}
-		const typed = customFieldValue(value, name, parameter);
+		const typed = customFieldValue(value, name);
 		if (typed === undefined) return;
 		setKey(result, name, typed);
 		seen = true;
@@ -97,15 +92,15 @@ export function parseCustomFields(
 		}
 		if (!valid) {
 			throw new InputError(
-				`${parameter} (JSON)`,
-				`${parameter} (JSON) is not valid JSON`,
+				`${PARAMETER} (JSON)`,
+				`${PARAMETER} (JSON) is not valid JSON`,
 				'Enter a JSON object like {"plan": "pro", "seats": 3}, or map one with an expression.',
 			);
 		}
 		if (typeof object !== 'object' || object === null || Array.isArray(object)) {
 			throw new InputError(
-				`${parameter} (JSON)`,
-				`${parameter} (JSON) must be an object of key/value pairs, not ${quote(object)}`,
+				`${PARAMETER} (JSON)`,
+				`${PARAMETER} (JSON) must be an object of key/value pairs, not ${quote(object)}`,
 				'Enter a JSON object like {"plan": "pro", "seats": 3}.',
 			);
 		}

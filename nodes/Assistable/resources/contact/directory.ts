@@ -16,7 +16,7 @@ export interface Lookup {
 	ids: string[];
 	/** Entries of the list with an unexpected shape (left out of the lookup). */
 	skipped: number;
-	/** Whether one of those carries this email / phone (then "no match" is not certain). */
+	/** Whether one of those carries this email / phone ("no match" is then not certain). */
 	skippedSameValue: boolean;
 }
 

@@ -122,16 +122,13 @@ export function readMatch(
 	if (by === 'id')
 		return { by, contactId: parseContactId(ctx.getNodeParameter('contactId', itemIndex)) };
 	const locationId = parseLocationId(ctx.getNodeParameter('locationId', itemIndex, ''));
+	const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
+	const given = ctx.getNodeParameter(by === 'email' ? 'matchEmail' : 'matchPhone', itemIndex, '');
 	const value =
 		by === 'email'
-			? parseEmail(ctx.getNodeParameter('matchEmail', itemIndex, ''), 'Email to Match')
-			: parsePhone(
-					ctx.getNodeParameter('matchPhone', itemIndex, ''),
-					'Phone to Match',
-					readDefaultCountry(ctx, itemIndex),
-				);
+			? parseEmail(given, label)
+			: parsePhone(given, label, readDefaultCountry(ctx, itemIndex));
 	if (value === undefined) {
-		const label = by === 'email' ? 'Email to Match' : 'Phone to Match';
 		throw new InputError(
 			label,
 			`${label} is empty`,
@@ -184,26 +181,18 @@ export function oneMatch(
 ): string | undefined {
 	const where = `location ${quote(match.locationId)}`;
 	const what = `the ${match.by} ${quote(match.value)}`;
+	const fail = (message: string, description: string) =>
+		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	if (ids.length > 1) {
-		throw new NodeOperationError(
-			ctx.getNode(),
+		throw fail(
 			`${ids.length} contacts in ${where} have ${what}: ${ids.join(', ')}`,
-			{
-				itemIndex,
-				description:
-					'No contact was changed. Match by ID instead, or by a value only one contact has.',
-			},
+			'No contact was changed. Match by ID instead, or by a value only one contact has.',
 		);
 	}
 	if (skippedSameValue) {
-		throw new NodeOperationError(
-			ctx.getNode(),
+		throw fail(
 			`The contact in ${where} with ${what} has an unexpected shape in Assistable's list`,
-			{
-				itemIndex,
-				description:
-					'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.',
-			},
+			'Nothing was created or changed. Check that contact in Assistable (its tags or custom fields), or match by ID.',
 		);
 	}
 	return ids[0];

@@ -16,11 +16,7 @@ export interface MergeOptions {
 	keepCustomFields: boolean;
 }
 
-/**
- * The changes as the tag mode reads them: an empty Remove Tags list removes nothing, and an empty
- * Tags list adds nothing when appending; with Append Tags off an empty list stays, to clear the
- * contact's tags.
- */
+/** Empty tag lists dropped, except Tags with Append Tags off (it clears the contact's tags). */
 export function withTagMode(changes: ContactChanges, appendTags: boolean): ContactChanges {
 	const tags = appendTags && changes.tags?.length === 0 ? undefined : changes.tags;
 	const removeTags = changes.removeTags?.length === 0 ? undefined : changes.removeTags;
@@ -35,17 +31,9 @@ export function needsCurrentContact(changes: ContactChanges, options: MergeOptio
 	return tagsNeedState || (changes.customFields !== undefined && options.keepCustomFields);
 }
 
-/** Whether `tags` has this tag in any case. */
-function hasTag(tags: string[], tag: string): boolean {
-	const key = tagKey(tag);
-	return tags.some((have) => tagKey(have) === key);
-}
-
 /**
- * Existing tags first (in their order), then new ones in the order given, without duplicates,
- * without the removed ones. With `append` off the given tags replace the list. A tag is the same
- * in any case: one the contact has in another case is not added again, and a removal removes it in
- * every case.
+ * Existing tags first, then new ones, without repeats or removed ones (compared in any case); with
+ * `append` off the given tags replace the list.
  */
 export function mergeTags(
 	existing: string[],
@@ -57,7 +45,8 @@ export function mergeTags(
 	const removed = new Set((remove ?? []).map(tagKey));
 	const merged = base.filter((tag) => !removed.has(tagKey(tag)));
 	for (const tag of add ?? []) {
-		if (!removed.has(tagKey(tag)) && !hasTag(merged, tag)) merged.push(tag);
+		const key = tagKey(tag);
+		if (!removed.has(key) && !merged.some((have) => tagKey(have) === key)) merged.push(tag);
 	}
 	return merged;
 }
@@ -70,12 +59,8 @@ export function buildContactWrite(
 ): ContactWrite {
 	const body: ContactWrite = { ...changes.fields };
 	if (changes.tags !== undefined || changes.removeTags !== undefined) {
-		body.tags = mergeTags(
-			current?.tags ?? [],
-			changes.tags,
-			changes.removeTags,
-			options.appendTags,
-		);
+		const { tags, removeTags } = changes;
+		body.tags = mergeTags(current?.tags ?? [], tags, removeTags, options.appendTags);
 	}
 	if (changes.customFields !== undefined) {
 		body.custom_fields =

@@ -39,9 +39,8 @@ export async function readContact(
 const MAX_REBUILDS = 3;
 
 /**
- * Read (only when the merge needs it and no recent state is at hand), merge, PATCH. A merge whose
- * state got older than about one round trip before it went out (a wait for a request slot, a
- * retry's backoff) is not sent: it is merged again onto a fresh read.
+ * Read (only when needed and no recent state is at hand), merge, PATCH. A merge whose state got
+ * older than maxStateAgeMs before it went out (a wait for a slot, a backoff) is rebuilt on a fresh read.
  */
 export async function writeContact(
 	services: ContactServices,

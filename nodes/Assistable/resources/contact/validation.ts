@@ -1,19 +1,19 @@
 /** Validation of contact values: contact IDs and tags. */
 import { InputError, isBlank, quote, UUID } from '../../shared/validation';
 
-export function parseContactId(value: unknown, parameter = 'Contact ID'): string {
+export function parseContactId(value: unknown): string {
 	if (isBlank(value)) {
 		throw new InputError(
-			parameter,
-			`${parameter} is empty`,
+			'Contact ID',
+			'Contact ID is empty',
 			'Map the contact ID from the previous node, e.g. {{ $json.contact_id }}.',
 		);
 	}
 	const id = typeof value === 'string' ? value.trim() : value;
 	if (typeof id !== 'string' || !UUID.test(id)) {
 		throw new InputError(
-			parameter,
-			`${parameter} ${quote(value)} is not an Assistable contact ID`,
+			'Contact ID',
+			`Contact ID ${quote(value)} is not an Assistable contact ID`,
 			'Contact IDs are UUIDs such as 3f6c1e2a-9b7d-4c1e-8f2a-5d6b7c8e9f01. A location (sub-account) ID is not a contact ID.',
 		);
 	}
@@ -21,10 +21,8 @@ export function parseContactId(value: unknown, parameter = 'Contact ID'): string
 }
 
 /**
- * Tags from comma-separated text or a list (an expression's array). Entries are trimmed; empty ones
- * (missing, null, "") dropped; numbers become text; duplicates removed in order. Text with no tag
- * is "not set" (undefined); a list is always a list, so an empty one is [] (with Append Tags off:
- * clear them).
+ * Tags from comma-separated text or a list, trimmed, without empty entries or repeats. Text with no
+ * tag is undefined; an empty list stays [] (with Append Tags off: clear them).
  */
 export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefined {
 	if (value === undefined || value === null) return undefined;
@@ -56,10 +54,7 @@ export function parseTags(value: unknown, parameter = 'Tags'): string[] | undefi
 	return uniqueTags(tags.filter((tag) => tag !== ''));
 }
 
-/**
- * A tag as an API may store it: trimmed and lower-cased (GoHighLevel keeps tags so), so "VIP" is
- * on a contact that has "vip".
- */
+/** A tag as an API may store it: trimmed and lower-cased (GoHighLevel keeps tags so). */
 export function tagKey(tag: string): string {
 	return tag.trim().toLowerCase();
 }

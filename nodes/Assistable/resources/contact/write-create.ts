@@ -1,9 +1,7 @@
 /**
  * Creating a contact at most once in this process: a create whose outcome is unknown marks its
- * email / phone, and a later lookup of them waits for it to land and looks in a list requested
- * after that, instead of creating again.
+ * email / phone; a later lookup of them waits for it to land and reads a list requested after that.
  */
-
 import { clock, state } from '../../shared/state';
 import { createContact as createContactRequest } from './api';
 import type { Lookup } from './directory';
@@ -14,9 +12,8 @@ import { buildContactWrite } from './merge';
 import type { ContactServices } from './services';
 import type { Contact } from './types';
 
-function createKey(services: ContactServices, locationId: string, identity: string): string {
-	return `${services.transport.scope}|${locationId}|${identity}`;
-}
+const createKey = (services: ContactServices, locationId: string, identity: string) =>
+	`${services.transport.scope}|${locationId}|${identity}`;
 
 /** POST create-contact; the new contact is recorded into the location lists in use. */
 export async function createContact(
@@ -41,10 +38,7 @@ export async function createContact(
 	return contact;
 }
 
-/**
- * The contacts with this email / phone, for a create-or-update decision. After a create of it whose
- * outcome is unknown, waits for it to land and looks in a list requested after that.
- */
+/** The contacts with this email / phone, for a create-or-update decision. */
 export async function lookupBeforeCreate(
 	services: ContactServices,
 	{ locationId, by, value }: ByValue,

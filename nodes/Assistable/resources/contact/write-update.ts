@@ -11,10 +11,7 @@ import type { ContactLease, ContactServices } from './services';
 import type { Contact } from './types';
 import type { UpdateSettings } from './update-options';
 
-/**
- * An update item's run once its contact is known. `present` makes the output items from a contact:
- * the write's answer, or the one a re-check's re-apply left.
- */
+/** An update item's run once its contact is known; `present` makes the output items from a contact. */
 export async function applyUpdate(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
