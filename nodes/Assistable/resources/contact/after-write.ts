@@ -9,12 +9,12 @@ import { clock, recordLockKey, state } from '../../shared/state';
 import { quote } from '../../shared/validation';
 import { getContact } from './api';
 import type { ByValue } from './identity';
-import type { ContactChanges } from './merge';
 import { writeContact } from './patch';
 import type { ContactLease, ContactServices } from './services';
 import { checkCoverMs, checkDelayMs, duplicateCheckDelayMs } from './timing';
 import type { Contact, ContactWrite } from './types';
 import { tagKey } from './validation';
+import type { ContactUpdate } from './write-update';
 
 /** How many times a tag check re-applies tags another writer removed before failing the item. */
 export const MAX_TAG_REAPPLY = 3;
@@ -39,10 +39,8 @@ function byKey(tags: string[] | undefined): Map<string, string> {
  */
 export function noteTagWrite(
 	services: ContactServices,
-	contactId: string,
-	changes: ContactChanges,
+	{ contactId, changes, settings }: ContactUpdate,
 	write: ContactWrite,
-	appendTags: boolean,
 	create = false,
 ): TagExpectation | undefined {
 	const key = recordLockKey(services.transport.scope, contactId);
@@ -50,7 +48,7 @@ export function noteTagWrite(
 	if (!expectation && !create) return undefined;
 	expectation ??= { present: new Map(), absent: new Map(), checks: 0, verifiedAt: 0 };
 	state.tagExpectations.set(key, expectation);
-	if (!appendTags && changes.tags !== undefined) {
+	if (!settings.appendTags && changes.tags !== undefined) {
 		expectation.present = byKey(write.tags);
 		expectation.absent = byKey(changes.removeTags);
 		return expectation;
@@ -86,13 +84,11 @@ function afterWriteFailure(
 export function tagCheckAfter(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
-	contactId: string,
-	changes: ContactChanges,
+	update: ContactUpdate,
 	write: ContactWrite,
-	appendTags: boolean,
-	itemIndex: number,
 ): () => Promise<Contact | undefined> {
-	const expectation = noteTagWrite(services, contactId, changes, write, appendTags, true)!;
+	const { contactId, itemIndex } = update;
+	const expectation = noteTagWrite(services, update, write, true)!;
 	expectation.checks++;
 	const writtenAt = clock.now();
 	const { transport } = services;
@@ -172,11 +168,9 @@ export function duplicateCheckAfter(
 	itemIndex: number,
 ): () => Promise<void> {
 	const since = clock.now();
+	const { transport } = services;
 	return async () => {
-		await clock.sleep(
-			duplicateCheckDelayMs(services.transport.typicalLatencyMs()),
-			services.transport.signal,
-		);
+		await clock.sleep(duplicateCheckDelayMs(transport.typicalLatencyMs()), transport.signal);
 		const { ids } = await services.directory
 			.lookup(locationId, by, value, itemIndex, since)
 			.catch((error: unknown) => {

@@ -92,11 +92,10 @@ export class LocationDirectory {
 	}
 
 	private load(locationId: string, itemIndex: number): LocationList {
-		const requestedAt = clock.now();
 		const list: LocationList = {
 			scope: this.scopeOf(locationId),
 			keyScope: this.transport.keyScope,
-			requestedAt,
+			requestedAt: clock.now(),
 			users: 0,
 			pending: [],
 			ready: listContacts(this.transport, locationId, itemIndex).then((contacts) => {

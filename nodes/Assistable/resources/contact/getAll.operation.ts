@@ -6,7 +6,6 @@ import type { ContactPlan } from './services';
 import { displayFor, optionsCollection, simplifyOption } from '../../shared/descriptions';
 import { contactOutput } from './output';
 import type { Contact } from './types';
-import type { CountryCode } from '../../shared/phone';
 import { phoneKey } from '../../shared/phone';
 import {
 	InputError,
@@ -108,23 +107,6 @@ export function parseUpdatedSince(value: unknown, timeZone: string): number | un
 	return time.toMillis();
 }
 
-/** Get Many's filters, validated; entries of any shape are tested without failing. */
-function buildFilter(
-	filters: IDataObject,
-	defaultCountry: CountryCode | undefined,
-	timeZone: string,
-): (entry: Record<string, unknown>) => boolean {
-	const email = emailKey(parseEmail(filters.email));
-	const phone = parsePhone(filters.phone, 'Phone', defaultCountry);
-	const tags = parseTags(filters.tags, 'Has Tags') ?? [];
-	const since = parseUpdatedSince(filters.updatedSince, timeZone);
-	return (entry) =>
-		(email === undefined || emailKey(entry.email) === email) &&
-		(phone === undefined || phoneKey(entry.phone_number) === phone) &&
-		tags.every((tag) => Array.isArray(entry.tags) && (entry.tags as unknown[]).includes(tag)) &&
-		(since === undefined || Date.parse(String(entry.updated_at)) >= since);
-}
-
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -132,7 +114,17 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		? Infinity
 		: Math.max(1, this.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const matches = buildFilter(filters, readDefaultCountry(this, itemIndex), this.getTimezone());
+	const defaultCountry = readDefaultCountry(this, itemIndex);
+	const email = emailKey(parseEmail(filters.email));
+	const phone = parsePhone(filters.phone, 'Phone', defaultCountry);
+	const tags = parseTags(filters.tags, 'Has Tags') ?? [];
+	const since = parseUpdatedSince(filters.updatedSince, this.getTimezone());
+	// Entries of any shape are tested without failing.
+	const matches = (entry: Record<string, unknown>) =>
+		(email === undefined || emailKey(entry.email) === email) &&
+		(phone === undefined || phoneKey(entry.phone_number) === phone) &&
+		tags.every((tag) => Array.isArray(entry.tags) && (entry.tags as unknown[]).includes(tag)) &&
+		(since === undefined || Date.parse(String(entry.updated_at)) >= since);
 	const simplify = readOptions(this, itemIndex).simplify === true;
 	return {
 		// No lookup index: the list itself is requested (once per location per execution) when run.

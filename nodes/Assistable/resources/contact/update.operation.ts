@@ -21,6 +21,7 @@ import {
 import { readUpdateSettings, updateOptions } from './update-options';
 import { identitiesOf } from './identity';
 import { applyUpdate } from './write-update';
+import type { Contact } from './types';
 
 const scope = { resource: 'contact', operation: 'update' };
 
@@ -54,18 +55,10 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 		run: async (services, lease) => {
 			// No lease: no contact matched and the item is skipped.
 			if (!contactId || !lease) return { json: [] };
-			const location = match.by === 'id' ? undefined : match.locationId;
-			return await applyUpdate(
-				this,
-				services,
-				contactId,
-				lease,
-				changes,
-				settings,
-				location,
-				itemIndex,
-				(contact) => [contactOutput(contact, settings.simplify)],
-			);
+			const locationId = match.by === 'id' ? undefined : match.locationId;
+			const present = (contact: Contact) => [contactOutput(contact, settings.simplify)];
+			const update = { contactId, lease, changes, settings, locationId, itemIndex, present };
+			return await applyUpdate(this, services, update);
 		},
 	};
 }

@@ -90,17 +90,10 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 				const found = await readContact(services, contactId, lease, itemIndex, true);
 				return { json: [output('found', found)] };
 			}
-			return await applyUpdate(
-				this,
-				services,
-				contactId,
-				lease,
-				changes,
-				settings,
-				match.locationId,
-				itemIndex,
-				(contact) => [output('updated', contact)],
-			);
+			const { locationId } = match;
+			const present = (contact: Contact) => [output('updated', contact)];
+			const update = { contactId, lease, changes, settings, locationId, itemIndex, present };
+			return await applyUpdate(this, services, update);
 		},
 	};
 }

@@ -11,30 +11,29 @@ import type { ContactLease, ContactServices } from './services';
 import type { Contact } from './types';
 import type { UpdateSettings } from './update-options';
 
-/** An update item's run once its contact is known; `present` makes the output items from a contact. */
+/** An update item once its contact is known; `present` makes its output items from a contact. */
+export interface ContactUpdate {
+	contactId: string;
+	lease: ContactLease;
+	changes: ContactChanges;
+	settings: UpdateSettings;
+	locationId: string | undefined;
+	itemIndex: number;
+	present: (contact: Contact) => IDataObject[];
+}
+
 export async function applyUpdate(
 	ctx: IExecuteFunctions,
 	services: ContactServices,
-	contactId: string,
-	lease: ContactLease,
-	changes: ContactChanges,
-	settings: UpdateSettings,
-	locationId: string | undefined,
-	itemIndex: number,
-	present: (contact: Contact) => IDataObject[],
+	update: ContactUpdate,
 ): Promise<ItemOutcome> {
-	const { contact, write } = await writeContact(
-		services,
-		contactId,
-		lease,
-		changes,
-		settings,
-		itemIndex,
-	);
+	const { contactId, lease, changes, settings, locationId, itemIndex, present } = update;
+	const written = await writeContact(services, contactId, lease, changes, settings, itemIndex);
+	const { contact, write } = written;
 	const location = typeof contact.location_id === 'string' ? contact.location_id : locationId;
 	if (location) services.directory.record(location, contact);
 	const tagsSent = write.tags !== undefined;
-	if (tagsSent) noteTagWrite(services, contactId, changes, write, settings.appendTags);
+	if (tagsSent) noteTagWrite(services, update, write);
 	const missing = settings.verify ? unappliedFields(write, contact) : [];
 	if (missing.length) {
 		throw new NodeOperationError(ctx.getNode(), `Assistable did not apply: ${missing.join(', ')}`, {
@@ -44,15 +43,7 @@ export async function applyUpdate(
 		});
 	}
 	if (!settings.recheckTags || !tagsSent) return { json: present(contact) };
-	const check = tagCheckAfter(
-		ctx,
-		services,
-		contactId,
-		changes,
-		write,
-		settings.appendTags,
-		itemIndex,
-	);
+	const check = tagCheckAfter(ctx, services, update, write);
 	return {
 		json: present(contact),
 		verify: async () => {
