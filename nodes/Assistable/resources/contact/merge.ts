@@ -31,10 +31,7 @@ export function needsCurrentContact(changes: ContactChanges, options: MergeOptio
 	return tagsNeedState || (changes.customFields !== undefined && options.keepCustomFields);
 }
 
-/**
- * Existing tags first, then new ones, without repeats or removed ones (compared in any case); with
- * `append` off the given tags replace the list.
- */
+/** Existing tags then new ones, no repeats or removed ones (any case); `append` off: replace. */
 export function mergeTags(
 	existing: string[],
 	add: string[] | undefined,

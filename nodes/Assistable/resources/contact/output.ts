@@ -15,10 +15,7 @@ const SIMPLE_FIELDS = [
 	'updated_at',
 ] as const;
 
-/**
- * The contact as the API returned it, or reduced to its 10 most useful fields. Always a copy:
- * output items never share objects with each other or with this execution's state.
- */
+/** The contact, or its 10 most useful fields; a copy, so items never share objects with state. */
 export function contactOutput(contact: Contact, simplify: boolean): IDataObject {
 	if (!simplify) return structuredClone(contact) as IDataObject;
 	const result: IDataObject = {};

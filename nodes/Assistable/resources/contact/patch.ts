@@ -38,10 +38,7 @@ export async function readContact(
 /** A merge sent on a stale state is rebuilt at most this many times; then it goes out as it is. */
 const MAX_REBUILDS = 3;
 
-/**
- * Read (only when needed and no recent state is at hand), merge, PATCH. A merge whose state got
- * older than maxStateAgeMs before it went out (a wait for a slot, a backoff) is rebuilt on a fresh read.
- */
+/** Read (only when needed), merge, PATCH; a merge whose state got too old on the way is rebuilt. */
 export async function writeContact(
 	services: ContactServices,
 	contactId: string,

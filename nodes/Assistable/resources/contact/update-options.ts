@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { simplifyOption } from '../../shared/descriptions';
-import { defaultCountryOption, readOptions } from './fields';
+import { defaultCountryOption, readChanges, readOptions } from './fields';
 import { MAX_TAG_REAPPLY } from './after-write';
-import type { MergeOptions } from './merge';
+import type { ContactChanges, MergeOptions } from './merge';
 
 /** Options of the operations that update a contact (Update, Create or Update). */
 export const updateOptions: INodeProperties[] = [
@@ -40,17 +40,21 @@ export interface UpdateSettings extends MergeOptions {
 	simplify: boolean;
 }
 
-export function readUpdateSettings(
+/** The item's Append Tags, contact fields (validated) and options. */
+export function readUpdate(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	appendTags: boolean,
-): UpdateSettings {
+	collection: 'contactFields' | 'updateFields',
+): { changes: ContactChanges; settings: UpdateSettings } {
+	const appendTags = ctx.getNodeParameter('appendTags', itemIndex, true) as boolean;
+	const changes = readChanges(ctx, itemIndex, collection, appendTags);
 	const options = readOptions(ctx, itemIndex);
-	return {
+	const settings = {
 		appendTags,
 		keepCustomFields: options.keepCustomFields !== false,
 		verify: options.verifyUpdate !== false,
 		recheckTags: options.recheckTags !== false,
 		simplify: options.simplify === true,
 	};
+	return { changes, settings };
 }

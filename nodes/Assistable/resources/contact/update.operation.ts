@@ -4,13 +4,7 @@ import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ContactPlan } from './services';
 import { contactOutput } from './output';
 import { InputError } from '../../shared/validation';
-import {
-	APPEND_TAGS_FIELD,
-	contactFieldOptions,
-	contactFields,
-	hasChanges,
-	readChanges,
-} from './fields';
+import { APPEND_TAGS_FIELD, contactFieldOptions, contactFields, hasChanges } from './fields';
 import {
 	MATCH_ANY_FIELDS,
 	matchIdentities,
@@ -18,7 +12,7 @@ import {
 	readMatch,
 	resolveMatch,
 } from './match';
-import { readUpdateSettings, updateOptions } from './update-options';
+import { readUpdate, updateOptions } from './update-options';
 import { identitiesOf } from './identity';
 import { applyUpdate } from './write-update';
 import type { Contact } from './types';
@@ -36,8 +30,7 @@ export const description: INodeProperties[] = [
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const match = readMatch(this, itemIndex, 'id');
-	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = readChanges(this, itemIndex, 'updateFields', appendTags);
+	const { changes, settings } = readUpdate(this, itemIndex, 'updateFields');
 	if (!hasChanges(changes)) {
 		throw new InputError(
 			'Update Fields',
@@ -45,7 +38,6 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 			'Add at least one field under Update Fields, or check that the mapped values are not empty.',
 		);
 	}
-	const settings = readUpdateSettings(this, itemIndex, appendTags);
 	let contactId: string | undefined;
 	return {
 		locations: matchLocations(match),

@@ -3,13 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { displayFor, optionsCollection } from '../../shared/descriptions';
 import type { ContactPlan } from './services';
 import { InputError } from '../../shared/validation';
-import {
-	APPEND_TAGS_FIELD,
-	contactFieldOptions,
-	contactFields,
-	hasChanges,
-	readChanges,
-} from './fields';
+import { APPEND_TAGS_FIELD, contactFieldOptions, contactFields, hasChanges } from './fields';
 import {
 	MATCH_BY_VALUE_FIELDS,
 	matchIdentities,
@@ -17,7 +11,7 @@ import {
 	oneMatch,
 	readMatch,
 } from './match';
-import { readUpdateSettings, updateOptions } from './update-options';
+import { readUpdate, updateOptions } from './update-options';
 import { duplicateCheckAfter } from './after-write';
 import { identitiesOf } from './identity';
 import { createContact, lookupBeforeCreate } from './write-create';
@@ -51,9 +45,7 @@ export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 			'Set Match By to Email or Phone; to update by ID use the Update operation.',
 		);
 	}
-	const appendTags = this.getNodeParameter('appendTags', itemIndex, true) as boolean;
-	const changes = readChanges(this, itemIndex, 'contactFields', appendTags);
-	const settings = readUpdateSettings(this, itemIndex, appendTags);
+	const { changes, settings } = readUpdate(this, itemIndex, 'contactFields');
 	// Node version 1 (saved workflows) outputs `{ action, contact }`; from 1.1 on the contact is the
 	// item, with `action` next to its fields (the API's contact has no field of that name).
 	const output = (action: 'created' | 'updated' | 'found', contact: Contact): IDataObject => {
