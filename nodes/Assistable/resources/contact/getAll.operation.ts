@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { emailKey } from './identity';
@@ -7,14 +6,8 @@ import { displayFor, optionsCollection, simplifyOption } from '../../shared/desc
 import { contactOutput } from './output';
 import type { Contact } from './types';
 import { phoneKey } from '../../shared/phone';
-import {
-	InputError,
-	parseEmail,
-	parseLocationId,
-	parsePhone,
-	quote,
-} from '../../shared/validation';
-import { parseTags } from './validation';
+import { parseEmail, parseLocationId, parsePhone } from '../../shared/validation';
+import { parseTags, parseUpdatedSince } from './validation';
 import { defaultCountryOption, readDefaultCountry, readOptions } from './fields';
 import { LOCATION_ID_FIELD } from './match';
 import { isObject } from '../../shared/success';
@@ -85,27 +78,6 @@ export const description: INodeProperties[] = [
 	]),
 	optionsCollection(scope, [defaultCountryOption, simplifyOption]),
 ];
-
-/**
- * Get Many's Updated Since as epoch ms. A time without an offset (as n8n's date picker stores it)
- * is read in the workflow's time zone, so every server returns the same contacts.
- */
-export function parseUpdatedSince(value: unknown, timeZone: string): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	let time: DateTime | undefined;
-	if (DateTime.isDateTime(value)) time = value;
-	else if (value instanceof Date) time = DateTime.fromJSDate(value);
-	else if (typeof value === 'string')
-		time = DateTime.fromISO(value.trim(), { zone: timeZone, setZone: true });
-	if (!time?.isValid) {
-		throw new InputError(
-			'Updated Since',
-			`Updated Since ${quote(value)} is not a date`,
-			'Pick a date, or map an ISO 8601 date such as 2025-12-01T00:00:00Z.',
-		);
-	}
-	return time.toMillis();
-}
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ContactPlan {
 	const locationId = parseLocationId(this.getNodeParameter('locationId', itemIndex, ''));

@@ -1,4 +1,6 @@
-/** Validation of contact values: contact IDs and tags. */
+/** Validation of contact values: contact IDs, tags and Get Many's Updated Since. */
+import { DateTime } from 'luxon';
+
 import { InputError, isBlank, quote, UUID } from '../../shared/validation';
 
 export function parseContactId(value: unknown): string {
@@ -68,4 +70,25 @@ export function uniqueTags(tags: string[], anyCase = true): string[] {
 		seen.add(key);
 		return true;
 	});
+}
+
+/**
+ * Get Many's Updated Since as epoch ms. A time without an offset (as n8n's date picker stores it)
+ * is read in the workflow's time zone, so every server returns the same contacts.
+ */
+export function parseUpdatedSince(value: unknown, timeZone: string): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	let time: DateTime | undefined;
+	if (DateTime.isDateTime(value)) time = value;
+	else if (value instanceof Date) time = DateTime.fromJSDate(value);
+	else if (typeof value === 'string')
+		time = DateTime.fromISO(value.trim(), { zone: timeZone, setZone: true });
+	if (!time?.isValid) {
+		throw new InputError(
+			'Updated Since',
+			`Updated Since ${quote(value)} is not a date`,
+			'Pick a date, or map an ISO 8601 date such as 2025-12-01T00:00:00Z.',
+		);
+	}
+	return time.toMillis();
 }
