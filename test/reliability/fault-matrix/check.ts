@@ -95,6 +95,10 @@ export function check(c: Case, { result, requests, before, after }: Observation)
 	// merge-state.test.ts checks a retry after a backoff reads again).
 	const rereads = received.filter(isReread).length;
 	expect(rereads).toBeLessThanOrEqual(2);
+	// A read withdrawn before the first PATCH had got older than the 10 ms floor: no double read.
+	for (let i = 0; i < firstPatch; i++)
+		if (isReread(received[i], i))
+			expect(requests[i + 1].startedAt - requests[i].endedAt).toBeGreaterThan(8);
 	expect(received.filter((r, i) => i > firstPatch && isReread(r, i)).length).toBeLessThanOrEqual(
 		attempts - 1,
 	);
