@@ -2,7 +2,7 @@
  * What an answer (or a network failure) means: its body (redacted before it is parsed), the failure
  * it reports, whether it may be retried and whether a write's outcome is unknown.
  */
-import type { INode } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 
 import type { CredentialUse } from './credential';
 import { displayUrl } from './credential';
@@ -60,6 +60,17 @@ const RETRYABLE_NETWORK = new Set([
 	'ESOCKETTIMEDOUT',
 ]);
 
+const REFUSAL = 'Assistable reported an error:';
+
+/**
+ * What a 2xx that failed the request was: Assistable's `ok: false` (a refusal: nothing was done), or
+ * an answer that could not be read (not JSON, too large: Assistable took the request).
+ */
+export function failed2xx(error: NodeApiError): 'refused' | 'unreadable' | undefined {
+	if (!/^2\d\d$/.test(String(error.httpCode ?? ''))) return undefined;
+	return error.message.startsWith(REFUSAL) ? 'refused' : 'unreadable';
+}
+
 /** The answer's parsed body, or the failure it reports. */
 export function interpret(r: Reader, call: ApiCall, answer: RawResponse, attempt: number): Attempt {
 	const { statusCode: status, body } = answer;
@@ -99,7 +110,7 @@ export function interpret(r: Reader, call: ApiCall, answer: RawResponse, attempt
 		}
 		if (isObject(parsed) && parsed.ok === false) {
 			const reason = messageOf(parsed) ?? 'no reason given';
-			return fail(`Assistable reported an error: ${reason}`, '');
+			return fail(`${REFUSAL} ${reason}`, '');
 		}
 		return { body: parsed, resetMs };
 	}

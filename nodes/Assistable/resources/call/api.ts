@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { failed2xx } from '../../shared/answers';
 import type { AssistableTransport } from '../../shared/transport';
 import { callEndpoints } from './endpoints';
 import { CHECK_CONTACT, callRefusal, RATE_LIMIT_RETRY_SECONDS } from './failures';
@@ -42,12 +43,9 @@ export function outcomeUnknown(error: unknown): boolean {
 /** A failed request's error, saying whether the call may have been placed (see `inDoubt`). */
 function explained(error: unknown, unknownOutcome: boolean): unknown {
 	if (!(error instanceof NodeApiError)) return error; // e.g. the execution was cancelled
-	const answered = /^2\d\d$/.test(String(error.httpCode ?? ''));
-	// A 2xx with `ok: false` ("Assistable reported an error") is a refusal: nothing was placed.
-	const refused = answered && error.message.startsWith('Assistable reported an error');
-	// A 2xx that could not be read (not JSON, too large) came after Assistable took the request.
-	if (unknownOutcome || (answered && !refused)) return inDoubt(error);
-	if (refused && !error.description)
+	const answered = failed2xx(error);
+	if (unknownOutcome || answered === 'unreadable') return inDoubt(error);
+	if (answered === 'refused' && !error.description)
 		error.description = `The call was not placed. ${CHECK_CONTACT}`;
 	return error;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { failed2xx } from '../../shared/answers';
 import { displayFor, optionsCollection } from '../../shared/descriptions';
 import { parseGhlContactId, parseGhlLocationId } from '../../shared/ghl-ids';
 import type { ItemPlan } from '../../shared/operation';
@@ -101,8 +102,7 @@ const REMEMBER_MS = 24 * 60 * 60_000;
 
 /** Whether a failed completion may have run the assistant: no clear answer, or a 2xx it could not read. */
 function mayHaveRun(error: unknown, unclear: boolean): boolean {
-	if (unclear || !(error instanceof NodeApiError)) return unclear;
-	return /^2\d\d$/.test(String(error.httpCode)) && !error.message.startsWith('Assistable reported');
+	return unclear || (error instanceof NodeApiError && failed2xx(error) === 'unreadable');
 }
 
 export function plan(this: IExecuteFunctions, itemIndex: number): ItemPlan {
